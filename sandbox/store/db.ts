@@ -1,0 +1,49 @@
+import { DatabaseSync } from "node:sqlite";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The sandbox's durable state: one SQLite file per data directory, or memory for tests. */
+export type Db = DatabaseSync;
+
+/** Opens (creating if needed) `<dataDir>/sandbox.sqlite`, or an in-memory database when `dataDir` is undefined. */
+export function openDb(dataDir?: string): Db {
+  let file = ":memory:";
+  if (dataDir) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    file = path.join(dataDir, "sandbox.sqlite");
+  }
+  const db = new DatabaseSync(file);
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
+  return db;
+}
+
+/**
+ * Applies each named migration once. Names are global, so prefix them with the
+ * owning module (`atlas/001-integrations`).
+ */
+export function migrate(db: Db, migrations: ReadonlyArray<{ name: string; sql: string }>): void {
+  const applied = db.prepare("SELECT 1 FROM schema_migrations WHERE name = ?");
+  const record = db.prepare("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)");
+  for (const m of migrations) {
+    if (applied.get(m.name)) continue;
+    transaction(db, () => {
+      db.exec(m.sql);
+      record.run(m.name, new Date().toISOString());
+    });
+  }
+}
+
+/** Runs `fn` in one transaction (nested calls join the outer one). */
+export function transaction<T>(db: Db, fn: () => T): T {
+  if (db.isTransaction) return fn();
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const result = fn();
+    db.exec("COMMIT");
+    return result;
+  } catch (err) {
+    db.exec("ROLLBACK");
+    throw err;
+  }
+}

@@ -1,0 +1,141 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Exchange } from "../../sandbox/http/exchange";
+
+/**
+ * Validates requests and responses against the OpenAPI files in ../shared/specs
+ * with a real JSON-schema validator (ajv). Unknown paths are errors too, so a
+ * sandbox route the spec does not have cannot slip through as "valid".
+ */
+export type SpecName = "atlas" | "pagerduty-events" | "pagerduty-rest";
+
+const files: Record<SpecName, string> = {
+  atlas: "atlas-admin-v2-subset.json",
+  "pagerduty-events": "pagerduty-events-v2.openapi.json",
+  "pagerduty-rest": "pagerduty-rest-subset.openapi.json",
+};
+
+export function specsDir(): string {
+  // Works from the source tree and from dist/.
+  for (const c of [path.resolve(__dirname, "../../../shared/specs"), path.resolve(__dirname, "../../../../shared/specs")]) {
+    if (fs.existsSync(c)) return c;
+  }
+  throw new Error("cannot find ../shared/specs beside the checkout");
+}
+
+interface Operation {
+  template: string;
+  regex: RegExp;
+  method: string;
+  op: any;
+}
+
+export class SpecValidator {
+  private readonly ajv: any;
+  private readonly ops: Operation[] = [];
+  private readonly specId: string;
+  readonly spec: any;
+
+  constructor(readonly name: SpecName, basePath = "") {
+    const Ajv = require("ajv").default;
+    const addFormats = require("ajv-formats").default;
+    this.spec = JSON.parse(fs.readFileSync(path.join(specsDir(), files[name]), "utf8"));
+    this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, discriminator: false });
+    addFormats(this.ajv);
+    this.ajv.addKeyword({ keyword: "x-xgen-version" });
+    this.specId = `spec-${name}`;
+    this.ajv.addSchema(this.spec, this.specId);
+    for (const [template, item] of Object.entries<any>(this.spec.paths)) {
+      const pattern = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\\?\}/g, "[^/]+");
+      for (const method of ["get", "post", "put", "patch", "delete"]) {
+        if (item[method]) {
+          this.ops.push({ template, method, op: item[method], regex: new RegExp(`^${basePath}${pattern.replace(/\{[^}]+\}/g, "[^/]+")}$`) });
+        }
+      }
+    }
+    // Literal segments win over parameters (`/alertConfigs/matchers/fieldNames` over `/alertConfigs/{id}`).
+    this.ops.sort((a, b) => b.template.replace(/\{[^}]+\}/g, "").length - a.template.replace(/\{[^}]+\}/g, "").length);
+  }
+
+  find(method: string, urlPath: string): Operation | undefined {
+    return this.ops.find((o) => o.method === method.toLowerCase() && o.regex.test(urlPath));
+  }
+
+  private schemaErrors(schema: any, value: unknown, where: string): string[] {
+    const wrapped = this.wrap(schema);
+    const validate = this.ajv.compile(wrapped);
+    if (validate(value)) return [];
+    return (validate.errors ?? []).map((e: any) => `${where}${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+  }
+
+  /** Rewrites local `#/components/...` refs so they resolve inside the registered spec. */
+  private wrap(schema: any): any {
+    return JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, `"$ref":"${this.specId}#/`));
+  }
+
+  private pickContent(content: Record<string, any> | undefined, mediaType: string | undefined): any {
+    if (!content) return undefined;
+    const base = (mediaType ?? "").split(";")[0].trim();
+    return content[base] ?? content[Object.keys(content).find((k) => k.split(";")[0] === base) ?? ""] ?? (Object.keys(content).length === 1 ? Object.values(content)[0] : undefined);
+  }
+
+  /** Errors for one exchange; empty when it conforms. */
+  validate(ex: Exchange): string[] {
+    const op = this.find(ex.method, ex.path);
+    if (!op) return [`${ex.method} ${ex.path}: no such operation in ${files[this.name]}`];
+    const errors: string[] = [];
+    const where = `${ex.method} ${op.template}`;
+    const reqType = String(ex.requestHeaders["content-type"] ?? "");
+    if (ex.requestBody !== undefined && op.op.requestBody && ex.status < 400) {
+      const media = this.pickContent(op.op.requestBody.content, reqType);
+      if (!media) errors.push(`${where}: request media type ${reqType} not in spec`);
+      else if (media.schema) errors.push(...this.schemaErrors(media.schema, ex.requestBody, `${where} request`));
+    }
+    const responses = op.op.responses ?? {};
+    const response = responses[String(ex.status)] ?? responses[`${String(ex.status)[0]}XX`] ?? responses.default;
+    if (!response) {
+      errors.push(`${where}: status ${ex.status} not documented`);
+      return errors;
+    }
+    const resolved = response.$ref ? this.resolveRef(response.$ref) : response;
+    const resType = String(ex.responseHeaders["content-type"] ?? "");
+    if (resolved.content && ex.responseBody !== undefined && ex.responseBody !== "") {
+      const media = this.pickContent(resolved.content, resType);
+      if (!media) errors.push(`${where} ${ex.status}: response media type ${resType} not in spec (${Object.keys(resolved.content).join(", ")})`);
+      else if (media.schema) errors.push(...this.schemaErrors(media.schema, ex.responseBody, `${where} ${ex.status} response`));
+    }
+    return errors;
+  }
+
+  private resolveRef(ref: string): any {
+    return ref.replace(/^#\//, "").split("/").reduce((o: any, k) => o?.[k], this.spec);
+  }
+}
+
+/** Collects exchanges from sandbox servers and validates each against its spec. */
+export class ConformanceRecorder {
+  readonly exchanges: Exchange[] = [];
+  private readonly validators = new Map<SpecName, SpecValidator>();
+  readonly observe = (ex: Exchange): void => {
+    this.exchanges.push(ex);
+  };
+
+  private validator(name: SpecName): SpecValidator {
+    let v = this.validators.get(name);
+    if (!v) {
+      v = new SpecValidator(name, name === "pagerduty-events" ? "/v2" : "");
+      this.validators.set(name, v);
+    }
+    return v;
+  }
+
+  /** Every non-sandbox exchange's validation errors, prefixed by the exchange. */
+  errors(): string[] {
+    const out: string[] = [];
+    for (const ex of this.exchanges) {
+      if (ex.service === "sandbox") continue;
+      for (const e of this.validator(ex.service).validate(ex)) out.push(e);
+    }
+    return out;
+  }
+}
