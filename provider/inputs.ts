@@ -1,0 +1,52 @@
+/** Helpers shared by both resources' check and diff. */
+
+/** The engine's placeholder for a value not known until apply (`pulumi preview` of a dependent resource). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(v: unknown): boolean {
+  return v === UNKNOWN;
+}
+
+/** True when `v` or anything inside it is unknown. */
+export function containsUnknown(v: unknown): boolean {
+  if (isUnknown(v)) return true;
+  if (Array.isArray(v)) return v.some(containsUnknown);
+  if (v && typeof v === "object") return Object.values(v).some(containsUnknown);
+  return false;
+}
+
+export const PROJECT_ID = /^[0-9a-f]{24}$/;
+
+/** Atlas redaction: same length, all but the last 4 characters replaced by `*`. */
+export function redact(secret: string): string {
+  return "*".repeat(Math.max(0, secret.length - 4)) + secret.slice(-4);
+}
+
+export function isRedacted(value: string): boolean {
+  return value.includes("*");
+}
+
+/** Whether a redacted value read back from Atlas can be `secret` (same length, same last 4). */
+export function matchesRedacted(secret: string, redacted: string): boolean {
+  return secret.length === redacted.length && secret.slice(-4) === redacted.slice(-4);
+}
+
+/** Structural equality for JSON-like values (key order ignored). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+    const ka = Object.keys(a).filter((k) => (a as any)[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => (b as any)[k] !== undefined);
+    return ka.length === kb.length && ka.every((k) => deepEqual((a as any)[k], (b as any)[k]));
+  }
+  return false;
+}
+
+/** Turns zod issues into Pulumi check failures (`{property, reason}`) with dotted paths. */
+export function issuesToFailures(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): Array<{ property: string; reason: string }> {
+  return issues.map((i) => ({
+    property: i.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "["),
+    reason: i.message,
+  }));
+}

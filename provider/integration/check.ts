@@ -1,0 +1,103 @@
+import type { CheckResult } from "@pulumi/pulumi/dynamic";
+import { configProblems, CONFIG_NAMESPACE, type ProviderConfig } from "../config";
+import { isUnknown, issuesToFailures, PROJECT_ID } from "../inputs";
+import type { IntegrationInputs } from "./types";
+
+export const DEFAULT_INITIAL_SUMMARY = "Test alert: MongoDB Atlas project is now integrated with PagerDuty (sent by Pulumi)";
+
+/**
+ * Validates and normalizes PagerDutyIntegration inputs without any network
+ * call, so every failure shows at `pulumi preview`. Fields the engine does not
+ * know yet (outputs of other resources) are passed through unchecked.
+ */
+export function checkIntegration(news: Record<string, unknown>, config: ProviderConfig | undefined): CheckResult<IntegrationInputs> {
+  const { z } = require("zod") as typeof import("zod");
+  const unknowns = Object.keys(news).filter((k) => isUnknown(news[k]));
+  const shape = z
+    .object({
+      projectId: z
+        .string({ error: "projectId is required: the 24-character hexadecimal Atlas project id (Project Settings > Project ID)" })
+        .regex(PROJECT_ID, { error: "projectId must be the 24-character lowercase hexadecimal Atlas project id (Project Settings > Project ID)" }),
+      integrationKey: z
+        .string({ error: "integrationKey must be a string: the 32-character Integration Key of a PagerDuty Events API v2 integration" })
+        .refine((k) => !k.includes("*"), {
+          error: "integrationKey looks redacted (it contains '*'): the project API only returns the last 4 characters, supply the real key from PagerDuty (Service > Integrations)",
+        })
+        .refine((k) => k.length === 32, { error: "integrationKey must be exactly 32 characters: copy the Integration Key of the service's Events API v2 integration" })
+        .refine((k) => /^[A-Za-z0-9]+$/.test(k), { error: "integrationKey must contain only letters and digits: copy the Integration Key of the service's Events API v2 integration" })
+        .optional(),
+      pagerdutyServiceId: z
+        .string()
+        .regex(/^[A-Z0-9]{6,14}$/, { error: "pagerdutyServiceId must be a PagerDuty service id such as PXXXXXX (the last part of the service's URL)" })
+        .optional(),
+      region: z.enum(["US", "EU"], { error: "region must be \"US\" or \"EU\": the region of your PagerDuty account (EU accounts use app.eu.pagerduty.com)" }).default("US"),
+      initialAlert: z
+        .object({
+          summary: z.string().min(1, { error: "initialAlert.summary must not be empty" }).max(1024, { error: "initialAlert.summary must be at most 1024 characters (PagerDuty's limit)" }).default(DEFAULT_INITIAL_SUMMARY),
+          severity: z.enum(["critical", "error", "warning", "info"], { error: "initialAlert.severity must be one of critical, error, warning, info" }).default("info"),
+          keepOpen: z.boolean({ error: "initialAlert.keepOpen must be true or false" }).default(false),
+        })
+        .strict()
+        .default({ summary: DEFAULT_INITIAL_SUMMARY, severity: "info", keepOpen: false }),
+    })
+    .strict()
+    .superRefine((v, ctx) => {
+      const hasKey = v.integrationKey !== undefined || unknowns.includes("integrationKey");
+      const hasService = v.pagerdutyServiceId !== undefined || unknowns.includes("pagerdutyServiceId");
+      if (hasKey && hasService) {
+        ctx.addIssue({ code: "custom", path: ["integrationKey"], message: "set either integrationKey or pagerdutyServiceId, not both" });
+      } else if (!hasKey && !hasService) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["integrationKey"],
+          message: "set integrationKey (the Integration Key of an Events API v2 integration) or pagerdutyServiceId (the provider then creates the integration on that service)",
+        });
+      }
+    });
+
+  const candidate: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(news)) {
+    if (k.startsWith("__") || v === undefined || v === null) continue;
+    candidate[k] = unknowns.includes(k) ? placeholderFor(k) : v;
+  }
+  const parsed = shape.safeParse(candidate);
+  const failures = parsed.success ? [] : issuesToFailures(parsed.error.issues.map(renameUnrecognized));
+  if (config) {
+    failures.push(...configProblems(config));
+    if ((news.pagerdutyServiceId !== undefined && news.pagerdutyServiceId !== null) && !config.pagerdutyToken) {
+      failures.push({
+        property: "pagerdutyServiceId",
+        reason: `creating an integration on a PagerDuty service needs a REST API token: set --secret ${CONFIG_NAMESPACE}:pagerdutyToken (or PAGERDUTY_TOKEN), or use integrationKey instead`,
+      });
+    }
+  }
+  if (failures.length > 0 || !parsed.success) return { inputs: news as unknown as IntegrationInputs, failures };
+  const inputs: Record<string, unknown> = { ...parsed.data };
+  for (const k of unknowns) inputs[k] = news[k];
+  return { inputs: inputs as unknown as IntegrationInputs };
+}
+
+/** A value that passes validation, standing in for an unknown while the rest is checked. */
+function placeholderFor(key: string): unknown {
+  switch (key) {
+    case "projectId":
+      return "0".repeat(24);
+    case "integrationKey":
+      return "0".repeat(32);
+    case "pagerdutyServiceId":
+      return "PUNKNOWN";
+    case "region":
+      return "US";
+    default:
+      return undefined;
+  }
+}
+
+/** zod reports unknown properties at the parent path; name the offending key instead. */
+function renameUnrecognized(issue: any): { path: PropertyKey[]; message: string } {
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0];
+    return { path: [...issue.path, key], message: `unknown property ${[...issue.path, key].join(".")}: remove it (check the spelling against the PagerDutyIntegration arguments)` };
+  }
+  return { path: issue.path, message: issue.message };
+}

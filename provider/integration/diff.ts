@@ -1,0 +1,35 @@
+import type { DiffResult } from "@pulumi/pulumi/dynamic";
+import { deepEqual, isUnknown, matchesRedacted } from "../inputs";
+import type { IntegrationInputs, IntegrationOutputs } from "./types";
+
+/**
+ * What changed between the state (`olds`, possibly refreshed) and the program.
+ * Another project replaces the resource, deleting first (a project has one
+ * PAGER_DUTY integration); key, service and region update in place.
+ */
+export function diffIntegration(olds: IntegrationOutputs, news: IntegrationInputs): DiffResult {
+  const changed: string[] = [];
+  if (olds.projectId !== news.projectId) changed.push("projectId");
+  if (olds.region !== news.region) changed.push("region");
+  if (keyChanged(olds, news)) changed.push("integrationKey");
+  if ((olds.pagerdutyServiceId ?? undefined) !== (news.pagerdutyServiceId ?? undefined)) changed.push("pagerdutyServiceId");
+  if (!deepEqual(olds.initialAlert, news.initialAlert)) changed.push("initialAlert");
+  const replaces = changed.includes("projectId") ? ["projectId"] : [];
+  return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
+}
+
+/**
+ * Whether the key the project should hold differs from the one it holds. The
+ * state's `keyLast4`/`keyLength` are what the project API last showed (a
+ * refresh updates them), so a key changed by hand shows here even when the
+ * program did not change. The service form's key is the provider's own.
+ */
+export function keyChanged(olds: IntegrationOutputs, news: IntegrationInputs): boolean {
+  if (news.integrationKey !== undefined && isUnknown(news.integrationKey)) return true;
+  const stateKey = olds.integrationKey && !olds.integrationKey.includes("*") ? olds.integrationKey : undefined;
+  const desired = news.integrationKey ?? (news.pagerdutyServiceId === olds.pagerdutyServiceId ? stateKey : undefined);
+  if (desired === undefined) return news.integrationKey !== undefined;
+  if (olds.keyLast4 !== desired.slice(-4) || olds.keyLength !== desired.length) return true;
+  if (olds.integrationKey && olds.integrationKey.includes("*")) return !matchesRedacted(desired, olds.integrationKey);
+  return stateKey !== undefined && stateKey !== desired;
+}

@@ -1,0 +1,48 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { makeClients } from "../clients";
+import { readProviderConfig, type ProviderConfig } from "../config";
+import { checkIntegration } from "./check";
+import { diffIntegration } from "./diff";
+import { createIntegration, deleteIntegration, readIntegration, updateIntegration } from "./lifecycle";
+import type { IntegrationInputs, IntegrationOutputs } from "./types";
+
+/**
+ * The PagerDutyIntegration dynamic provider. Pulumi serializes this object into
+ * each resource's state and runs it in the provider host: it holds no clients
+ * or credentials until `configure()` runs there.
+ */
+export class PagerDutyIntegrationProvider implements dynamic.ResourceProvider<IntegrationInputs, IntegrationOutputs> {
+  private config: ProviderConfig | undefined;
+
+  async configure(req: dynamic.ConfigureRequest): Promise<void> {
+    this.config = readProviderConfig(req.config, process.env);
+  }
+
+  async check(_olds: IntegrationInputs, news: IntegrationInputs): Promise<dynamic.CheckResult<IntegrationInputs>> {
+    return checkIntegration(news as unknown as Record<string, unknown>, this.config);
+  }
+
+  async diff(_id: string, olds: IntegrationOutputs, news: IntegrationInputs): Promise<dynamic.DiffResult> {
+    return diffIntegration(olds, news);
+  }
+
+  async create(inputs: IntegrationInputs): Promise<dynamic.CreateResult<IntegrationOutputs>> {
+    return createIntegration(inputs, this.clients());
+  }
+
+  async read(id: string, props?: IntegrationOutputs): Promise<dynamic.ReadResult<IntegrationOutputs>> {
+    return readIntegration(id, (props ?? {}) as IntegrationOutputs & Record<string, unknown>, this.clients());
+  }
+
+  async update(id: string, olds: IntegrationOutputs, news: IntegrationInputs): Promise<dynamic.UpdateResult<IntegrationOutputs>> {
+    return updateIntegration(id, olds, news, this.clients());
+  }
+
+  async delete(id: string, props: IntegrationOutputs): Promise<void> {
+    return deleteIntegration(id, props, this.clients());
+  }
+
+  private clients() {
+    return makeClients(this.config ?? readProviderConfig(undefined, process.env));
+  }
+}

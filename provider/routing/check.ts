@@ -1,0 +1,140 @@
+import type { CheckResult } from "@pulumi/pulumi/dynamic";
+import { configProblems, type ProviderConfig } from "../config";
+import { isUnknown, issuesToFailures, PROJECT_ID } from "../inputs";
+import { EVENT_TYPES, METRIC_UNITS, THRESHOLD_UNITS } from "./event-types";
+import type { RoutingInputs } from "./types";
+
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
+/** Friendly operator spellings accepted in programs, stored as the project API spells them. */
+const THRESHOLD_OPERATORS: Record<string, "<" | ">"> = { "<": "<", ">": ">", LESS_THAN: "<", GREATER_THAN: ">" };
+const METRIC_OPERATORS: Record<string, "LESS_THAN" | "GREATER_THAN"> = { "<": "LESS_THAN", ">": "GREATER_THAN", LESS_THAN: "LESS_THAN", GREATER_THAN: "GREATER_THAN" };
+
+/**
+ * Validates and normalizes AlertRouting inputs without network calls. Unknown
+ * values (the integration's id during the first preview) skip their checks.
+ */
+export function checkRouting(news: Record<string, unknown>, config: ProviderConfig | undefined): CheckResult<RoutingInputs> {
+  const { z } = require("zod") as typeof import("zod");
+  const unknowns = Object.keys(news).filter((k) => isUnknown(news[k]));
+  const failures: Array<{ property: string; reason: string }> = [];
+  if ("intervalMin" in news) {
+    failures.push({ property: "intervalMin", reason: "intervalMin is not accepted for PagerDuty notifications: PagerDuty re-notifies through the service's escalation policy; remove it" });
+  }
+  const eventType = typeof news.eventTypeName === "string" ? EVENT_TYPES[news.eventTypeName] : undefined;
+  const schema = z
+    .object({
+      projectId: z.string({ error: "projectId is required: the 24-character hexadecimal Atlas project id" }).regex(PROJECT_ID, { error: "projectId must be the 24-character lowercase hexadecimal Atlas project id" }),
+      integrationId: z
+        .string({ error: "integration is required: pass the project's PagerDutyIntegration (its integrationId is used by the notification)" })
+        .regex(OBJECT_ID, { error: "integrationId must be a PagerDutyIntegration's integrationId (24 hexadecimal characters)" }),
+      region: z.enum(["US", "EU"], { error: "region must be \"US\" or \"EU\" (normally taken from the integration)" }).default("US"),
+      eventTypeName: z
+        .string({ error: "eventTypeName is required, for example NO_PRIMARY or OUTSIDE_METRIC_THRESHOLD" })
+        .refine((e) => EVENT_TYPES[e] !== undefined, { error: (i) => `eventTypeName ${JSON.stringify(i.input)} is not an Atlas alert event type${suggest(String(i.input), Object.keys(EVENT_TYPES))}` }),
+      matchers: z
+        .array(
+          z.object({
+            fieldName: z.string({ error: "fieldName is required" }).refine((f) => !eventType || eventType.matcherFields.includes(f), {
+              error: (i) => `fieldName ${JSON.stringify(i.input)} cannot be matched for ${String(news.eventTypeName)}: use one of ${eventType?.matcherFields.join(", ") || "(none: this event type takes no matchers)"}`,
+            }),
+            operator: z.enum(["EQUALS", "CONTAINS", "STARTS_WITH", "ENDS_WITH", "NOT_EQUALS", "NOT_CONTAINS", "REGEX"], {
+              error: "operator must be one of EQUALS, CONTAINS, STARTS_WITH, ENDS_WITH, NOT_EQUALS, NOT_CONTAINS, REGEX",
+            }),
+            value: z.string({ error: "value is required (a string)" }),
+          }).strict(),
+        )
+        .max(50)
+        .default([]),
+      threshold: z
+        .object({
+          operator: z.string().refine((o) => o in THRESHOLD_OPERATORS, { error: "threshold.operator must be \">\" or \"<\" (or GREATER_THAN / LESS_THAN)" }).transform((o) => THRESHOLD_OPERATORS[o]),
+          threshold: z.number({ error: "threshold.threshold must be a whole number" }).int({ error: "threshold.threshold must be a whole number" }),
+          units: z.string({ error: `threshold.units is required: one of ${THRESHOLD_UNITS.join(", ")}` }).refine((u) => THRESHOLD_UNITS.includes(u), { error: `threshold.units must be one of ${THRESHOLD_UNITS.join(", ")}` }),
+        }).strict()
+        .optional(),
+      metricThreshold: z
+        .object({
+          metricName: z.string({ error: "metricThreshold.metricName is required, for example OPLOG_SLAVE_LAG_MASTER_TIME" }).refine((m) => METRIC_UNITS[m] !== undefined, {
+            error: (i) => `metricThreshold.metricName ${JSON.stringify(i.input)} is not an Atlas metric${suggest(String(i.input), Object.keys(METRIC_UNITS))}`,
+          }),
+          operator: z.string().refine((o) => o in METRIC_OPERATORS, { error: "metricThreshold.operator must be GREATER_THAN or LESS_THAN" }).transform((o) => METRIC_OPERATORS[o]),
+          threshold: z.number({ error: "metricThreshold.threshold must be a number" }),
+          units: z.string({ error: "metricThreshold.units is required (for example RAW, SECONDS, GIGABYTES): the metric's unit" }),
+          mode: z.literal("AVERAGE", { error: "metricThreshold.mode must be AVERAGE" }).default("AVERAGE"),
+        }).strict()
+        .superRefine((m, ctx) => {
+          const units = METRIC_UNITS[m.metricName];
+          if (units && !units.includes(m.units)) ctx.addIssue({ code: "custom", path: ["units"], message: `metricThreshold.units for ${m.metricName} must be one of ${units.join(", ")}` });
+        })
+        .optional(),
+      severity: z
+        .string()
+        .transform((s) => s.toUpperCase())
+        .pipe(z.enum(["INFO", "WARNING", "ERROR", "CRITICAL"], { error: "severity must be one of INFO, WARNING, ERROR, CRITICAL" }))
+        .optional(),
+      delayMin: z.number({ error: "delayMin must be a whole number of minutes" }).int({ error: "delayMin must be a whole number of minutes" }).min(0, { error: "delayMin must be 0 or more minutes" }).max(1440, { error: "delayMin must be at most 1440 minutes" }).default(0),
+      enabled: z.boolean({ error: "enabled must be true or false" }).default(true),
+      delivery: z.enum(["native", "relay"], { error: "delivery must be \"native\" (the project sends to PagerDuty) or \"relay\" (through the relay's webhook)" }).default("native"),
+      relayUrl: z.url({ protocol: /^https?$/, error: "relayUrl must be the relay's http(s) URL, for example https://relay.example.com/atlas/webhook" }).optional(),
+      relaySecret: z.string().min(16, { error: "relaySecret must be at least 16 characters: the webhook secret the relay checks" }).optional(),
+    })
+    .strict()
+    .superRefine((v, ctx) => {
+      const info = EVENT_TYPES[v.eventTypeName];
+      if (info && v.threshold && !info.threshold) ctx.addIssue({ code: "custom", path: ["threshold"], message: `${v.eventTypeName} takes no threshold${info.metricThreshold ? ": use metricThreshold" : ""}` });
+      if (info && v.metricThreshold && !info.metricThreshold) ctx.addIssue({ code: "custom", path: ["metricThreshold"], message: `${v.eventTypeName} takes no metricThreshold${info.threshold ? ": use threshold" : ""}` });
+      if (info?.metricThreshold && !info.threshold && !v.metricThreshold) ctx.addIssue({ code: "custom", path: ["metricThreshold"], message: `${v.eventTypeName} needs a metricThreshold (metricName, operator, threshold, units)` });
+      if (v.threshold && v.metricThreshold) ctx.addIssue({ code: "custom", path: ["threshold"], message: "set threshold or metricThreshold, not both" });
+      if (v.delivery === "relay") {
+        if (!v.relayUrl && !unknowns.includes("relayUrl")) ctx.addIssue({ code: "custom", path: ["relayUrl"], message: "delivery \"relay\" needs relayUrl: the relay's webhook URL" });
+        if (!v.relaySecret && !unknowns.includes("relaySecret")) ctx.addIssue({ code: "custom", path: ["relaySecret"], message: "delivery \"relay\" needs relaySecret: the webhook secret the relay checks" });
+      } else if (v.relayUrl || v.relaySecret) {
+        ctx.addIssue({ code: "custom", path: [v.relayUrl ? "relayUrl" : "relaySecret"], message: "relayUrl and relaySecret only apply with delivery \"relay\"" });
+      }
+    });
+
+  const candidate: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(news)) {
+    if (k.startsWith("__") || k === "intervalMin" || v === undefined || v === null) continue;
+    candidate[k] = unknowns.includes(k) ? placeholderFor(k) : v;
+  }
+  const parsed = schema.safeParse(candidate);
+  if (!parsed.success) failures.push(...issuesToFailures(parsed.error.issues.map(renameUnrecognized)));
+  if (config) failures.push(...configProblems(config));
+  if (failures.length > 0 || !parsed.success) return { inputs: news as unknown as RoutingInputs, failures };
+  const inputs: Record<string, unknown> = { ...parsed.data };
+  for (const k of unknowns) inputs[k] = news[k];
+  return { inputs: inputs as unknown as RoutingInputs };
+}
+
+function placeholderFor(key: string): unknown {
+  switch (key) {
+    case "projectId":
+    case "integrationId":
+      return "0".repeat(24);
+    case "region":
+      return "US";
+    case "relayUrl":
+      return "https://unknown.invalid/";
+    case "relaySecret":
+      return "x".repeat(16);
+    default:
+      return undefined;
+  }
+}
+
+function renameUnrecognized(issue: any): { path: PropertyKey[]; message: string } {
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0];
+    return { path: [...issue.path, key], message: `unknown property ${[...issue.path, key].join(".")}: remove it (check the spelling against the AlertRouting arguments)` };
+  }
+  return { path: issue.path, message: issue.message };
+}
+
+/** ": did you mean X?" for a near miss, else "". */
+function suggest(input: string, candidates: string[]): string {
+  const norm = input.toUpperCase().replace(/[^A-Z0-9]/g, "");
+  const hit = candidates.find((c) => c.replace(/_/g, "") === norm) ?? candidates.find((c) => c.includes(input.toUpperCase()) && input.length >= 4);
+  return hit ? `: did you mean ${hit}?` : " (see the Atlas alert event types)";
+}

@@ -1,0 +1,76 @@
+import type { CreateResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
+import type { Clients } from "../clients";
+import { ProviderError, upstreamFailure } from "../errors";
+import { PROJECT_ID } from "../inputs";
+import { changedRoutingFields } from "./diff";
+import { fromAlertConfig, toAlertConfig } from "./mapping";
+import { routingResourceId, type RoutingInputs, type RoutingOutputs } from "./types";
+
+/** Create: the project must already have its PagerDuty integration; then POST the alert configuration. */
+export async function createRouting(inputs: RoutingInputs, clients: Clients): Promise<CreateResult<RoutingOutputs>> {
+  const integration = await clients.atlas.getIntegration(inputs.projectId, "PAGER_DUTY").catch((err: unknown) => {
+    throw upstreamFailure(`reading the PagerDuty integration of project ${inputs.projectId}`, err);
+  });
+  if (!integration) {
+    throw new ProviderError(
+      "INTEGRATION_MISSING",
+      `project ${inputs.projectId} has no PagerDuty integration: declare a PagerDutyIntegration for it and pass it as this routing's integration`,
+      "integration",
+    );
+  }
+  const created = await clients.atlas.createAlertConfig(inputs.projectId, toAlertConfig(inputs) as any).catch((err: unknown) => {
+    throw upstreamFailure(`creating the ${inputs.eventTypeName} alert configuration in project ${inputs.projectId}`, err);
+  });
+  const outs = fromAlertConfig(created, inputs);
+  return { id: routingResourceId(inputs.projectId, outs.alertConfigId), outs: { ...inputs, alertConfigId: outs.alertConfigId, notifierId: outs.notifierId } };
+}
+
+/** Read (refresh and import): the live configuration as inputs, or nothing when it is gone. */
+export async function readRouting(id: string, props: Partial<RoutingOutputs>, clients: Clients): Promise<ReadResult<RoutingOutputs>> {
+  const { projectId, alertConfigId } = parseRoutingId(id);
+  const live = await clients.atlas.getAlertConfig(projectId, alertConfigId).catch((err: unknown) => {
+    throw upstreamFailure(`reading alert configuration ${alertConfigId} of project ${projectId}`, err);
+  });
+  if (!live) return {};
+  const outs = fromAlertConfig(live, { ...props, projectId });
+  const { alertConfigId: _a, notifierId: _n, ...inputs } = outs;
+  return { id: routingResourceId(projectId, alertConfigId), props: outs, inputs: inputs as RoutingOutputs };
+}
+
+/** Update: enabling or disabling alone is a PATCH; anything else PUTs the full configuration, referencing our notification by notifierId. */
+export async function updateRouting(id: string, olds: RoutingOutputs, news: RoutingInputs, clients: Clients): Promise<UpdateResult<RoutingOutputs>> {
+  const { projectId, alertConfigId } = parseRoutingId(id);
+  const changed = changedRoutingFields(olds, news);
+  try {
+    if (changed.length === 1 && changed[0] === "enabled") {
+      await clients.atlas.setAlertConfigEnabled(projectId, alertConfigId, news.enabled);
+      return { outs: { ...olds, ...news, alertConfigId, notifierId: olds.notifierId } };
+    }
+    // Keep the notifier only when it is still the same kind of notification.
+    const keepNotifier = olds.notifierId && olds.delivery === news.delivery ? olds.notifierId : undefined;
+    const live = await clients.atlas.replaceAlertConfig(projectId, alertConfigId, toAlertConfig(news, keepNotifier) as any);
+    const outs = fromAlertConfig(live, news);
+    return { outs: { ...news, alertConfigId, notifierId: outs.notifierId } };
+  } catch (err) {
+    if ((err as { code?: string }).code === "NOT_FOUND") {
+      throw new ProviderError("INTEGRATION_MISSING", `alert configuration ${alertConfigId} of project ${projectId} no longer exists (deleted outside Pulumi): run pulumi refresh, then pulumi up to create it again`);
+    }
+    throw upstreamFailure(`updating alert configuration ${alertConfigId} of project ${projectId}`, err);
+  }
+}
+
+/** Delete: already gone is fine. */
+export async function deleteRouting(id: string, clients: Clients): Promise<void> {
+  const { projectId, alertConfigId } = parseRoutingId(id);
+  await clients.atlas.deleteAlertConfig(projectId, alertConfigId).catch((err: unknown) => {
+    throw upstreamFailure(`deleting alert configuration ${alertConfigId} of project ${projectId}`, err);
+  });
+}
+
+export function parseRoutingId(id: string): { projectId: string; alertConfigId: string } {
+  const [projectId, alertConfigId, ...rest] = id.split("/");
+  if (!PROJECT_ID.test(projectId ?? "") || !/^[0-9a-f]{24}$/.test(alertConfigId ?? "") || rest.length > 0) {
+    throw new ProviderError("INVALID_ID", `"${id}" is not an AlertRouting id: use <projectId>/<alertConfigId>, both 24 hexadecimal characters`);
+  }
+  return { projectId, alertConfigId };
+}

@@ -1,0 +1,44 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { makeClients } from "../clients";
+import { readProviderConfig, type ProviderConfig } from "../config";
+import { checkRouting } from "./check";
+import { diffRouting } from "./diff";
+import { createRouting, deleteRouting, readRouting, updateRouting } from "./lifecycle";
+import type { RoutingInputs, RoutingOutputs } from "./types";
+
+/** The AlertRouting dynamic provider; like PagerDutyIntegrationProvider it holds nothing until `configure()`. */
+export class AlertRoutingProvider implements dynamic.ResourceProvider<RoutingInputs, RoutingOutputs> {
+  private config: ProviderConfig | undefined;
+
+  async configure(req: dynamic.ConfigureRequest): Promise<void> {
+    this.config = readProviderConfig(req.config, process.env);
+  }
+
+  async check(_olds: RoutingInputs, news: RoutingInputs): Promise<dynamic.CheckResult<RoutingInputs>> {
+    return checkRouting(news as unknown as Record<string, unknown>, this.config);
+  }
+
+  async diff(_id: string, olds: RoutingOutputs, news: RoutingInputs): Promise<dynamic.DiffResult> {
+    return diffRouting(olds, news);
+  }
+
+  async create(inputs: RoutingInputs): Promise<dynamic.CreateResult<RoutingOutputs>> {
+    return createRouting(inputs, this.clients());
+  }
+
+  async read(id: string, props?: RoutingOutputs): Promise<dynamic.ReadResult<RoutingOutputs>> {
+    return readRouting(id, props ?? {}, this.clients());
+  }
+
+  async update(id: string, olds: RoutingOutputs, news: RoutingInputs): Promise<dynamic.UpdateResult<RoutingOutputs>> {
+    return updateRouting(id, olds, news, this.clients());
+  }
+
+  async delete(id: string): Promise<void> {
+    return deleteRouting(id, this.clients());
+  }
+
+  private clients() {
+    return makeClients(this.config ?? readProviderConfig(undefined, process.env));
+  }
+}

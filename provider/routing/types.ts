@@ -1,0 +1,62 @@
+import type { Region } from "../config";
+
+export type MatcherOperator = "EQUALS" | "CONTAINS" | "STARTS_WITH" | "ENDS_WITH" | "NOT_EQUALS" | "NOT_CONTAINS" | "REGEX";
+
+export interface Matcher {
+  fieldName: string;
+  operator: MatcherOperator;
+  value: string;
+}
+
+/** For event types with a plain limit (elections, oplog window...). Stored as Atlas does: operator `<` or `>`. */
+export interface Threshold {
+  operator: "<" | ">";
+  threshold: number;
+  units: string;
+}
+
+/** For metric event types (OUTSIDE_METRIC_THRESHOLD...). */
+export interface MetricThreshold {
+  metricName: string;
+  operator: "LESS_THAN" | "GREATER_THAN";
+  threshold: number;
+  units: string;
+  mode: "AVERAGE";
+}
+
+export type AlertSeverity = "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+
+/**
+ * `native`: a PAGER_DUTY notification, the project sends to PagerDuty itself.
+ * `relay`: a WEBHOOK notification to the relay, which forwards to PagerDuty.
+ */
+export type Delivery = "native" | "relay";
+
+/** Inputs after `check`, normalized to what the project API stores so refresh shows no false drift. */
+export interface RoutingInputs {
+  projectId: string;
+  /** The project API id of the project's PAGER_DUTY integration (a PagerDutyIntegration's `integrationId`). */
+  integrationId: string;
+  region: Region;
+  eventTypeName: string;
+  matchers: Matcher[];
+  threshold?: Threshold;
+  metricThreshold?: MetricThreshold;
+  severity?: AlertSeverity;
+  delayMin: number;
+  enabled: boolean;
+  delivery: Delivery;
+  relayUrl?: string;
+  relaySecret?: string;
+}
+
+export interface RoutingOutputs extends RoutingInputs {
+  alertConfigId: string;
+  /** The project API's id for our notification: updates reference it instead of repeating credentials. */
+  notifierId: string;
+}
+
+/** Ids are `<projectId>/<alertConfigId>`, which is also the import id. */
+export function routingResourceId(projectId: string, alertConfigId: string): string {
+  return `${projectId}/${alertConfigId}`;
+}
