@@ -1,0 +1,58 @@
+import { readProviderConfig } from "../config";
+import { UNKNOWN } from "../inputs";
+import { checkIntegration, DEFAULT_INITIAL_SUMMARY } from "./check";
+
+const PROJECT = "5f1e2d3c4b5a69788796a5b4";
+const KEY = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
+const configured = readProviderConfig({ get: (k: string) => ({ "pdac:atlasClientId": "id", "pdac:atlasClientSecret": "secret" } as Record<string, string>)[k] }, {});
+
+describe("checkIntegration", () => {
+  it("applies defaults", () => {
+    expect(checkIntegration({ projectId: PROJECT, integrationKey: KEY }, configured)).toEqual({
+      inputs: { projectId: PROJECT, integrationKey: KEY, region: "US", initialAlert: { summary: DEFAULT_INITIAL_SUMMARY, severity: "info", keepOpen: false } },
+    });
+  });
+
+  it.each<[string, Record<string, unknown>, string, RegExp]>([
+    ["missing project", { integrationKey: KEY }, "projectId", /24-character hexadecimal/],
+    ["short project", { projectId: "abc", integrationKey: KEY }, "projectId", /24-character lowercase hexadecimal/],
+    ["upper-case project", { projectId: PROJECT.toUpperCase(), integrationKey: KEY }, "projectId", /lowercase/],
+    ["no key or service", { projectId: PROJECT }, "integrationKey", /set integrationKey .* or pagerdutyServiceId/],
+    ["both key and service", { projectId: PROJECT, integrationKey: KEY, pagerdutyServiceId: "PABC123" }, "integrationKey", /not both/],
+    ["short key", { projectId: PROJECT, integrationKey: "abc" }, "integrationKey", /exactly 32 characters/],
+    ["redacted key", { projectId: PROJECT, integrationKey: "*".repeat(28) + "8f90" }, "integrationKey", /looks redacted/],
+    ["key with symbols", { projectId: PROJECT, integrationKey: "a1b2c3d4e5f60718293a4b5c6d7e8f9-" }, "integrationKey", /only letters and digits/],
+    ["bad region", { projectId: PROJECT, integrationKey: KEY, region: "APAC" }, "region", /"US" or "EU"/],
+    ["lower-case region", { projectId: PROJECT, integrationKey: KEY, region: "eu" }, "region", /"US" or "EU"/],
+    ["bad service id", { projectId: PROJECT, pagerdutyServiceId: "my service" }, "pagerdutyServiceId", /service id such as PXXXXXX/],
+    ["bad severity", { projectId: PROJECT, integrationKey: KEY, initialAlert: { severity: "fatal" } }, "initialAlert.severity", /critical, error, warning, info/],
+    ["long summary", { projectId: PROJECT, integrationKey: KEY, initialAlert: { summary: "x".repeat(1025) } }, "initialAlert.summary", /1024/],
+    ["unknown property", { projectId: PROJECT, integrationKey: KEY, serviceKey: KEY }, "serviceKey", /unknown property serviceKey/],
+    ["unknown nested property", { projectId: PROJECT, integrationKey: KEY, initialAlert: { open: true } }, "initialAlert.open", /unknown property initialAlert.open/],
+  ])("%s: fails on %s", (_name, news, property, reason) => {
+    const { failures } = checkIntegration(news, configured);
+    expect(failures).toEqual(expect.arrayContaining([expect.objectContaining({ property, reason: expect.stringMatching(reason) })]));
+  });
+
+  it("never echoes the key in a failure", () => {
+    const bad = "a1b2c3d4e5f60718293a4b5c6d7e8f9-";
+    const { failures } = checkIntegration({ projectId: "x", integrationKey: bad, region: "??" }, configured);
+    expect(JSON.stringify(failures)).not.toContain(bad);
+  });
+
+  it("passes unknown values (outputs of other resources) through unchecked", () => {
+    const { inputs, failures } = checkIntegration({ projectId: UNKNOWN, integrationKey: UNKNOWN }, configured);
+    expect(failures).toBeUndefined();
+    expect(inputs).toMatchObject({ projectId: UNKNOWN, integrationKey: UNKNOWN, region: "US" });
+  });
+
+  it("names the missing provider configuration", () => {
+    const { failures } = checkIntegration({ projectId: PROJECT, integrationKey: KEY }, readProviderConfig({ get: () => undefined }, {}));
+    expect(failures).toEqual([expect.objectContaining({ property: "pdac:atlasClientId", reason: expect.stringMatching(/MONGODB_ATLAS_CLIENT_ID/) })]);
+  });
+
+  it("needs a REST token for the service form", () => {
+    const { failures } = checkIntegration({ projectId: PROJECT, pagerdutyServiceId: "PABC123" }, configured);
+    expect(failures).toEqual([expect.objectContaining({ property: "pagerdutyServiceId", reason: expect.stringMatching(/pdac:pagerdutyToken/) })]);
+  });
+});

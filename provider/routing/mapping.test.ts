@@ -1,0 +1,75 @@
+import { diffRouting } from "./diff";
+import { fromAlertConfig, toAlertConfig } from "./mapping";
+import type { RoutingInputs, RoutingOutputs } from "./types";
+
+const native: RoutingInputs = {
+  projectId: "5f1e2d3c4b5a69788796a5b4",
+  integrationId: "6a1e2d3c4b5a69788796a5b4",
+  region: "US",
+  eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
+  matchers: [{ fieldName: "REPLICA_SET_NAME", operator: "EQUALS", value: "rs0" }],
+  metricThreshold: { metricName: "OPLOG_SLAVE_LAG_MASTER_TIME", operator: "GREATER_THAN", threshold: 60, units: "SECONDS", mode: "AVERAGE" },
+  severity: "CRITICAL",
+  delayMin: 5,
+  enabled: true,
+  delivery: "native",
+};
+const relay: RoutingInputs = { ...native, delivery: "relay", relayUrl: "https://relay.example.com/atlas/hook", relaySecret: "0123456789abcdef0123" };
+
+/** What the project API answers for a stored configuration: ids added, secrets redacted. */
+function asStored(inputs: RoutingInputs): any {
+  const body = JSON.parse(JSON.stringify(toAlertConfig(inputs)));
+  const n = body.notifications[0];
+  if (n.webhookSecret) n.webhookSecret = "*".repeat(n.webhookSecret.length - 4) + n.webhookSecret.slice(-4);
+  if (n.webhookUrl) n.webhookUrl = "https://relay.example.com/****hook";
+  return { ...body, id: "7a1e2d3c4b5a69788796a5b4", groupId: inputs.projectId, notifications: [{ ...n, notifierId: "8a1e2d3c4b5a69788796a5b4" }] };
+}
+
+describe("routing mapping", () => {
+  it.each([["native", native], ["relay", relay]])("%s: a stored configuration reads back as the same inputs", (_n, inputs) => {
+    const state: RoutingOutputs = { ...inputs, alertConfigId: "7a1e2d3c4b5a69788796a5b4", notifierId: "8a1e2d3c4b5a69788796a5b4" };
+    const live = fromAlertConfig(asStored(inputs), state);
+    expect(live).toEqual(state);
+    expect(diffRouting(live, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it("fills API defaults so they show no drift (region US, no delay)", () => {
+    const stored = asStored(native);
+    delete stored.notifications[0].region;
+    delete stored.notifications[0].delayMin;
+    delete stored.matchers;
+    const live = fromAlertConfig(stored, { ...native, alertConfigId: stored.id, notifierId: "8a1e2d3c4b5a69788796a5b4" });
+    expect(live).toMatchObject({ region: "US", delayMin: 0, matchers: [] });
+  });
+
+  it.each<[string, (c: any) => void, string]>([
+    ["disabled by hand", (c) => (c.enabled = false), "enabled"],
+    ["severity changed", (c) => (c.severityOverride = "INFO"), "severity"],
+    ["threshold changed", (c) => (c.metricThreshold.threshold = 120), "metricThreshold"],
+    ["matcher removed", (c) => (c.matchers = []), "matchers"],
+    ["delay changed", (c) => (c.notifications[0].delayMin = 0), "delayMin"],
+    ["notification replaced by a raw key", (c) => (c.notifications[0] = { typeName: "PAGER_DUTY", serviceKey: "****", region: "US", notifierId: "9a1e2d3c4b5a69788796a5b4" }), "integrationId"],
+  ])("drift: %s", (_n, edit, field) => {
+    const stored = asStored(native);
+    edit(stored);
+    const live = fromAlertConfig(stored, { ...native, alertConfigId: stored.id, notifierId: "8a1e2d3c4b5a69788796a5b4" });
+    expect(live[field as keyof RoutingOutputs]).not.toEqual(native[field as keyof RoutingInputs]);
+    expect(diffRouting(live, native)).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  it("a new project replaces the routing", () => {
+    const state: RoutingOutputs = { ...native, alertConfigId: "7a1e2d3c4b5a69788796a5b4", notifierId: "8a1e2d3c4b5a69788796a5b4" };
+    expect(diffRouting(state, { ...native, projectId: "0123456789abcdef01234567" })).toEqual({ changes: true, replaces: ["projectId"], deleteBeforeReplace: false });
+  });
+
+  it("sends the integration id and never a key for native delivery", () => {
+    expect(toAlertConfig(native, "8a1e2d3c4b5a69788796a5b4")).toEqual({
+      eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
+      enabled: true,
+      matchers: native.matchers,
+      metricThreshold: native.metricThreshold,
+      severityOverride: "CRITICAL",
+      notifications: [{ typeName: "PAGER_DUTY", integrationId: native.integrationId, region: "US", delayMin: 5, notifierId: "8a1e2d3c4b5a69788796a5b4" }],
+    });
+  });
+});

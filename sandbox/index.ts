@@ -1,0 +1,123 @@
+import type { FastifyInstance } from "fastify";
+import { buildAtlasApp, type AtlasCredentials } from "./atlas";
+import { buildPagerDutyApp } from "./pagerduty";
+import { openDb, type Db } from "./store/db";
+import { systemClock, type Clock } from "./clock";
+import type { ExchangeObserver } from "./http/exchange";
+import { loadOrCreateSecrets } from "./secrets";
+
+export { ManualClock, systemClock, type Clock } from "./clock";
+export type { Exchange, ExchangeObserver } from "./http/exchange";
+export type { AtlasCredentials } from "./atlas";
+
+/** How to start the sandbox; every field has a default that suits a laptop. */
+export interface SandboxOptions {
+  /** Where SQLite keeps state; undefined keeps everything in memory (tests). */
+  dataDir?: string;
+  host?: string;
+  /** 0 picks a free port. */
+  atlasPort?: number;
+  pagerdutyPort?: number;
+  pagerdutyEuPort?: number;
+  /** Fixed credentials; missing ones are generated once and kept in the data directory. */
+  credentials?: Partial<AtlasCredentials>;
+  pagerdutyToken?: string;
+  /** Project ids created at start. */
+  projects?: string[];
+  atlasRateLimit?: { capacity: number; refillPerSecond: number };
+  eventsPerMinutePerKey?: number;
+  clock?: Clock;
+  observe?: ExchangeObserver;
+  logger?: boolean;
+  /** Faster retries for tests. */
+  retry?: { baseDelayMs: number; maxAttempts: number; timeoutMs: number };
+}
+
+/** A running sandbox: the project API and PagerDuty (one server per PagerDuty region). */
+export interface Sandbox {
+  atlasUrl: string;
+  pagerdutyUrl: { US: string; EU: string };
+  credentials: AtlasCredentials;
+  pagerdutyToken: string;
+  db: Db;
+  /** Stack config (`pdac:*`) that points the provider at this sandbox. */
+  providerConfig(): Record<string, string>;
+  /** The same as environment variables. */
+  providerEnv(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const host = opts.host ?? "127.0.0.1";
+  const db = openDb(opts.dataDir);
+  const clock = opts.clock ?? systemClock;
+  const secrets = loadOrCreateSecrets(db, { ...opts.credentials, ...(opts.pagerdutyToken ? { pagerdutyToken: opts.pagerdutyToken } : {}) });
+  const apps: FastifyInstance[] = [];
+  try {
+    const pagerdutyUrl = { US: "", EU: "" };
+    for (const region of ["US", "EU"] as const) {
+      const app = buildPagerDutyApp({
+        db,
+        clock,
+        region,
+        restToken: secrets.pagerdutyToken,
+        eventsPerMinutePerKey: opts.eventsPerMinutePerKey,
+        observe: opts.observe,
+        logger: opts.logger,
+        webhookRetry: opts.retry ? { baseDelayMs: opts.retry.baseDelayMs, maxAttempts: opts.retry.maxAttempts, timeoutMs: opts.retry.timeoutMs } : undefined,
+      });
+      apps.push(app);
+      const port = region === "US" ? opts.pagerdutyPort : opts.pagerdutyEuPort;
+      pagerdutyUrl[region] = await app.listen({ host, port: port ?? 0 });
+    }
+    const atlas = buildAtlasApp({
+      db,
+      clock,
+      credentials: secrets.credentials,
+      projects: opts.projects,
+      rateLimit: opts.atlasRateLimit,
+      pagerdutyEventsUrl: pagerdutyUrl,
+      observe: opts.observe,
+      logger: opts.logger,
+      notifyRetry: opts.retry ? { baseDelayMs: opts.retry.baseDelayMs, maxAttempts: opts.retry.maxAttempts } : undefined,
+    });
+    apps.push(atlas);
+    const atlasUrl = await atlas.listen({ host, port: opts.atlasPort ?? 0 });
+    const providerConfig = (): Record<string, string> => ({
+      "pdac:atlasBaseUrl": atlasUrl,
+      "pdac:atlasClientId": secrets.credentials.clientId,
+      "pdac:atlasClientSecret": secrets.credentials.clientSecret,
+      "pdac:pagerdutyEventsUrl": pagerdutyUrl.US,
+      "pdac:pagerdutyEventsUrlEu": pagerdutyUrl.EU,
+      "pdac:pagerdutyRestUrl": pagerdutyUrl.US,
+      "pdac:pagerdutyRestUrlEu": pagerdutyUrl.EU,
+      "pdac:pagerdutyToken": secrets.pagerdutyToken,
+    });
+    return {
+      atlasUrl,
+      pagerdutyUrl,
+      credentials: secrets.credentials,
+      pagerdutyToken: secrets.pagerdutyToken,
+      db,
+      providerConfig,
+      providerEnv: () => ({
+        MONGODB_ATLAS_BASE_URL: atlasUrl,
+        MONGODB_ATLAS_CLIENT_ID: secrets.credentials.clientId,
+        MONGODB_ATLAS_CLIENT_SECRET: secrets.credentials.clientSecret,
+        PAGERDUTY_EVENTS_URL: pagerdutyUrl.US,
+        PAGERDUTY_EVENTS_URL_EU: pagerdutyUrl.EU,
+        PAGERDUTY_REST_URL: pagerdutyUrl.US,
+        PAGERDUTY_REST_URL_EU: pagerdutyUrl.EU,
+        PAGERDUTY_TOKEN: secrets.pagerdutyToken,
+      }),
+      close: async () => {
+        for (const app of apps.reverse()) await app.close();
+        db.close();
+      },
+    };
+  } catch (err) {
+    for (const app of apps.reverse()) await app.close().catch(() => undefined);
+    db.close();
+    throw err;
+  }
+}
