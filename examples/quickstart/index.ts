@@ -1,0 +1,59 @@
+/**
+ * Quickstart: one project's PagerDuty integration and the alerts routed to it.
+ * `npm run demo` runs it against the sandbox; the README shows how to run it
+ * against real Atlas and PagerDuty.
+ *
+ * Program config (pulumi config set ...):
+ *   projectId            the Atlas project id
+ *   integrationKey       (secret) an Events API v2 Integration Key, or
+ *   pagerdutyServiceId   a PagerDuty service to create the integration on
+ *   region               US (default) or EU
+ */
+import * as pulumi from "@pulumi/pulumi";
+// In your own program: import { AlertRouting, PagerDutyIntegration } from "pagerduty-as-code";
+import { AlertRouting, PagerDutyIntegration } from "../../sdk";
+
+const config = new pulumi.Config();
+const region = (config.get("region") ?? "US") as "US" | "EU";
+
+const integration = new PagerDutyIntegration("atlas-to-pagerduty", {
+  projectId: config.require("projectId"),
+  integrationKey: config.getSecret("integrationKey"),
+  pagerdutyServiceId: config.get("pagerdutyServiceId"),
+  region,
+  initialAlert: { summary: "Atlas project connected to PagerDuty by Pulumi (test alert, resolved automatically)" },
+});
+
+// Primary elections and replication lag page the database on-call at critical.
+new AlertRouting("no-primary", { integration, eventTypeName: "NO_PRIMARY", severity: "CRITICAL" });
+
+new AlertRouting("primary-elected", { integration, eventTypeName: "PRIMARY_ELECTED", severity: "CRITICAL" });
+
+new AlertRouting("replication-lag", {
+  integration,
+  eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
+  metricThreshold: { metricName: "OPLOG_SLAVE_LAG_MASTER_TIME", operator: "GREATER_THAN", threshold: 60, units: "SECONDS" },
+  severity: "CRITICAL",
+});
+
+// Disk and CPU go as warnings, after a delay so short spikes do not page.
+new AlertRouting("disk-space", {
+  integration,
+  eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
+  metricThreshold: { metricName: "DISK_PARTITION_SPACE_USED_DATA", operator: "GREATER_THAN", threshold: 80, units: "RAW" },
+  severity: "WARNING",
+  delayMin: 5,
+});
+
+new AlertRouting("cpu", {
+  integration,
+  eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
+  metricThreshold: { metricName: "NORMALIZED_SYSTEM_CPU_USER", operator: "GREATER_THAN", threshold: 90, units: "RAW" },
+  severity: "WARNING",
+  delayMin: 10,
+});
+
+export const integrationId = integration.integrationId;
+export const keyLast4 = integration.keyLast4;
+export const keyConfirmed = integration.keyConfirmed;
+export const initialIncidentKey = integration.initialDedupKey;

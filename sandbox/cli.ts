@@ -1,0 +1,104 @@
+/**
+ * `npm run sandbox -- [flags]`: starts the project API and PagerDuty servers
+ * until Ctrl-C. Every flag has an environment variable; both are printed on
+ * --help. Credentials are printed at start (they are the sandbox's own).
+ */
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { startSandbox, type SandboxOptions } from ".";
+
+const FLAGS = {
+  "data-dir": { env: "SANDBOX_DATA_DIR", help: "where SQLite keeps state (default .sandbox-data; 'memory' keeps nothing)" },
+  host: { env: "SANDBOX_HOST", help: "listen address (default 127.0.0.1)" },
+  "atlas-port": { env: "SANDBOX_ATLAS_PORT", help: "project API port (default 8480; 0 picks one)" },
+  "pagerduty-port": { env: "SANDBOX_PAGERDUTY_PORT", help: "PagerDuty US port (default 8481)" },
+  "pagerduty-eu-port": { env: "SANDBOX_PAGERDUTY_EU_PORT", help: "PagerDuty EU port (default 8482)" },
+  project: { env: "SANDBOX_PROJECTS", help: "project id to create at start, repeatable (env: comma-separated)" },
+  "client-id": { env: "SANDBOX_CLIENT_ID", help: "service account client id (default: generated once)" },
+  "client-secret": { env: "SANDBOX_CLIENT_SECRET", help: "service account client secret" },
+  "public-key": { env: "SANDBOX_PUBLIC_KEY", help: "API public key (HTTP Digest user)" },
+  "private-key": { env: "SANDBOX_PRIVATE_KEY", help: "API private key (HTTP Digest password)" },
+  "pagerduty-token": { env: "SANDBOX_PAGERDUTY_TOKEN", help: "PagerDuty REST API token" },
+  "rate-limit": { env: "SANDBOX_RATE_LIMIT", help: "project API token bucket as capacity/refillPerSecond, e.g. 100/10 (default off)" },
+  "events-per-minute": { env: "SANDBOX_EVENTS_PER_MINUTE", help: "PagerDuty events per routing key per minute (default 120)" },
+  log: { env: "SANDBOX_LOG", help: "log requests (secrets are never logged)" },
+} as const;
+
+export async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: k === "log" ? "boolean" : "string", multiple: k === "project" } as const])),
+      help: { type: "boolean", short: "h" },
+    } as any,
+  }) as { values: Record<string, any> };
+  if (values.help) {
+    console.log("Usage: npm run sandbox -- [flags]\n");
+    for (const [flag, f] of Object.entries(FLAGS)) console.log(`  --${flag.padEnd(20)} ${f.env.padEnd(28)} ${f.help}`);
+    return;
+  }
+  const get = (flag: keyof typeof FLAGS): string | undefined => {
+    const v = values[flag];
+    if (Array.isArray(v)) return v.length ? v.join(",") : process.env[FLAGS[flag].env];
+    if (v === true) return "true";
+    return v ?? process.env[FLAGS[flag].env];
+  };
+  const port = (flag: keyof typeof FLAGS, dflt: number): number => {
+    const v = get(flag);
+    const n = v === undefined ? dflt : Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${flag} must be a port number (0-65535), got ${v}`);
+    return n;
+  };
+  const dataDir = get("data-dir") ?? ".sandbox-data";
+  let atlasRateLimit: SandboxOptions["atlasRateLimit"];
+  const rl = get("rate-limit");
+  if (rl) {
+    const [capacity, refill] = rl.split("/").map(Number);
+    if (!(capacity > 0) || !(refill > 0)) throw new Error(`--rate-limit must be capacity/refillPerSecond, e.g. 100/10, got ${rl}`);
+    atlasRateLimit = { capacity, refillPerSecond: refill };
+  }
+  const epm = get("events-per-minute");
+  const sandbox = await startSandbox({
+    dataDir: dataDir === "memory" ? undefined : path.resolve(dataDir),
+    host: get("host"),
+    atlasPort: port("atlas-port", 8480),
+    pagerdutyPort: port("pagerduty-port", 8481),
+    pagerdutyEuPort: port("pagerduty-eu-port", 8482),
+    projects: get("project")?.split(",").map((p) => p.trim()).filter(Boolean),
+    credentials: { clientId: get("client-id"), clientSecret: get("client-secret"), publicKey: get("public-key"), privateKey: get("private-key") },
+    pagerdutyToken: get("pagerduty-token"),
+    atlasRateLimit,
+    eventsPerMinutePerKey: epm ? Number(epm) : undefined,
+    logger: get("log") === "true",
+  });
+  const c = sandbox.credentials;
+  console.log(
+    [
+      "Sandbox running (Ctrl-C stops it)",
+      `  data:                ${dataDir === "memory" ? "in memory" : path.resolve(dataDir)}`,
+      `  project API:         ${sandbox.atlasUrl}   (Atlas Administration API v2 under /api/atlas/v2; sandbox controls under /sandbox)`,
+      `  PagerDuty US:        ${sandbox.pagerdutyUrl.US}   (Events API /v2/enqueue, REST API, dashboard at /)`,
+      `  PagerDuty EU:        ${sandbox.pagerdutyUrl.EU}`,
+      `  service account:     client id ${c.clientId}  secret ${c.clientSecret}`,
+      `  API key (Digest):    public ${c.publicKey}  private ${c.privateKey}`,
+      `  PagerDuty REST token: ${sandbox.pagerdutyToken}`,
+      "",
+      "Point the provider at it:",
+      ...Object.entries(sandbox.providerEnv()).map(([k, v]) => `  export ${k}=${v}`),
+    ].join("\n"),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  console.log("\nStopping sandbox...");
+  await sandbox.close();
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err) => {
+    console.error(`sandbox: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
