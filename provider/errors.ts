@@ -14,13 +14,18 @@ export type ProviderErrorCode =
   | "INVALID_ID";
 
 export class ProviderError extends Error {
-  override readonly name = "ProviderError";
-  constructor(
-    readonly code: ProviderErrorCode,
-    message: string,
-    readonly property?: string,
-  ) {
+  declare readonly code: ProviderErrorCode;
+  declare readonly property?: string;
+
+  // Everything is assigned here, not in field initializers or through super():
+  // Pulumi's closure serializer rewrites classes into functions, dropping field
+  // initializers and turning super(message) into a no-op Error.call.
+  constructor(code: ProviderErrorCode, message: string, property?: string) {
     super(message);
+    this.name = "ProviderError";
+    this.message = message;
+    this.code = code;
+    if (property !== undefined) this.property = property;
   }
 }
 

@@ -6,7 +6,12 @@ import { messageOf, ProviderError } from "./errors";
  * are added to the error message rather than hiding the original failure.
  */
 export class UndoStack {
-  private readonly steps: Array<{ what: string; run: () => Promise<unknown> }> = [];
+  private declare readonly steps: Array<{ what: string; run: () => Promise<unknown> }>;
+
+  // Assigned in the constructor: the closure serializer drops field initializers.
+  constructor() {
+    this.steps = [];
+  }
 
   push(what: string, run: () => Promise<unknown>): void {
     this.steps.push({ what, run });

@@ -1,0 +1,229 @@
+/**
+ * PagerDuty REST API v2 client: services and their Events API v2 integrations,
+ * incidents and their alerts.
+ */
+import { HttpClient } from "../http/client";
+import type { HttpRequest, HttpResponse, Query } from "../http/client";
+import type { RetryPolicy } from "../http/retry";
+import { pagerDutyRestBaseUrl } from "./regions";
+
+export const PAGERDUTY_REST_ACCEPT = "application/vnd.pagerduty+json;version=2";
+export const EVENTS_V2_INTEGRATION_TYPE = "events_api_v2_inbound_integration";
+
+export interface PdReference {
+  id: string;
+  type: string;
+  summary?: string;
+  self?: string;
+  html_url?: string;
+  [key: string]: unknown;
+}
+
+export interface PdIntegration {
+  id: string;
+  type: string;
+  name?: string;
+  summary?: string;
+  /** Present on events integrations (returned in practice on GET and create). */
+  integration_key?: string;
+  service?: PdReference;
+  html_url?: string;
+  [key: string]: unknown;
+}
+
+export interface PdService {
+  id: string;
+  type?: string;
+  name?: string;
+  summary?: string;
+  status?: string;
+  html_url?: string;
+  /** References, or full integrations with `include[]=integrations`. */
+  integrations?: (PdReference | PdIntegration)[];
+  [key: string]: unknown;
+}
+
+export type PdIncidentStatus = "triggered" | "acknowledged" | "resolved";
+
+export interface PdIncident {
+  id: string;
+  type?: string;
+  status: PdIncidentStatus;
+  incident_key?: string;
+  incident_number?: number;
+  title?: string;
+  html_url?: string;
+  service?: PdReference;
+  created_at?: string;
+  [key: string]: unknown;
+}
+
+export interface PdAlert {
+  id: string;
+  type?: string;
+  status: "triggered" | "resolved";
+  alert_key?: string;
+  incident?: PdReference;
+  service?: PdReference;
+  integration?: PdReference;
+  created_at?: string;
+  [key: string]: unknown;
+}
+
+export interface PagerDutyRestClientOptions {
+  /** Default https://api.pagerduty.com (EU: https://api.eu.pagerduty.com). */
+  baseUrl?: string;
+  /** REST API key: sent as `Authorization: Token token=<token>`. */
+  token: string;
+  /** Merged over defaultRetryPolicy(). */
+  retry?: Partial<RetryPolicy>;
+  timeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Page size of list calls (PagerDuty max 100). */
+  limit?: number;
+}
+
+export class PagerDutyRestClient {
+  readonly http: HttpClient;
+  private readonly limit: number;
+
+  constructor(opts: PagerDutyRestClientOptions) {
+    this.limit = Math.min(100, Math.max(1, opts.limit ?? 100));
+    this.http = new HttpClient({
+      service: "pagerduty-rest",
+      baseUrl: opts.baseUrl ?? pagerDutyRestBaseUrl("US"),
+      retry: opts.retry,
+      timeoutMs: opts.timeoutMs,
+      sleep: opts.sleep,
+      random: opts.random,
+      headers: { authorization: `Token token=${opts.token}` },
+      secrets: [opts.token],
+      // PagerDuty's 429 carries ratelimit-reset (seconds).
+      retryAfterHeaders: ["retry-after", "ratelimit-reset"],
+    });
+  }
+
+  async listServices(opts: { includeIntegrations?: boolean; query?: string } = {}): Promise<PdService[]> {
+    const query: Query = {};
+    if (opts.includeIntegrations) query["include[]"] = ["integrations"];
+    if (opts.query) query.query = opts.query;
+    return this.listAll<PdService>("/services", "services", query, "listing services");
+  }
+
+  async getService(id: string, opts: { includeIntegrations?: boolean } = {}): Promise<PdService | undefined> {
+    const res = await this.call<{ service: PdService }>({
+      method: "GET",
+      path: `/services/${encodeURIComponent(id)}`,
+      query: opts.includeIntegrations ? { "include[]": ["integrations"] } : undefined,
+      expect: [200, 404],
+      action: `reading service ${id}`,
+    });
+    return res.status === 404 ? undefined : res.body?.service;
+  }
+
+  /** The integration, with its `integration_key` for events integrations; undefined on 404. */
+  async getIntegration(serviceId: string, integrationId: string): Promise<PdIntegration | undefined> {
+    const res = await this.call<{ integration: PdIntegration }>({
+      method: "GET",
+      path: `/services/${encodeURIComponent(serviceId)}/integrations/${encodeURIComponent(integrationId)}`,
+      expect: [200, 404],
+      action: `reading integration ${integrationId} of service ${serviceId}`,
+    });
+    return res.status === 404 ? undefined : res.body?.integration;
+  }
+
+  /**
+   * POST: creates an Events API v2 integration; the reply carries its
+   * `integration_key`. Not idempotent (names are not unique), so a 5xx,
+   * timeout or network failure after sending is not retried.
+   */
+  async createEventsIntegration(serviceId: string, name: string): Promise<PdIntegration> {
+    const res = await this.call<{ integration: PdIntegration }>({
+      method: "POST",
+      path: `/services/${encodeURIComponent(serviceId)}/integrations`,
+      body: { integration: { type: EVENTS_V2_INTEGRATION_TYPE, name } },
+      expect: [200, 201],
+      action: `creating Events API v2 integration "${name}" on service ${serviceId}`,
+    });
+    return res.body.integration;
+  }
+
+  /** True when deleted, false when it did not exist. */
+  async deleteIntegration(serviceId: string, integrationId: string): Promise<boolean> {
+    const res = await this.call({
+      method: "DELETE",
+      path: `/services/${encodeURIComponent(serviceId)}/integrations/${encodeURIComponent(integrationId)}`,
+      expect: [200, 204, 404],
+      action: `deleting integration ${integrationId} of service ${serviceId}`,
+    });
+    return res.status !== 404;
+  }
+
+  /**
+   * Finds the service and Events API v2 integration that own `key`: lists the
+   * services with their integrations, then reads each events integration
+   * (the list does not carry the key) and compares `integration_key`.
+   */
+  async findIntegrationByKey(key: string): Promise<{ service: PdService; integration: PdIntegration } | undefined> {
+    const services = await this.listServices({ includeIntegrations: true });
+    for (const service of services) {
+      for (const ref of service.integrations ?? []) {
+        if (!String(ref?.type ?? "").startsWith(EVENTS_V2_INTEGRATION_TYPE)) continue;
+        if ((ref as PdIntegration).integration_key === key) return { service, integration: ref as PdIntegration };
+        const integration = await this.getIntegration(service.id, ref.id);
+        if (integration?.integration_key === key) return { service, integration };
+      }
+    }
+    return undefined;
+  }
+
+  async listIncidents(opts: { incidentKey?: string; statuses?: PdIncidentStatus[]; serviceIds?: string[] } = {}): Promise<PdIncident[]> {
+    const query: Query = {};
+    if (opts.incidentKey) query.incident_key = opts.incidentKey;
+    if (opts.statuses?.length) query["statuses[]"] = opts.statuses;
+    if (opts.serviceIds?.length) query["service_ids[]"] = opts.serviceIds;
+    return this.listAll<PdIncident>("/incidents", "incidents", query, opts.incidentKey ? `listing incidents for key ${opts.incidentKey}` : "listing incidents");
+  }
+
+  async getIncidentAlerts(incidentId: string): Promise<PdAlert[]> {
+    return this.listAll<PdAlert>(`/incidents/${encodeURIComponent(incidentId)}/alerts`, "alerts", {}, `listing the alerts of incident ${incidentId}`);
+  }
+
+  /** PUT /incidents/{id} as the user `fromEmail` (the From header PagerDuty requires). Idempotent: sets a status. */
+  async updateIncidentStatus(incidentId: string, status: "acknowledged" | "resolved", fromEmail: string): Promise<PdIncident> {
+    const res = await this.call<{ incident: PdIncident }>({
+      method: "PUT",
+      path: `/incidents/${encodeURIComponent(incidentId)}`,
+      body: { incident: { type: "incident_reference", status } },
+      headers: { from: fromEmail },
+      expect: [200],
+      action: `marking incident ${incidentId} ${status}`,
+    });
+    return res.body.incident;
+  }
+
+  private call<T>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
+    return this.http.request<T>({ accept: PAGERDUTY_REST_ACCEPT, contentType: "application/json", ...req });
+  }
+
+  /** limit/offset paging until `more` is false. */
+  private async listAll<T>(path: string, key: string, query: Query, action: string): Promise<T[]> {
+    const out: T[] = [];
+    let offset = 0;
+    for (let page = 1; page <= 10_000; page++) {
+      const res = await this.call<Record<string, unknown>>({
+        method: "GET",
+        path,
+        query: { ...query, limit: this.limit, offset },
+        expect: [200],
+        action: page > 1 ? `${action} (offset ${offset})` : action,
+      });
+      const items = Array.isArray(res.body?.[key]) ? (res.body[key] as T[]) : [];
+      out.push(...items);
+      if (res.body?.more !== true || items.length === 0) break;
+      offset += items.length;
+    }
+    return out;
+  }
+}
