@@ -43,6 +43,8 @@ export class SpecValidator {
     this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, discriminator: false });
     addFormats(this.ajv);
     this.ajv.addKeyword({ keyword: "x-xgen-version" });
+    // Custom formats in PagerDuty's spec that ajv does not know: accept any string.
+    for (const f of ["tzinfo", "activesupport-time-zone"]) this.ajv.addFormat(f, true);
     this.specId = `spec-${name}`;
     this.ajv.addSchema(this.spec, this.specId);
     for (const [template, item] of Object.entries<any>(this.spec.paths)) {
@@ -112,6 +114,28 @@ export class SpecValidator {
   }
 }
 
+/**
+ * Known, documented differences between the subset specs and the real APIs (or
+ * the validator), not sandbox bugs. Each pattern is narrow so anything else
+ * still fails:
+ *  - POST /services, PUT /incidents/{id}, DELETE /services/{id}/integrations/{id}
+ *    exist in the real PagerDuty API but not in the subset file;
+ *  - GET /incidents/{id}/alerts and POST /services/{id}/integrations answer 404 for
+ *    an unknown parent (undocumented there);
+ *  - `include[]=integrations` expands references into full integrations (type
+ *    `events_api_v2_inbound_integration`, not the `_reference` enum), as the real API does;
+ *  - ajv-formats' `url` format rejects loopback URLs, where test receivers live.
+ */
+export const KNOWN_GAPS: RegExp[] = [
+  /^POST \/services: no such operation/,
+  /^PUT \/incidents\/P[A-Z0-9]{6}: no such operation/,
+  /^DELETE \/services\/P[A-Z0-9]{6}\/integrations\/P[A-Z0-9]{6}: no such operation/,
+  /^GET \/incidents\/\{id\}\/alerts: status 404 not documented/,
+  /^POST \/services\/\{id\}\/integrations: status 404 not documented/,
+  /^GET \/services(\/\{id\})? 200 response\/services?(\/\d+)?\/integrations\/\d+\/type must be equal to one of the allowed values/,
+  /^(POST|GET|PUT) \/webhook_subscriptions(\/\{id\}(\/enable)?)? (\d{3} response|request)\/webhook_subscriptions?(\/\d+)?\/delivery_method\/url must match format "url"/,
+];
+
 /** Collects exchanges from sandbox servers and validates each against its spec. */
 export class ConformanceRecorder {
   readonly exchanges: Exchange[] = [];
@@ -129,12 +153,14 @@ export class ConformanceRecorder {
     return v;
   }
 
-  /** Every non-sandbox exchange's validation errors, prefixed by the exchange. */
-  errors(): string[] {
+  /** Every non-sandbox exchange's validation errors, known gaps left out (`all` keeps them). */
+  errors(opts: { all?: boolean } = {}): string[] {
     const out: string[] = [];
     for (const ex of this.exchanges) {
       if (ex.service === "sandbox") continue;
-      for (const e of this.validator(ex.service).validate(ex)) out.push(e);
+      for (const e of this.validator(ex.service).validate(ex)) {
+        if (opts.all || !KNOWN_GAPS.some((g) => g.test(e))) out.push(e);
+      }
     }
     return out;
   }

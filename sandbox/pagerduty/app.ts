@@ -1,0 +1,68 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import { systemClock } from "../clock";
+import { observeExchanges } from "../http/exchange";
+import { registerBodyParsers } from "./body-parsing";
+import { classifyExchange } from "./classify";
+import { registerDashboard } from "./dashboard/routes";
+import { DEFAULT_WEBHOOK_RETRY, type PagerDutyDeps, type PdContext, type WebhookRetryPolicy } from "./deps";
+import { registerErrorHandlers } from "./errors";
+import { registerEventsRoutes } from "./events/routes";
+import { FaultInjector } from "./faults";
+import { registerFaultHook } from "./faults-hook";
+import { links } from "./links";
+import { migratePagerDuty } from "./migrations";
+import { SlidingWindowLimiter } from "./rate-limit";
+import { registerRestRoutes } from "./rest/routes";
+import { registerSandboxRoutes } from "./sandbox/routes";
+import { DeliveryWorker, type DrainOptions } from "./webhooks/worker";
+
+const workers = new WeakMap<FastifyInstance, DeliveryWorker>();
+
+/**
+ * The local PagerDuty of one region: Events API v2, the REST subset, webhook
+ * deliveries, sandbox routes and the dashboard on one port. The delivery
+ * worker starts when the app is ready and stops when it closes.
+ */
+export function buildPagerDutyApp(deps: PagerDutyDeps): FastifyInstance {
+  migratePagerDuty(deps.db);
+  const clock = deps.clock ?? systemClock;
+  const ctx: PdContext = { db: deps.db, clock, region: deps.region, links: links(deps.region) };
+  const retry: WebhookRetryPolicy = { ...DEFAULT_WEBHOOK_RETRY, ...deps.webhookRetry };
+
+  const app = Fastify({
+    // Request logs carry method and URL only; headers (tokens) and bodies (routing keys) are never logged.
+    logger: deps.logger ? { level: "info", redact: ["req.headers.authorization", "req.headers.from"] } : false,
+    // REST bodies; the Events API routes lower it to PagerDuty's 512 KB.
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  });
+
+  registerBodyParsers(app);
+  observeExchanges(app, deps.observe, classifyExchange);
+  registerErrorHandlers(app);
+
+  const faults = new FaultInjector();
+  registerFaultHook(app, faults);
+
+  const eventsLimiter = new SlidingWindowLimiter(deps.eventsPerMinutePerKey ?? 120, clock);
+  const restLimiter = new SlidingWindowLimiter(deps.restRequestsPerMinute ?? 960, clock);
+  const pollMs = deps.webhookPollMs ?? Math.min(1_000, Math.max(10, Math.floor(retry.baseDelayMs / 2)));
+  const worker = new DeliveryWorker(ctx, retry, pollMs, app.log);
+  workers.set(app, worker);
+
+  registerEventsRoutes(app, ctx, eventsLimiter);
+  registerRestRoutes(app, ctx, { restToken: deps.restToken, limiter: restLimiter });
+  registerSandboxRoutes(app, ctx, faults, worker);
+  registerDashboard(app, ctx, faults);
+
+  app.addHook("onReady", async () => worker.start());
+  app.addHook("onClose", async () => worker.stop());
+  return app;
+}
+
+/** Sends the app's due webhook deliveries now (tests; `ignoreSchedule` also skips backoff waits). */
+export async function drainWebhookDeliveries(app: FastifyInstance, opts: DrainOptions = {}): Promise<void> {
+  const worker = workers.get(app);
+  if (!worker) throw new Error("not a PagerDuty sandbox app");
+  await worker.drain(opts);
+}

@@ -1,0 +1,46 @@
+import * as fs from "node:fs";
+import { ConformanceRecorder } from "../../test/support/openapi";
+import { call, Receiver, restClient, sendEvent, serviceWithKey, specErrors, startPd, TOKEN, trigger, waitFor } from "./testing/harness";
+
+/** With logging on, routing keys, tokens and webhook secrets never reach the log. */
+test("logs carry no routing key, REST token or webhook secret", async () => {
+  const recorder = new ConformanceRecorder();
+  const lines: string[] = [];
+  const capture = (chunk: unknown) => {
+    lines.push(typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : String(chunk));
+  };
+  const writeSync = jest.spyOn(fs, "writeSync").mockImplementation(((fd: number, data: unknown) => {
+    capture(data);
+    return typeof data === "string" ? Buffer.byteLength(data) : (data as Buffer).length;
+  }) as typeof fs.writeSync);
+  const stdout = jest.spyOn(process.stdout, "write").mockImplementation(((data: unknown) => {
+    capture(data);
+    return true;
+  }) as typeof process.stdout.write);
+  const rx = await new Receiver(() => 500).start();
+  const pd = await startPd(recorder, { logger: true });
+  try {
+    const rest = restClient(pd.url);
+    const { key } = await serviceWithKey(rest);
+    const sub = await rest.post("/webhook_subscriptions", {
+      webhook_subscription: { type: "webhook_subscription", delivery_method: { type: "http_delivery_method", url: rx.url }, events: ["incident.triggered"], filter: { type: "account_reference" } },
+    });
+    const secret = sub.body.webhook_subscription.delivery_method.secret;
+    await sendEvent(pd.url, trigger(key, "logged?", { dedup_key: "log-1" }));
+    await sendEvent(pd.url, { routing_key: key + "!", event_action: "trigger" });
+    await call(pd.url + "/v2/enqueue", { method: "POST", headers: { "content-type": "application/json" }, body: `{"routing_key":"${key}",` });
+    await call(pd.url + "/services", { headers: { authorization: `Token token=${TOKEN}x` } });
+    await waitFor(() => rx.requests.length >= 2, 3000, "failed deliveries");
+    await pd.close();
+    const log = lines.join("");
+    expect(log).toMatch(/"msg":"(incoming request|request completed)"/);
+    expect(log).not.toContain(key);
+    expect(log).not.toContain(TOKEN);
+    expect(log).not.toContain(secret);
+  } finally {
+    writeSync.mockRestore();
+    stdout.mockRestore();
+    await rx.close();
+  }
+  expect(specErrors(recorder)).toEqual([]);
+});

@@ -1,0 +1,120 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/**
+ * Drives the real Pulumi CLI on one stack with a local file backend: used by
+ * `npm run demo` and by the end-to-end tests. Nothing touches the user's own
+ * Pulumi login: the backend URL and PULUMI_HOME are set per workspace.
+ */
+export interface PulumiRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface WorkspaceOptions {
+  /** Directory holding Pulumi.yaml. */
+  programDir: string;
+  /** Where the file backend keeps state. */
+  stateDir: string;
+  stack: string;
+  passphrase: string;
+  env?: NodeJS.ProcessEnv;
+  /** Print the CLI's output as it runs (the demo does; tests collect it). */
+  echo?: boolean;
+}
+
+export class PulumiWorkspace {
+  constructor(readonly opts: WorkspaceOptions) {}
+
+  get env(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      PULUMI_BACKEND_URL: `file://${this.opts.stateDir}`,
+      PULUMI_CONFIG_PASSPHRASE: this.opts.passphrase,
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+      PULUMI_HOME: process.env.PULUMI_HOME ?? path.join(this.opts.stateDir, ".pulumi-home"),
+      NO_COLOR: "1",
+      ...this.opts.env,
+    };
+  }
+
+  /** Runs `pulumi <args>` in the program directory on this stack. */
+  run(args: string[], input?: string): Promise<PulumiRun> {
+    fs.mkdirSync(this.opts.stateDir, { recursive: true });
+    const full = [...args, "--non-interactive", "--color", "never"];
+    if (!["stack", "login", "version"].includes(args[0]) || (args[0] === "stack" && args[1] !== "init" && args[1] !== "ls")) full.push("--stack", this.opts.stack);
+    return new Promise((resolve, reject) => {
+      const child = spawn("pulumi", full, { cwd: this.opts.programDir, env: this.env, stdio: ["pipe", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => {
+        stdout += d.toString();
+        if (this.opts.echo) process.stdout.write(indent(d.toString()));
+      });
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        if (this.opts.echo) process.stderr.write(indent(d.toString()));
+      });
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      child.stdin.end(input ?? "");
+    });
+  }
+
+  /** Like run, but throws with the CLI's output when it fails. */
+  async ok(args: string[], input?: string): Promise<PulumiRun> {
+    const r = await this.run(args, input);
+    if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited with ${r.code}\n${r.stdout}\n${r.stderr}`);
+    return r;
+  }
+
+  /** Creates the stack afresh (removing an earlier one with its resources forgotten). */
+  async initStack(): Promise<void> {
+    const ls = await this.run(["stack", "ls", "--json"]);
+    if (ls.code === 0 && JSON.parse(ls.stdout || "[]").some((s: { name: string }) => s.name === this.opts.stack || s.name.endsWith(`/${this.opts.stack}`))) {
+      await this.ok(["stack", "rm", "--yes", "--force"]);
+    }
+    await this.ok(["stack", "init", this.opts.stack, "--secrets-provider", "passphrase"]);
+  }
+
+  async setConfig(values: Record<string, { value: string; secret?: boolean }>): Promise<void> {
+    for (const [key, { value, secret }] of Object.entries(values)) {
+      // The value goes through stdin so it never appears in a process listing.
+      await this.ok(["config", "set", key, ...(secret ? ["--secret"] : ["--plaintext"])], value);
+    }
+  }
+
+  async outputs(): Promise<Record<string, any>> {
+    const r = await this.ok(["stack", "output", "--json", "--show-secrets"]);
+    return JSON.parse(r.stdout);
+  }
+
+  /** The stack's state (`pulumi stack export`), secrets left encrypted. */
+  async exportState(): Promise<any> {
+    return JSON.parse((await this.ok(["stack", "export"])).stdout);
+  }
+
+  /** Every file the backend wrote for this stack: state, history, backups. */
+  stateFiles(): string[] {
+    const out: string[] = [];
+    const walk = (dir: string) => {
+      if (!fs.existsSync(dir)) return;
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (e.name !== ".pulumi-home") walk(p);
+        } else out.push(p);
+      }
+    };
+    walk(this.opts.stateDir);
+    return out;
+  }
+}
+
+function indent(text: string): string {
+  return text.replace(/^(?=.)/gm, "    ");
+}
