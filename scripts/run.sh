@@ -17,7 +17,7 @@ ensure_packages() {
   fi
 }
 build() { ./node_modules/.bin/tsc -p tsconfig.json; }
-ensure_pulumi() { source scripts/setup-pulumi.sh; }
+ensure_pulumi() { bash scripts/setup-pulumi.sh >&2; export PATH="$repo_root/.tools/bin:$PATH"; }
 
 case "$job" in
   test)      ensure_packages; build; exec ./node_modules/.bin/jest --selectProjects unit integration "$@" ;;
