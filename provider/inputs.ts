@@ -26,9 +26,17 @@ export function isRedacted(value: string): boolean {
   return value.includes("*");
 }
 
-/** Whether a redacted value read back from Atlas can be `secret` (same length, same last 4). */
+/**
+ * Whether a redacted value read back from the project API can be `secret`:
+ * same length, and every character it still shows (the last 4 for keys; none
+ * for a fully masked secret) equal to ours.
+ */
 export function matchesRedacted(secret: string, redacted: string): boolean {
-  return secret.length === redacted.length && secret.slice(-4) === redacted.slice(-4);
+  if (secret.length !== redacted.length) return false;
+  for (let i = 0; i < secret.length; i++) {
+    if (redacted[i] !== "*" && redacted[i] !== secret[i]) return false;
+  }
+  return true;
 }
 
 /** Structural equality for JSON-like values (key order ignored). */

@@ -26,8 +26,8 @@ describe("checkRouting", () => {
     );
     expect(failures).toBeUndefined();
     expect(inputs).toMatchObject({ severity: "CRITICAL", metricThreshold: { operator: "GREATER_THAN", mode: "AVERAGE" } });
-    expect(checkRouting({ ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: "GREATER_THAN", threshold: 3, units: "RAW" } }, configured).inputs).toMatchObject({
-      threshold: { operator: ">", threshold: 3, units: "RAW" },
+    expect(checkRouting({ ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: "GREATER_THAN", threshold: 3, units: "count" } }, configured).inputs).toMatchObject({
+      threshold: { operator: ">", threshold: 3, units: "count" },
     });
   });
 
@@ -38,7 +38,9 @@ describe("checkRouting", () => {
     ["matcher operator", { ...base, matchers: [{ fieldName: "CLUSTER_NAME", operator: "IS", value: "x" }] }, "matchers[0].operator", /EQUALS, CONTAINS/],
     ["matcher field for this event type", { ...base, matchers: [{ fieldName: "HOSTNAME", operator: "EQUALS", value: "x" }] }, "matchers[0].fieldName", /use one of CLUSTER_NAME, REPLICA_SET_NAME, SHARD_NAME/],
     ["threshold without units", { ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: ">", threshold: 3 } }, "threshold.units", /threshold.units is required/],
+    ["threshold units of the event type", { ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: ">", threshold: 3, units: "RAW" } }, "threshold.units", /must be one of .*count/],
     ["threshold on a metric event", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", threshold: { operator: ">", threshold: 3, units: "RAW" } }, "threshold", /takes no threshold: use metricThreshold/],
+    ["host type matcher value", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "NORMALIZED_SYSTEM_CPU_USER", operator: ">", threshold: 90, units: "RAW" }, matchers: [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "LEADER" }] }, "matchers[0].value", /PRIMARY/],
     ["metric event without metricThreshold", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD" }, "metricThreshold", /needs a metricThreshold/],
     ["unknown metric", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "CPU", operator: ">", threshold: 1, units: "RAW" } }, "metricThreshold.metricName", /not an Atlas metric/],
     ["metric units", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "OPLOG_SLAVE_LAG_MASTER_TIME", operator: ">", threshold: 1, units: "GIGABYTES" } }, "metricThreshold.units", /SECONDS/],

@@ -1,7 +1,7 @@
 import type { CheckResult } from "@pulumi/pulumi/dynamic";
 import { configProblems, type ProviderConfig } from "../config";
 import { isUnknown, issuesToFailures, PROJECT_ID } from "../inputs";
-import { EVENT_TYPES, METRIC_UNITS, THRESHOLD_UNITS } from "./event-types";
+import { EVENT_TYPES, METRIC_UNITS } from "./event-types";
 import type { RoutingInputs } from "./types";
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
@@ -22,6 +22,7 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
     failures.push({ property: "intervalMin", reason: "intervalMin is not accepted for PagerDuty notifications: PagerDuty re-notifies through the service's escalation policy; remove it" });
   }
   const eventType = typeof news.eventTypeName === "string" ? EVENT_TYPES[news.eventTypeName] : undefined;
+  const thresholdUnits = eventType?.thresholdUnits ?? [];
   const schema = z
     .object({
       projectId: z.string({ error: "projectId is required: the 24-character hexadecimal Atlas project id" }).regex(PROJECT_ID, { error: "projectId must be the 24-character lowercase hexadecimal Atlas project id" }),
@@ -42,7 +43,12 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
               error: "operator must be one of EQUALS, CONTAINS, STARTS_WITH, ENDS_WITH, NOT_EQUALS, NOT_CONTAINS, REGEX",
             }),
             value: z.string({ error: "value is required (a string)" }),
-          }).strict(),
+          }).strict()
+            // Host type matchers take the spec's host types; other fields take any string (host names, ports).
+            .refine((m) => m.fieldName !== "TYPE_NAME" || !eventType?.matcherValues || eventType.matcherValues.includes(m.value), {
+              error: `a TYPE_NAME matcher's value must be one of ${eventType?.matcherValues?.join(", ") ?? ""}`,
+              path: ["value"],
+            }),
         )
         .max(50)
         .default([]),
@@ -50,7 +56,9 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
         .object({
           operator: z.string().refine((o) => o in THRESHOLD_OPERATORS, { error: "threshold.operator must be \">\" or \"<\" (or GREATER_THAN / LESS_THAN)" }).transform((o) => THRESHOLD_OPERATORS[o]),
           threshold: z.number({ error: "threshold.threshold must be a whole number" }).int({ error: "threshold.threshold must be a whole number" }),
-          units: z.string({ error: `threshold.units is required: one of ${THRESHOLD_UNITS.join(", ")}` }).refine((u) => THRESHOLD_UNITS.includes(u), { error: `threshold.units must be one of ${THRESHOLD_UNITS.join(", ")}` }),
+          units: z
+            .string({ error: `threshold.units is required: one of ${thresholdUnits.join(", ") || "the units of the event type"}` })
+            .refine((u) => !eventType || thresholdUnits.includes(u), { error: `threshold.units for ${String(news.eventTypeName)} must be one of ${thresholdUnits.join(", ")}` }),
         }).strict()
         .optional(),
       metricThreshold: z

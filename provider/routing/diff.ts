@@ -6,8 +6,8 @@ import type { RoutingInputs, RoutingOutputs } from "./types";
 /** Fields that differ between state (possibly refreshed) and the program. */
 export function changedRoutingFields(olds: RoutingOutputs, news: RoutingInputs): string[] {
   const changed: string[] = ROUTING_FIELDS.filter((f) => isUnknown(news[f]) || !deepEqual(olds[f] ?? undefined, news[f] ?? undefined));
-  // Our notification was removed or replaced by hand: put it back.
-  if (!olds.notifierId && !changed.includes("delivery")) changed.push("delivery");
+  // Our notification was removed or replaced by hand (state read back without one): put it back.
+  if ("notifierId" in olds && !olds.notifierId && !changed.includes("delivery")) changed.push("delivery");
   return changed;
 }
 

@@ -7,7 +7,7 @@ const native: RoutingInputs = {
   integrationId: "6a1e2d3c4b5a69788796a5b4",
   region: "US",
   eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
-  matchers: [{ fieldName: "REPLICA_SET_NAME", operator: "EQUALS", value: "rs0" }],
+  matchers: [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "SECONDARY" }],
   metricThreshold: { metricName: "OPLOG_SLAVE_LAG_MASTER_TIME", operator: "GREATER_THAN", threshold: 60, units: "SECONDS", mode: "AVERAGE" },
   severity: "CRITICAL",
   delayMin: 5,

@@ -34,6 +34,7 @@ export class SpecValidator {
   private readonly ajv: any;
   private readonly ops: Operation[] = [];
   private readonly specId: string;
+  private readonly compiled = new Map<string, any>();
   readonly spec: any;
 
   constructor(readonly name: SpecName, basePath = "") {
@@ -45,8 +46,21 @@ export class SpecValidator {
     this.ajv.addKeyword({ keyword: "x-xgen-version" });
     // Custom formats in PagerDuty's spec that ajv does not know: accept any string.
     for (const f of ["tzinfo", "activesupport-time-zone"]) this.ajv.addFormat(f, true);
+    // ajv-formats' "url" rejects loopback hosts, where every test server lives; any absolute URL is a URL.
+    this.ajv.addFormat("url", (s: string) => URL.canParse(s));
     this.specId = `spec-${name}`;
-    this.ajv.addSchema(this.spec, this.specId);
+    // The Atlas spec's oneOf variants overlap (alert configuration kinds, metric
+    // threshold views share shapes and carry no usable discriminator), so a
+    // valid body matches several; validate them as anyOf, as OpenAPI tools do.
+    const registered = JSON.parse(JSON.stringify(this.spec).replace(/"oneOf":/g, '"anyOf":'));
+    // The Atlas metric threshold views constrain `units` twice: the outer schema
+    // lists the generic units ("sec", "hours"...) and the branch chosen by
+    // `metricName` lists the metric's own ("SECONDS"...), so nothing satisfies
+    // both. The branch is the precise one; drop the outer list.
+    for (const schema of Object.values<any>(registered.components?.schemas ?? {})) {
+      if (schema.discriminator && schema.anyOf && schema.properties?.units) delete schema.properties.units;
+    }
+    this.ajv.addSchema(registered, this.specId);
     for (const [template, item] of Object.entries<any>(this.spec.paths)) {
       const pattern = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\\?\}/g, "[^/]+");
       for (const method of ["get", "post", "put", "patch", "delete"]) {
@@ -64,15 +78,19 @@ export class SpecValidator {
   }
 
   private schemaErrors(schema: any, value: unknown, where: string): string[] {
-    const wrapped = this.wrap(schema);
-    const validate = this.ajv.compile(wrapped);
+    const key = JSON.stringify(schema);
+    let validate = this.compiled.get(key);
+    if (!validate) {
+      validate = this.ajv.compile(this.wrap(schema));
+      this.compiled.set(key, validate);
+    }
     if (validate(value)) return [];
     return (validate.errors ?? []).map((e: any) => `${where}${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
   }
 
   /** Rewrites local `#/components/...` refs so they resolve inside the registered spec. */
   private wrap(schema: any): any {
-    return JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, `"$ref":"${this.specId}#/`));
+    return JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, `"$ref":"${this.specId}#/`).replace(/"oneOf":/g, '"anyOf":'));
   }
 
   private pickContent(content: Record<string, any> | undefined, mediaType: string | undefined): any {
@@ -124,7 +142,7 @@ export class SpecValidator {
  *    an unknown parent (undocumented there);
  *  - `include[]=integrations` expands references into full integrations (type
  *    `events_api_v2_inbound_integration`, not the `_reference` enum), as the real API does;
- *  - ajv-formats' `url` format rejects loopback URLs, where test receivers live.
+ *  - Atlas answers 201 to creating an alert configuration where 200 is documented.
  */
 export const KNOWN_GAPS: RegExp[] = [
   /^POST \/services: no such operation/,
@@ -133,7 +151,8 @@ export const KNOWN_GAPS: RegExp[] = [
   /^GET \/incidents\/\{id\}\/alerts: status 404 not documented/,
   /^POST \/services\/\{id\}\/integrations: status 404 not documented/,
   /^GET \/services(\/\{id\})? 200 response\/services?(\/\d+)?\/integrations\/\d+\/type must be equal to one of the allowed values/,
-  /^(POST|GET|PUT) \/webhook_subscriptions(\/\{id\}(\/enable)?)? (\d{3} response|request)\/webhook_subscriptions?(\/\d+)?\/delivery_method\/url must match format "url"/,
+  // Atlas documents 200 for creating an alert configuration and answers 201 (API notes).
+  /^POST \/api\/atlas\/v2\/groups\/\{groupId\}\/alertConfigs: status 201 not documented/,
 ];
 
 /** Collects exchanges from sandbox servers and validates each against its spec. */

@@ -1,0 +1,161 @@
+/**
+ * `npm run demo`: the whole product on the embedded sandbox, with the real
+ * Pulumi CLI. Starts the sandbox, runs the quickstart with `pulumi up`, shows
+ * the initial incident, opens and closes a project alert and shows the
+ * incident it opened and resolved, checks `pulumi refresh` finds nothing,
+ * changes the integration by hand and shows refresh reporting it, repairs it
+ * with `pulumi up`, and destroys everything. Exits non-zero if a step fails.
+ */
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { startSandbox, type Sandbox } from "../sandbox";
+import { PulumiWorkspace } from "./lib/pulumi-cli";
+import { atlasApi, pagerDutyApi } from "./lib/sandbox-api";
+
+const repoRoot = path.resolve(__dirname, "..").replace(/\/dist$/, "");
+
+interface Step {
+  title: string;
+  ok: boolean;
+  detail: string;
+}
+
+const steps: Step[] = [];
+
+async function step(title: string, run: () => Promise<string>): Promise<void> {
+  console.log(`\n==> ${title}`);
+  try {
+    const detail = await run();
+    steps.push({ title, ok: true, detail });
+    console.log(`    ok: ${detail}`);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    steps.push({ title, ok: false, detail });
+    console.log(`    FAILED: ${detail}`);
+    throw err;
+  }
+}
+
+function check(cond: unknown, message: string): asserts cond {
+  if (!cond) throw new Error(message);
+}
+
+async function main(): Promise<number> {
+  const dataDir = path.join(repoRoot, ".sandbox-data", "demo");
+  const stateDir = path.join(repoRoot, ".pulumi-state");
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const projectId = randomBytes(12).toString("hex");
+  let sandbox: Sandbox | undefined;
+  try {
+    await step("Start the sandbox (project API + PagerDuty, state in .sandbox-data/demo)", async () => {
+      sandbox = await startSandbox({ dataDir, projects: [projectId] });
+      return `project API ${sandbox.atlasUrl}, PagerDuty ${sandbox.pagerdutyUrl.US} (dashboard: open it in a browser)`;
+    });
+    const sb = sandbox!;
+    const atlas = atlasApi(sb);
+    const pd = pagerDutyApi(sb);
+
+    let service!: { serviceId: string; key: string };
+    let otherKey!: string;
+    await step("Create a PagerDuty service with an Events API v2 integration (as you would in PagerDuty)", async () => {
+      service = await pd.serviceWithKey("Database on-call");
+      otherKey = (await pd.serviceWithKey("Someone else's service")).key;
+      return `service ${service.serviceId}, integration key ending ${service.key.slice(-4)}`;
+    });
+
+    const ws = new PulumiWorkspace({ programDir: repoRoot, stateDir, stack: "demo", passphrase: "demo-passphrase", echo: true });
+    await step("Prepare the demo stack (local state in .pulumi-state, config pointing at the sandbox)", async () => {
+      await ws.initStack();
+      const cfg = sb.providerConfig();
+      await ws.setConfig({
+        projectId: { value: projectId },
+        integrationKey: { value: service.key, secret: true },
+        ...Object.fromEntries(Object.entries(cfg).map(([k, v]) => [k, { value: v, secret: /Secret|Token/.test(k) }])),
+      });
+      return `stack demo, project ${projectId}`;
+    });
+
+    let outputs: Record<string, any> = {};
+    await step("pulumi up: the integration and five alert routings", async () => {
+      await ws.ok(["up", "--yes"]);
+      outputs = await ws.outputs();
+      const configs = await atlas.alertConfigs(projectId);
+      check(configs.length === 5, `expected 5 alert configurations, found ${configs.length}`);
+      const integ = await atlas.integration(projectId);
+      check(integ?.serviceKey?.endsWith(service.key.slice(-4)), "the project API does not hold our key");
+      return `integration ${outputs.integrationId} (key ****${outputs.keyLast4}, confirmed through the REST API: ${outputs.keyConfirmed}), 5 alert configurations`;
+    });
+
+    await step("The initial incident in PagerDuty (the integration is proven, and resolved so nobody is paged)", async () => {
+      const incidents = await pd.incidents(outputs.initialIncidentKey);
+      check(incidents.length === 1, `expected one initial incident, found ${incidents.length}`);
+      check(incidents[0].status === "resolved", `initial incident is ${incidents[0].status}`);
+      return `incident ${incidents[0].id} "${incidents[0].title}" is ${incidents[0].status}; see ${sb.pagerdutyUrl.US}/`;
+    });
+
+    await step("A project alert (NO_PRIMARY) opens a PagerDuty incident; closing the alert resolves it", async () => {
+      const config = (await atlas.alertConfigs(projectId)).find((c) => c.eventTypeName === "NO_PRIMARY");
+      check(config, "no NO_PRIMARY alert configuration");
+      const alert = await atlas.openAlert(projectId, { alertConfigId: config.id, clusterName: "Cluster0", replicaSetName: "atlas-rs0" });
+      const opened = await pd.waitForIncident(alert.id, "triggered");
+      console.log(`    alert ${alert.id} opened -> incident ${opened.id} ${opened.status}, urgency ${opened.urgency ?? "high"}`);
+      await atlas.closeAlert(projectId, alert.id);
+      const resolved = await pd.waitForIncident(alert.id, "resolved");
+      const timeline = await pd.alerts(resolved.id);
+      return `incident ${resolved.id} ${resolved.status} (${timeline.length} alert(s), dedup key = alert id)`;
+    });
+
+    await step("pulumi refresh right after up: no changes", async () => {
+      await ws.ok(["refresh", "--yes", "--expect-no-changes"]);
+      return "refresh found the project exactly as declared";
+    });
+
+    await step("Someone changes the integration by hand (another key, region EU) through the project API", async () => {
+      await atlas.replaceIntegration(projectId, { type: "PAGER_DUTY", serviceKey: otherKey, region: "EU" });
+      return `the project now holds a key ending ${otherKey.slice(-4)} in region EU`;
+    });
+
+    await step("pulumi refresh reports the drift", async () => {
+      const r = await ws.run(["refresh", "--yes", "--expect-no-changes", "--diff"]);
+      check(r.code !== 0, "refresh --expect-no-changes passed although the integration changed");
+      check(/keyLast4|region/.test(r.stdout), "refresh output does not name the changed fields");
+      return "refresh showed keyLast4 and region changed outside Pulumi";
+    });
+
+    await step("pulumi up repairs it with the key from the program", async () => {
+      await ws.ok(["up", "--yes"]);
+      const integ = await atlas.integration(projectId);
+      check(integ?.serviceKey?.endsWith(service.key.slice(-4)) && integ.region === "US", "the integration was not repaired");
+      await ws.ok(["refresh", "--yes", "--expect-no-changes"]);
+      return `the project holds ****${service.key.slice(-4)} in US again; refresh is clean`;
+    });
+
+    await step("pulumi destroy: the project API is empty and no incident is open", async () => {
+      await ws.ok(["destroy", "--yes"]);
+      const integrations = await atlas.integrations(projectId);
+      const configs = await atlas.alertConfigs(projectId);
+      const open = (await pd.allIncidents()).filter((i) => i.status !== "resolved");
+      check(integrations.length === 0 && configs.length === 0, `left behind: ${integrations.length} integrations, ${configs.length} alert configurations`);
+      check(open.length === 0, `${open.length} incident(s) still open`);
+      return "0 integrations, 0 alert configurations, 0 open incidents";
+    });
+
+    await step("The state never held the integration key in plain text", async () => {
+      const hits = ws.stateFiles().filter((f) => fs.readFileSync(f, "utf8").includes(service.key));
+      check(hits.length === 0, `key found in ${hits.join(", ")}`);
+      return `${ws.stateFiles().length} state files checked`;
+    });
+    return 0;
+  } catch {
+    return 1;
+  } finally {
+    await sandbox?.close();
+    console.log("\nSummary");
+    for (const s of steps) console.log(`  ${s.ok ? "PASS" : "FAIL"}  ${s.title}`);
+    const failed = steps.filter((s) => !s.ok).length;
+    console.log(`\n${steps.length - failed} passed, ${failed} failed`);
+  }
+}
+
+main().then((code) => process.exit(code));
