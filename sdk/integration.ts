@@ -50,13 +50,20 @@ export class PagerDutyIntegration extends pulumi.dynamic.Resource {
   declare readonly pagerdutyIntegrationId: pulumi.Output<string | undefined>;
   declare readonly createdPagerdutyIntegration: pulumi.Output<boolean>;
 
+  /**
+   * `opts.import` (`<projectId>/PAGER_DUTY`) adopts the project's existing
+   * integration: the engine cannot import through dynamic providers
+   * (pulumi/pulumi#16175), so the id travels as an input and create adopts.
+   */
   constructor(name: string, args: PagerDutyIntegrationArgs, opts?: pulumi.CustomResourceOptions) {
+    const { import: importId, ...rest } = opts ?? {};
     const props: Record<string, unknown> = {
       projectId: args?.projectId,
       integrationKey: args?.integrationKey === undefined ? undefined : pulumi.secret(args.integrationKey),
       pagerdutyServiceId: args?.pagerdutyServiceId,
       region: args?.region,
       initialAlert: args?.initialAlert,
+      importId,
       // Outputs only: declared so they appear on the resource.
       integrationId: undefined,
       keyLast4: undefined,
@@ -67,6 +74,6 @@ export class PagerDutyIntegration extends pulumi.dynamic.Resource {
       pagerdutyIntegrationId: undefined,
       createdPagerdutyIntegration: undefined,
     };
-    super(integrationProvider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "integrationKey"] }, "pdac", "PagerDutyIntegration");
+    super(integrationProvider, name, props, { ...rest, additionalSecretOutputs: [...(rest.additionalSecretOutputs ?? []), "integrationKey"] }, "pdac", "PagerDutyIntegration");
   }
 }

@@ -62,7 +62,9 @@ export class AlertRouting extends pulumi.dynamic.Resource {
   declare readonly enabled: pulumi.Output<boolean>;
   declare readonly delivery: pulumi.Output<Delivery>;
 
+  /** `opts.import` (`<projectId>/<alertConfigId>`) adopts an existing alert configuration (see PagerDutyIntegration). */
   constructor(name: string, args: AlertRoutingArgs, opts?: pulumi.CustomResourceOptions) {
+    const { import: importId, ...options } = opts ?? {};
     const { integration, relaySecret, ...rest } = args;
     const props: Record<string, unknown> = {
       ...rest,
@@ -70,9 +72,10 @@ export class AlertRouting extends pulumi.dynamic.Resource {
       integrationId: integration.integrationId,
       region: integration.region,
       relaySecret: relaySecret === undefined ? undefined : pulumi.secret(relaySecret),
+      importId,
       alertConfigId: undefined,
       notifierId: undefined,
     };
-    super(routingProvider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "relaySecret"] }, "pdac", "AlertRouting");
+    super(routingProvider, name, props, { ...options, additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), "relaySecret"] }, "pdac", "AlertRouting");
   }
 }

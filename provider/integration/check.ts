@@ -39,11 +39,18 @@ export function checkIntegration(news: Record<string, unknown>, config: Provider
         })
         .strict()
         .default({ summary: DEFAULT_INITIAL_SUMMARY, severity: "info", keepOpen: false }),
+      importId: z
+        .string()
+        .regex(/^[0-9a-f]{24}\/PAGER_DUTY$/, { error: "the import id of a PagerDutyIntegration is <projectId>/PAGER_DUTY" })
+        .optional(),
     })
     .strict()
     .superRefine((v, ctx) => {
       const hasKey = v.integrationKey !== undefined || unknowns.includes("integrationKey");
       const hasService = v.pagerdutyServiceId !== undefined || unknowns.includes("pagerdutyServiceId");
+      if (v.importId && v.importId.split("/")[0] !== v.projectId && !unknowns.includes("projectId")) {
+        ctx.addIssue({ code: "custom", path: ["importId"], message: `the import id names project ${v.importId.split("/")[0]} but projectId is ${v.projectId}` });
+      }
       if (hasKey && hasService) {
         ctx.addIssue({ code: "custom", path: ["integrationKey"], message: "set either integrationKey or pagerdutyServiceId, not both" });
       } else if (!hasKey && !hasService) {

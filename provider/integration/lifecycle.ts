@@ -24,6 +24,7 @@ interface ResolvedKey {
  * A failure at any step undoes the earlier ones.
  */
 export async function createIntegration(inputs: IntegrationInputs, clients: Clients): Promise<CreateResult<IntegrationOutputs>> {
+  if (inputs.importId) return adoptIntegration(inputs, clients);
   const undo = new UndoStack();
   try {
     const resolved = await resolveKey(inputs, clients, undo);
@@ -51,6 +52,31 @@ export async function createIntegration(inputs: IntegrationInputs, clients: Clie
   } catch (err) {
     return undo.rollback(err);
   }
+}
+
+/**
+ * Import: take over the project's existing integration without writing
+ * anything, provided it is what the program declares (same key, by its last 4
+ * characters and length, and same region). No initial alert is sent.
+ */
+async function adoptIntegration(inputs: IntegrationInputs, clients: Clients): Promise<CreateResult<IntegrationOutputs>> {
+  const id = integrationResourceId(inputs.projectId);
+  const read = await readIntegration(id, { ...inputs, keyConfirmed: false, createdPagerdutyIntegration: false } as IntegrationOutputs & Record<string, unknown>, clients);
+  if (!read.props) {
+    throw new ProviderError("INTEGRATION_MISSING", `nothing to import: project ${inputs.projectId} has no PagerDuty integration; remove the import option to create one`, "projectId");
+  }
+  const live = read.props;
+  const problems: string[] = [];
+  if (inputs.integrationKey && !matchesRedacted(inputs.integrationKey, "*".repeat(Math.max(0, live.keyLength - 4)) + live.keyLast4)) {
+    problems.push(`the project's key ends in ${live.keyLast4} but integrationKey ends in ${inputs.integrationKey.slice(-4)}`);
+  }
+  if (live.region !== inputs.region) problems.push(`the project's region is ${live.region} but region is ${inputs.region}`);
+  if (inputs.pagerdutyServiceId) problems.push("an integration made outside Pulumi can only be imported with integrationKey, not pagerdutyServiceId");
+  if (problems.length > 0) {
+    throw new ProviderError("ALREADY_EXISTS", `cannot import ${id}: ${problems.join("; ")}. Make the program match the existing integration, then run pulumi up again.`, "integrationKey");
+  }
+  const { importId: _ignored, ...declared } = inputs;
+  return { id, outs: { ...live, ...declared, integrationKey: inputs.integrationKey ?? live.integrationKey, initialDedupKey: "", initialIncidentOpen: false } };
 }
 
 /**

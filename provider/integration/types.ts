@@ -17,6 +17,12 @@ export interface IntegrationInputs {
   pagerdutyServiceId?: string;
   region: Region;
   initialAlert: InitialAlertOptions;
+  /**
+   * Set by the SDK from the `import` resource option: create adopts the
+   * existing integration instead of creating one. (The engine's own import
+   * cannot reach dynamic providers: pulumi/pulumi#16175.)
+   */
+  importId?: string;
 }
 
 /** Outputs kept in state. `integrationKey` is a secret output. */

@@ -26,8 +26,8 @@ describe("checkRouting", () => {
     );
     expect(failures).toBeUndefined();
     expect(inputs).toMatchObject({ severity: "CRITICAL", metricThreshold: { operator: "GREATER_THAN", mode: "AVERAGE" } });
-    expect(checkRouting({ ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: "GREATER_THAN", threshold: 3, units: "count" } }, configured).inputs).toMatchObject({
-      threshold: { operator: ">", threshold: 3, units: "count" },
+    expect(checkRouting({ ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: ">", threshold: 3, units: "RAW" } }, configured).inputs).toMatchObject({
+      threshold: { operator: "GREATER_THAN", threshold: 3, units: "RAW" },
     });
   });
 
@@ -38,7 +38,8 @@ describe("checkRouting", () => {
     ["matcher operator", { ...base, matchers: [{ fieldName: "CLUSTER_NAME", operator: "IS", value: "x" }] }, "matchers[0].operator", /EQUALS, CONTAINS/],
     ["matcher field for this event type", { ...base, matchers: [{ fieldName: "HOSTNAME", operator: "EQUALS", value: "x" }] }, "matchers[0].fieldName", /use one of CLUSTER_NAME, REPLICA_SET_NAME, SHARD_NAME/],
     ["threshold without units", { ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: ">", threshold: 3 } }, "threshold.units", /threshold.units is required/],
-    ["threshold units of the event type", { ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: ">", threshold: 3, units: "RAW" } }, "threshold.units", /must be one of .*count/],
+    ["threshold units of the event type", { ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: ">", threshold: 3, units: "HOURS" } }, "threshold.units", /must be one of RAW/],
+    ["threshold operator of the event type", { ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: "<", threshold: 3, units: "RAW" } }, "threshold.operator", /must be GREATER_THAN/],
     ["threshold on a metric event", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", threshold: { operator: ">", threshold: 3, units: "RAW" } }, "threshold", /takes no threshold: use metricThreshold/],
     ["host type matcher value", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "NORMALIZED_SYSTEM_CPU_USER", operator: ">", threshold: 90, units: "RAW" }, matchers: [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "LEADER" }] }, "matchers[0].value", /PRIMARY/],
     ["metric event without metricThreshold", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD" }, "metricThreshold", /needs a metricThreshold/],

@@ -6,8 +6,13 @@ import type { RoutingInputs } from "./types";
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 
-/** Friendly operator spellings accepted in programs, stored as the project API spells them. */
-const THRESHOLD_OPERATORS: Record<string, "<" | ">"> = { "<": "<", ">": ">", LESS_THAN: "<", GREATER_THAN: ">" };
+/** Friendly operator spellings accepted in programs; stored as the event type's spec spells them. */
+const THRESHOLD_OPERATORS: Record<string, { symbol: "<" | ">"; word: "LESS_THAN" | "GREATER_THAN" }> = {
+  "<": { symbol: "<", word: "LESS_THAN" },
+  ">": { symbol: ">", word: "GREATER_THAN" },
+  LESS_THAN: { symbol: "<", word: "LESS_THAN" },
+  GREATER_THAN: { symbol: ">", word: "GREATER_THAN" },
+};
 const METRIC_OPERATORS: Record<string, "LESS_THAN" | "GREATER_THAN"> = { "<": "LESS_THAN", ">": "GREATER_THAN", LESS_THAN: "LESS_THAN", GREATER_THAN: "GREATER_THAN" };
 
 /**
@@ -54,7 +59,16 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
         .default([]),
       threshold: z
         .object({
-          operator: z.string().refine((o) => o in THRESHOLD_OPERATORS, { error: "threshold.operator must be \">\" or \"<\" (or GREATER_THAN / LESS_THAN)" }).transform((o) => THRESHOLD_OPERATORS[o]),
+          operator: z
+            .string()
+            .refine((o) => o in THRESHOLD_OPERATORS, { error: "threshold.operator must be \">\" or \"<\" (or GREATER_THAN / LESS_THAN)" })
+            .transform((o) => {
+              const spelled = eventType?.thresholdOperators.some((x) => x === "<" || x === ">") ? THRESHOLD_OPERATORS[o].symbol : THRESHOLD_OPERATORS[o].word;
+              return spelled;
+            })
+            .refine((o) => !eventType || eventType.thresholdOperators.length === 0 || eventType.thresholdOperators.includes(o), {
+              error: `threshold.operator for ${String(news.eventTypeName)} must be ${eventType?.thresholdOperators.join(" or ")}`,
+            }),
           threshold: z.number({ error: "threshold.threshold must be a whole number" }).int({ error: "threshold.threshold must be a whole number" }),
           units: z
             .string({ error: `threshold.units is required: one of ${thresholdUnits.join(", ") || "the units of the event type"}` })
@@ -86,6 +100,7 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
       delivery: z.enum(["native", "relay"], { error: "delivery must be \"native\" (the project sends to PagerDuty) or \"relay\" (through the relay's webhook)" }).default("native"),
       relayUrl: z.url({ protocol: /^https?$/, error: "relayUrl must be the relay's http(s) URL, for example https://relay.example.com/atlas/webhook" }).optional(),
       relaySecret: z.string().min(16, { error: "relaySecret must be at least 16 characters: the webhook secret the relay checks" }).optional(),
+      importId: z.string().regex(/^[0-9a-f]{24}\/[0-9a-f]{24}$/, { error: "the import id of an AlertRouting is <projectId>/<alertConfigId>" }).optional(),
     })
     .strict()
     .superRefine((v, ctx) => {

@@ -8,6 +8,7 @@ import { routingResourceId, type RoutingInputs, type RoutingOutputs } from "./ty
 
 /** Create: the project must already have its PagerDuty integration; then POST the alert configuration. */
 export async function createRouting(inputs: RoutingInputs, clients: Clients): Promise<CreateResult<RoutingOutputs>> {
+  if (inputs.importId) return adoptRouting(inputs, clients);
   const integration = await clients.atlas.getIntegration(inputs.projectId, "PAGER_DUTY").catch((err: unknown) => {
     throw upstreamFailure(`reading the PagerDuty integration of project ${inputs.projectId}`, err);
   });
@@ -23,6 +24,24 @@ export async function createRouting(inputs: RoutingInputs, clients: Clients): Pr
   });
   const outs = fromAlertConfig(created, inputs);
   return { id: routingResourceId(inputs.projectId, outs.alertConfigId), outs: { ...inputs, alertConfigId: outs.alertConfigId, notifierId: outs.notifierId } };
+}
+
+/**
+ * Import: take over an existing alert configuration without writing, provided
+ * it is what the program declares; otherwise name the fields that differ.
+ */
+async function adoptRouting(inputs: RoutingInputs, clients: Clients): Promise<CreateResult<RoutingOutputs>> {
+  const id = inputs.importId!;
+  const { projectId } = parseRoutingId(id);
+  if (projectId !== inputs.projectId) throw new ProviderError("INVALID_ID", `the import id ${id} names project ${projectId} but projectId is ${inputs.projectId}`, "projectId");
+  const { importId: _ignored, ...declared } = inputs;
+  const read = await readRouting(id, declared, clients);
+  if (!read.props) throw new ProviderError("INTEGRATION_MISSING", `nothing to import: alert configuration ${id} does not exist; remove the import option to create it`);
+  const differ = changedRoutingFields(read.props, declared);
+  if (differ.length > 0) {
+    throw new ProviderError("ALREADY_EXISTS", `cannot import ${id}: it differs from the program in ${differ.join(", ")}. Make the program match the existing alert configuration, then run pulumi up again.`);
+  }
+  return { id, outs: { ...declared, alertConfigId: read.props.alertConfigId, notifierId: read.props.notifierId } };
 }
 
 /** Read (refresh and import): the live configuration as inputs, or nothing when it is gone. */

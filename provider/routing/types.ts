@@ -8,9 +8,9 @@ export interface Matcher {
   value: string;
 }
 
-/** For event types with a plain limit (elections, oplog window...). Stored as Atlas does: operator `<` or `>`. */
+/** For event types with a plain limit (elections, oplog window...). The operator is stored as the event type's spec spells it. */
 export interface Threshold {
-  operator: "<" | ">";
+  operator: "<" | ">" | "LESS_THAN" | "GREATER_THAN";
   threshold: number;
   units: string;
 }
@@ -48,6 +48,8 @@ export interface RoutingInputs {
   delivery: Delivery;
   relayUrl?: string;
   relaySecret?: string;
+  /** Set by the SDK from the `import` resource option: create adopts that alert configuration. */
+  importId?: string;
 }
 
 export interface RoutingOutputs extends RoutingInputs {

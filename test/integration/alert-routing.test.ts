@@ -67,7 +67,7 @@ describe("AlertRouting through the provider host", () => {
   });
 
   it("drift by hand (disabled, severity, threshold) is seen by refresh and repaired by update; enabling alone is a PATCH", async () => {
-    const r = await up("elections", routing({ eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: ">", threshold: 3, units: "count" }, severity: "WARNING" }));
+    const r = await up("elections", routing({ eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: ">", threshold: 3, units: "RAW" }, severity: "WARNING" }));
     const path = `/api/atlas/v2/groups/${projectId}/alertConfigs/${r.outs.alertConfigId}`;
     expect((await atlas(h.sandbox, "PATCH", path, { enabled: false })).status).toBe(200);
     let read = await h.host.read(r.urn, r.id, r.outs);
@@ -102,7 +102,7 @@ describe("AlertRouting through the provider host", () => {
     await h.host.delete(r.urn, r.id, r.outs);
   });
 
-  it("import by <projectId>/<alertConfigId> reads the configuration as inputs", async () => {
+  it("import by <projectId>/<alertConfigId> adopts a matching configuration without writing, and names the fields that differ", async () => {
     const created = await atlas(h.sandbox, "POST", `/api/atlas/v2/groups/${projectId}/alertConfigs`, {
       eventTypeName: "PRIMARY_ELECTED",
       enabled: true,
@@ -111,11 +111,18 @@ describe("AlertRouting through the provider host", () => {
     });
     expect(created.status).toBe(201);
     const urn = urnOf("AlertRouting", "imported");
-    const id = `${projectId}/${created.body.id}`;
-    const read = await h.host.read(urn, id, {}, { __provider: h.provider.routing });
-    expect(read.props).toMatchObject({ projectId, eventTypeName: "PRIMARY_ELECTED", severity: "CRITICAL", enabled: true, delivery: "native", region: "US", integrationId: integration.outs.integrationId });
-    const program = (await h.host.check(urn, {}, routing({ eventTypeName: "PRIMARY_ELECTED", severity: "CRITICAL" }))).inputs;
-    expect(await h.host.diff(urn, id, read.props, program)).toMatchObject({ changes: "none" });
+    const importId = `${projectId}/${created.body.id}`;
+    const differing = (await h.host.check(urn, {}, routing({ eventTypeName: "PRIMARY_ELECTED", severity: "WARNING", importId }))).inputs;
+    await expect(h.host.create(urn, differing)).rejects.toThrow(/cannot import .* differs from the program in severity/);
+
+    const before = h.recorder.exchanges.length;
+    const checked = await h.host.check(urn, {}, routing({ eventTypeName: "PRIMARY_ELECTED", severity: "CRITICAL", importId }));
+    const adopted = await h.host.create(urn, checked.inputs);
+    expect(adopted.id).toBe(importId);
+    expect(adopted.outs).toMatchObject({ alertConfigId: created.body.id, notifierId: expect.stringMatching(/^[0-9a-f]{24}$/) });
+    expect(h.recorder.exchanges.slice(before).filter((e) => e.method !== "GET" && e.service === "atlas")).toEqual([]);
+    const { importId: _i, ...program } = checked.inputs;
+    expect(await h.host.diff(urn, adopted.id, adopted.outs, program)).toMatchObject({ changes: "none" });
   });
 
   it("relay delivery stores a WEBHOOK notification with the secret, redacted on read, without drift", async () => {

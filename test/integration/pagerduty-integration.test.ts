@@ -125,6 +125,22 @@ describe("PagerDutyIntegration through the provider host", () => {
     await h.host.delete(URN, id, updated);
   });
 
+  it("import adopts the existing integration without writing or alerting, and refuses a different key", async () => {
+    const projectId = projects[7];
+    expect((await atlas(h.sandbox, "POST", `/api/atlas/v2/groups/${projectId}/integrations/PAGER_DUTY`, { type: "PAGER_DUTY", serviceKey: service.key, region: "US" })).status).toBe(200);
+    const importId = `${projectId}/PAGER_DUTY`;
+    const wrong = await h.host.check(URN, {}, { projectId, integrationKey: otherService.key, importId, __provider: h.provider.integration });
+    await expect(h.host.create(URN, wrong.inputs)).rejects.toThrow(/cannot import .* the project's key ends in .* but integrationKey ends in/);
+    const before = h.recorder.exchanges.length;
+    const { id, outs, inputs } = await up({ projectId, integrationKey: service.key, importId });
+    expect(id).toBe(importId);
+    expect(outs).toMatchObject({ integrationKey: service.key, keyLast4: service.key.slice(-4), initialDedupKey: "" });
+    expect(h.recorder.exchanges.slice(before).filter((e) => e.method !== "GET" && e.service !== "sandbox")).toEqual([]);
+    const { importId: _i, ...program } = inputs;
+    expect(await h.host.diff(URN, id, outs, program)).toMatchObject({ changes: "none" });
+    await h.host.delete(URN, id, outs);
+  });
+
   it("another project replaces, deleting first", async () => {
     const olds = { projectId: projects[4], integrationKey: service.key, region: "US", initialAlert: { summary: "s", severity: "info", keepOpen: false }, keyLast4: service.key.slice(-4), keyLength: 32, __provider: h.provider.integration };
     expect(await h.host.diff(URN, `${projects[4]}/PAGER_DUTY`, olds, { ...olds, projectId: projects[5] })).toEqual({ changes: "some", replaces: ["projectId"], deleteBeforeReplace: true });

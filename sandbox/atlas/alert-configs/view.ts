@@ -1,0 +1,47 @@
+import type { IntegrationStore } from "../store/integrations";
+import { redact, redactSecret, redactUrl } from "../redact";
+import type { AlertConfig, StoredNotification } from "./model";
+import { NOTIFICATION_RULES } from "./notification-rules";
+
+/**
+ * A notification as reads return it: keys partially redacted, secrets fully,
+ * URLs down to host and last 4. A WEBHOOK notification relying on the
+ * project's WEBHOOK integration shows that integration's (redacted) URL, as
+ * the spec describes for a "default webhook URL".
+ */
+export function notificationView(n: StoredNotification, groupId: string, integrations: IntegrationStore): Record<string, unknown> {
+  const rule = NOTIFICATION_RULES[n.typeName];
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(n)) {
+    const r = rule?.fields[k]?.redact;
+    out[k] = r && typeof v === "string" ? redact(r, v) : v;
+  }
+  if (n.typeName === "WEBHOOK" && n.webhookUrl === undefined && n.integrationId === undefined) {
+    const dflt = integrations.get(groupId, "WEBHOOK");
+    if (dflt && typeof dflt.settings.url === "string") {
+      out.webhookUrl = redactUrl(dflt.settings.url);
+      if (n.webhookSecret === undefined && typeof dflt.settings.secret === "string") out.webhookSecret = redactSecret(dflt.settings.secret);
+    }
+  }
+  return out;
+}
+
+/** GroupAlertsConfig as returned by every read and write. */
+export function alertConfigView(c: AlertConfig, origin: string, integrations: IntegrationStore): Record<string, unknown> {
+  const d = c.doc;
+  const out: Record<string, unknown> = {
+    id: c.id,
+    groupId: c.groupId,
+    created: c.created,
+    updated: c.updated,
+    enabled: d.enabled,
+    eventTypeName: d.eventTypeName,
+    matchers: d.matchers,
+    notifications: d.notifications.map((n) => notificationView(n, c.groupId, integrations)),
+    links: [{ href: `${origin}/api/atlas/v2/groups/${c.groupId}/alertConfigs/${c.id}`, rel: "self" }],
+  };
+  if (d.threshold) out.threshold = d.threshold;
+  if (d.metricThreshold) out.metricThreshold = d.metricThreshold;
+  if (d.severityOverride) out.severityOverride = d.severityOverride;
+  return out;
+}

@@ -1,0 +1,115 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { AddressInfo } from "node:net";
+import type { FastifyInstance } from "fastify";
+import { ManualClock } from "../../clock";
+import { openDb, type Db } from "../../store/db";
+import { ConformanceRecorder } from "../../../test/support/openapi";
+import { buildAtlasApp, type AtlasCredentials, type AtlasDeps } from "../index";
+import { CaptureServer } from "./capture-server";
+import { atlasConformanceErrors } from "../../../test/support/atlas-conformance";
+
+export const CREDS: AtlasCredentials = {
+  clientId: "mdb_sa_id_0123456789abcdef",
+  clientSecret: "mdb_sa_sk_s3cr3t-value-for-tests",
+  publicKey: "pubkeyabc",
+  privateKey: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+};
+
+export const V1 = "application/vnd.atlas.2023-01-01+json";
+export const V2024 = "application/vnd.atlas.2024-05-30+json";
+/** 32 hexadecimal digits, as Atlas wants PagerDuty service keys. */
+export const PD_KEY = "0123456789abcdef0123456789ab0022";
+export const PD_KEY_2 = "fedcba9876543210fedcba9876541111";
+
+export interface Sandbox {
+  app: FastifyInstance;
+  url: string;
+  clock: ManualClock;
+  db: Db;
+  recorder: ConformanceRecorder;
+  capture: CaptureServer;
+  groupId: string;
+  /** Bearer-authenticated request (token fetched once). JSON body, versioned headers by default. */
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any; text: string }>;
+  token(): Promise<string>;
+  conformance(): string[];
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions extends Partial<AtlasDeps> {
+  dataDir?: string;
+  /** Keep the capture server of a previous sandbox (restart tests). */
+  capture?: CaptureServer;
+  clock?: ManualClock;
+}
+
+export const GROUP = "5f0000000000000000000001";
+
+/** A real server on 127.0.0.1:0 with a capture server for PagerDuty (/us, /eu) and webhooks. */
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const capture = opts.capture ?? (await new CaptureServer().start());
+  const clock = opts.clock ?? new ManualClock("2026-03-01T10:00:00Z");
+  const db = opts.db ?? openDb(opts.dataDir);
+  const recorder = new ConformanceRecorder();
+  const app = buildAtlasApp({
+    db,
+    clock,
+    credentials: CREDS,
+    projects: [GROUP],
+    pagerdutyEventsUrl: { US: `${capture.url}/us`, EU: `${capture.url}/eu` },
+    observe: recorder.observe,
+    notifyRetry: { baseDelayMs: 1000, maxAttempts: 3 },
+    ...opts,
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  let token: string | undefined;
+  const getToken = async () => {
+    if (token) return token;
+    const res = await fetch(`${url}/api/oauth/token`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${Buffer.from(`${CREDS.clientId}:${CREDS.clientSecret}`).toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: "grant_type=client_credentials",
+    });
+    token = ((await res.json()) as { access_token: string }).access_token;
+    return token;
+  };
+  return {
+    app,
+    url,
+    clock,
+    db,
+    recorder,
+    capture,
+    groupId: GROUP,
+    token: getToken,
+    async api(method, p, body, headers = {}) {
+      const h: Record<string, string> = { accept: V1, authorization: `Bearer ${await getToken()}`, ...headers };
+      if (body !== undefined && !Object.keys(h).some((k) => k.toLowerCase() === "content-type")) h["content-type"] = h.accept ?? V1;
+      const res = await fetch(url + p, { method, headers: h, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = text;
+      }
+      return { status: res.status, headers: res.headers, body: parsed, text };
+    },
+    conformance: () => atlasConformanceErrors(recorder),
+    async close() {
+      await app.close();
+      if (!opts.capture) await capture.stop();
+      if (!opts.db) db.close();
+    },
+  };
+}
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "atlas-sandbox-"));
+}

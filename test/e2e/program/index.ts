@@ -1,0 +1,36 @@
+/**
+ * The end-to-end tests' program: the quickstart's shape, driven by config so
+ * one program covers bad input, import and a change of project.
+ *   projectId, integrationKey (secret), region
+ *   routings: "true" adds two routings
+ *   importId: adopt an existing integration instead of creating one
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { AlertRouting, PagerDutyIntegration } from "../../../sdk";
+
+const config = new pulumi.Config();
+const importId = config.get("importId");
+
+const integration = new PagerDutyIntegration(
+  "pd",
+  {
+    projectId: config.require("projectId"),
+    integrationKey: config.requireSecret("integrationKey"),
+    region: (config.get("region") ?? "US") as "US" | "EU",
+  },
+  importId ? { import: importId } : undefined,
+);
+
+if (config.getBoolean("routings")) {
+  new AlertRouting("no-primary", { integration, eventTypeName: "NO_PRIMARY", severity: "CRITICAL" });
+  new AlertRouting("cpu", {
+    integration,
+    eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
+    metricThreshold: { metricName: "NORMALIZED_SYSTEM_CPU_USER", operator: ">", threshold: 90, units: "RAW" },
+    severity: "WARNING",
+    delayMin: 10,
+  });
+}
+
+export const integrationId = integration.integrationId;
+export const initialDedupKey = integration.initialDedupKey;
