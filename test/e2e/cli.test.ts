@@ -155,14 +155,18 @@ describe("the Pulumi CLI against the sandbox", () => {
     await ws.setConfig({ projectId: { value: second } });
     const preview = await ws.ok(["preview", "--diff"]);
     expect(preview.stdout).toMatch(/\+-.*PagerDutyIntegration|replace/);
-    const up = await ws.ok(["up", "--yes"]);
-    expect(up.stdout).toMatch(/deleting original|delete-replaced|replaced/);
+    const calls = await callsDuring(() => ws.ok(["up", "--yes"]));
+    // Delete first: a project has one PAGER_DUTY integration, so the old one goes before the new one is stored.
+    const del = calls.findIndex((c) => c.method === "DELETE" && c.path === `/api/atlas/v2/groups/${first}/integrations/PAGER_DUTY`);
+    const post = calls.findIndex((c) => c.method === "POST" && c.path === `/api/atlas/v2/groups/${second}/integrations/PAGER_DUTY`);
+    expect(del).toBeGreaterThanOrEqual(0);
+    expect(post).toBeGreaterThan(del);
     expect(await atlasApi(sb).integration(first)).toBeUndefined();
     expect(await atlasApi(sb).integration(second)).toMatchObject({ type: "PAGER_DUTY" });
     await ws.ok(["destroy", "--yes"]);
   });
 
   it("every request the provider sent and every response conformed to the specs", () => {
-    expect(recorder.errors().filter((e) => !/parameters\/\d+ must be object/.test(e))).toEqual([]);
+    expect(recorder.errors()).toEqual([]);
   });
 });
