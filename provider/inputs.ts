@@ -51,10 +51,31 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** Turns zod issues into Pulumi check failures (`{property, reason}`) with dotted paths. */
-export function issuesToFailures(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): Array<{ property: string; reason: string }> {
-  return issues.map((i) => ({
-    property: i.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "["),
-    reason: i.message,
-  }));
+/**
+ * Turns zod issues into Pulumi check failures (`{property, reason}`) with
+ * dotted paths. zod reports an unknown property at its parent; the failure
+ * names the property itself.
+ */
+export function issuesToFailures(issues: ReadonlyArray<any>, resource: string): Array<{ property: string; reason: string }> {
+  return issues.map((issue) => {
+    const unknownKey = issue.code === "unrecognized_keys" ? [issue.keys[0]] : [];
+    const path: PropertyKey[] = [...issue.path, ...unknownKey];
+    const dotted = path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
+    const reason = unknownKey.length ? `unknown property ${dotted}: remove it (check the spelling against the ${resource} arguments)` : issue.message;
+    return { property: dotted, reason };
+  });
+}
+
+/**
+ * The inputs to validate: engine-internal (`__provider`) and unset values
+ * dropped, unknown values (outputs of other resources during preview)
+ * replaced by a valid stand-in so the rest is still checked.
+ */
+export function validationCandidate(news: Record<string, unknown>, unknowns: string[], placeholder: (key: string) => unknown, skip: string[] = []): Record<string, unknown> {
+  const candidate: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(news)) {
+    if (k.startsWith("__") || skip.includes(k) || v === undefined || v === null) continue;
+    candidate[k] = unknowns.includes(k) ? placeholder(k) : v;
+  }
+  return candidate;
 }

@@ -1,6 +1,6 @@
 import type { CheckResult } from "@pulumi/pulumi/dynamic";
 import { configProblems, CONFIG_NAMESPACE, type ProviderConfig } from "../config";
-import { isUnknown, issuesToFailures, PROJECT_ID } from "../inputs";
+import { isUnknown, issuesToFailures, PROJECT_ID, validationCandidate } from "../inputs";
 import type { IntegrationInputs } from "./types";
 
 export const DEFAULT_INITIAL_SUMMARY = "Test alert: MongoDB Atlas project is now integrated with PagerDuty (sent by Pulumi)";
@@ -62,13 +62,8 @@ export function checkIntegration(news: Record<string, unknown>, config: Provider
       }
     });
 
-  const candidate: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(news)) {
-    if (k.startsWith("__") || v === undefined || v === null) continue;
-    candidate[k] = unknowns.includes(k) ? placeholderFor(k) : v;
-  }
-  const parsed = shape.safeParse(candidate);
-  const failures = parsed.success ? [] : issuesToFailures(parsed.error.issues.map(renameUnrecognized));
+  const parsed = shape.safeParse(validationCandidate(news, unknowns, placeholderFor));
+  const failures = parsed.success ? [] : issuesToFailures(parsed.error.issues, "PagerDutyIntegration");
   if (config) {
     failures.push(...configProblems(config));
     if ((news.pagerdutyServiceId !== undefined && news.pagerdutyServiceId !== null) && !config.pagerdutyToken) {
@@ -100,11 +95,3 @@ function placeholderFor(key: string): unknown {
   }
 }
 
-/** zod reports unknown properties at the parent path; name the offending key instead. */
-function renameUnrecognized(issue: any): { path: PropertyKey[]; message: string } {
-  if (issue.code === "unrecognized_keys") {
-    const key = issue.keys[0];
-    return { path: [...issue.path, key], message: `unknown property ${[...issue.path, key].join(".")}: remove it (check the spelling against the PagerDutyIntegration arguments)` };
-  }
-  return { path: issue.path, message: issue.message };
-}

@@ -1,6 +1,6 @@
 import type { CheckResult } from "@pulumi/pulumi/dynamic";
 import { configProblems, type ProviderConfig } from "../config";
-import { isUnknown, issuesToFailures, PROJECT_ID } from "../inputs";
+import { isUnknown, issuesToFailures, PROJECT_ID, validationCandidate } from "../inputs";
 import { EVENT_TYPES, METRIC_UNITS } from "./event-types";
 import type { RoutingInputs } from "./types";
 
@@ -117,13 +117,8 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
       }
     });
 
-  const candidate: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(news)) {
-    if (k.startsWith("__") || k === "intervalMin" || v === undefined || v === null) continue;
-    candidate[k] = unknowns.includes(k) ? placeholderFor(k) : v;
-  }
-  const parsed = schema.safeParse(candidate);
-  if (!parsed.success) failures.push(...issuesToFailures(parsed.error.issues.map(renameUnrecognized)));
+  const parsed = schema.safeParse(validationCandidate(news, unknowns, placeholderFor, ["intervalMin"]));
+  if (!parsed.success) failures.push(...issuesToFailures(parsed.error.issues, "AlertRouting"));
   if (config) failures.push(...configProblems(config));
   if (failures.length > 0 || !parsed.success) return { inputs: news as unknown as RoutingInputs, failures };
   const inputs: Record<string, unknown> = { ...parsed.data };
@@ -147,13 +142,6 @@ function placeholderFor(key: string): unknown {
   }
 }
 
-function renameUnrecognized(issue: any): { path: PropertyKey[]; message: string } {
-  if (issue.code === "unrecognized_keys") {
-    const key = issue.keys[0];
-    return { path: [...issue.path, key], message: `unknown property ${[...issue.path, key].join(".")}: remove it (check the spelling against the AlertRouting arguments)` };
-  }
-  return { path: issue.path, message: issue.message };
-}
 
 /** ": did you mean X?" for a near miss, else "". */
 function suggest(input: string, candidates: string[]): string {
