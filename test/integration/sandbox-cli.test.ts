@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { repoRoot } from "../support/provider-host";
+
+// `npm run sandbox` as a person runs it: one command starts both servers,
+// prints where they are, logs requests without secrets, keeps state across a
+// restart, and stops on Ctrl-C.
+jest.setTimeout(60_000);
+
+const cli = path.join(repoRoot, "dist/sandbox/cli.js");
+const creds = {
+  "client-id": "mdb_sa_id_clitest",
+  "client-secret": "mdb_sa_sk_cli_secret_0123456789abcdef",
+  "pagerduty-token": "u+cli-token-0123456789",
+};
+
+interface Running {
+  child: ChildProcess;
+  out: () => string;
+  urls: { atlas: string; pd: string };
+}
+
+async function start(dataDir: string): Promise<Running> {
+  const args = [cli, "--data-dir", dataDir, "--atlas-port", "0", "--pagerduty-port", "0", "--pagerduty-eu-port", "0", "--log", "--project", "5f1e2d3c4b5a69788796a5b4"];
+  for (const [k, v] of Object.entries(creds)) args.push(`--${k}`, v);
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  const deadline = Date.now() + 20_000;
+  while (!/PagerDuty EU/.test(out)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`sandbox did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const atlas = /project API:\s+(http:\/\/\S+)/.exec(out)![1];
+  const pd = /PagerDuty US:\s+(http:\/\/\S+)/.exec(out)![1];
+  return { child, out: () => out, urls: { atlas, pd } };
+}
+
+async function stop(r: Running): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => r.child.once("exit", (code) => resolve(code)));
+  r.child.kill("SIGINT");
+  return exited;
+}
+
+async function token(atlas: string): Promise<string> {
+  const basic = Buffer.from(`${creds["client-id"]}:${creds["client-secret"]}`).toString("base64");
+  const res = await fetch(`${atlas}/api/oauth/token`, { method: "POST", headers: { Authorization: `Basic ${basic}`, "Content-Type": "application/x-www-form-urlencoded" }, body: "grant_type=client_credentials" });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+it("starts both servers, logs without secrets, persists across a restart, stops on Ctrl-C", async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pdac-sandbox-"));
+  try {
+    let r = await start(dataDir);
+    const banner = r.out();
+    expect(banner).toMatch(/service account:\s+client id mdb_sa_id_clitest/);
+    const bearer = await token(r.urls.atlas);
+    const key = "0123456789abcdef0123456789abcdef";
+    const post = await fetch(`${r.urls.atlas}/api/atlas/v2/groups/5f1e2d3c4b5a69788796a5b4/integrations/PAGER_DUTY`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${bearer}`, Accept: "application/vnd.atlas.2023-01-01+json", "Content-Type": "application/vnd.atlas.2023-01-01+json" },
+      body: JSON.stringify({ type: "PAGER_DUTY", serviceKey: key, region: "US" }),
+    });
+    expect(post.status).toBe(200);
+    const svc = await fetch(`${r.urls.pd}/services`, {
+      method: "POST",
+      headers: { Authorization: `Token token=${creds["pagerduty-token"]}`, "Content-Type": "application/json", Accept: "application/vnd.pagerduty+json;version=2" },
+      body: JSON.stringify({ service: { name: "cli" } }),
+    });
+    expect(svc.status).toBe(201);
+    expect((await fetch(`${r.urls.pd}/`)).status).toBe(200);
+    expect(await stop(r)).toBe(0);
+
+    // Everything after the start banner is request logging: no credential, token or key in it.
+    const logs = r.out().slice(banner.length);
+    expect(logs).toMatch(/"url":"\/api\/atlas\/v2\/groups/);
+    for (const secret of [creds["client-secret"], creds["pagerduty-token"], bearer, key]) expect(logs).not.toContain(secret);
+
+    r = await start(dataDir);
+    const get = await fetch(`${r.urls.atlas}/api/atlas/v2/groups/5f1e2d3c4b5a69788796a5b4/integrations/PAGER_DUTY`, {
+      headers: { Authorization: `Bearer ${await token(r.urls.atlas)}`, Accept: "application/vnd.atlas.2023-01-01+json" },
+    });
+    expect(await get.json()).toMatchObject({ type: "PAGER_DUTY", serviceKey: "*".repeat(28) + "cdef" });
+    expect(await stop(r)).toBe(0);
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
