@@ -22,10 +22,10 @@ export function atlasApi(sb: Sandbox) {
     });
     return (await json(res, "token")).access_token;
   };
-  const call = async (method: string, path: string, body?: unknown): Promise<Response> =>
+  const call = async (method: string, path: string, body?: unknown, mediaType = ATLAS): Promise<Response> =>
     fetch(`${sb.atlasUrl}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${await token()}`, Accept: ATLAS, ...(body === undefined ? {} : { "Content-Type": ATLAS }) },
+      headers: { Authorization: `Bearer ${await token()}`, Accept: mediaType, ...(body === undefined ? {} : { "Content-Type": mediaType }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   const g = (projectId: string) => `/api/atlas/v2/groups/${projectId}`;
@@ -51,13 +51,14 @@ export function atlasApi(sb: Sandbox) {
 }
 
 export function pagerDutyApi(sb: Sandbox, region: "US" | "EU" = "US") {
-  const call = (method: string, path: string, body?: unknown): Promise<Response> =>
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> =>
     fetch(`${sb.pagerdutyUrl[region]}${path}`, {
       method,
       headers: {
         Authorization: `Token token=${sb.pagerdutyToken}`,
         Accept: "application/vnd.pagerduty+json;version=2",
         ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
