@@ -4,6 +4,8 @@ export type FaultPath = "events" | "rest" | "all";
 
 export interface Fault {
   remaining: number;
+  /** Matching requests to let through before the fault starts (to fail a later step of a flow). */
+  skip?: number;
   status?: 500 | 502 | 503 | 429;
   delayMs?: number;
   path: FaultPath;
@@ -34,6 +36,10 @@ export class FaultInjector {
     if (kind === "sandbox") return undefined;
     const f = this.faults.find((x) => x.remaining > 0 && (x.path === "all" || x.path === kind));
     if (!f) return undefined;
+    if (f.skip) {
+      f.skip -= 1;
+      return undefined;
+    }
     f.remaining -= 1;
     this.faults = this.faults.filter((x) => x.remaining > 0);
     return { ...f };

@@ -230,6 +230,23 @@ describe("PagerDutyIntegration through the provider host", () => {
       expect(after).toBe(before);
     });
 
+    it("step 4: resolving the initial alert fails: the stored integration is deleted and the alert resolved on the way out", async () => {
+      const projectId = newProjectId();
+      await atlas(h.sandbox, "POST", "/sandbox/groups", { id: projectId });
+      // Let the trigger through, then fail the resolve for all its attempts (FAST_RETRY: 3); the undo's resolve succeeds.
+      await pd(h.sandbox, "POST", "/sandbox/faults", { skip: 1, count: 3, status: 503, path: "events" });
+      try {
+        const msg = await failingCreate({ projectId, integrationKey: service.key });
+        expect(msg).toMatch(/resolving the initial alert failed/);
+        expect(msg).not.toMatch(/Cleanup after the failure was incomplete/);
+      } finally {
+        await pd(h.sandbox, "DELETE", "/sandbox/faults");
+      }
+      expect((await live(projectId)).status).toBe(404);
+      const dedup = await lastInitialDedupKey(projectId);
+      expect(await incidentsFor(h.sandbox, dedup!)).toEqual([expect.objectContaining({ status: "resolved" })]);
+    });
+
     it("an unknown project is reported by the project API and nothing is left open", async () => {
       const projectId = newProjectId();
       const msg = await failingCreate({ projectId, integrationKey: service.key });

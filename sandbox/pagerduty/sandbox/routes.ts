@@ -23,6 +23,7 @@ function schemas() {
     }),
     fault: z.object({
       count: z.number().int().min(1).max(10_000),
+      skip: z.number().int().min(0).max(10_000).optional(),
       status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(429)]).optional(),
       delayMs: z.number().int().min(0).max(120_000).optional(),
       path: z.enum(["events", "rest", "all"]).optional(),
@@ -85,7 +86,7 @@ export function registerSandboxRoutes(app: FastifyInstance, ctx: PdContext, faul
   app.post("/sandbox/faults", async (request, reply) => {
     const input = parse(s.fault, request.body, reply);
     if (!input) return reply;
-    faults.add({ remaining: input.count, status: input.status, delayMs: input.delayMs, path: input.path ?? "all" });
+    faults.add({ remaining: input.count, skip: input.skip, status: input.status, delayMs: input.delayMs, path: input.path ?? "all" });
     return reply.code(201).send({ faults: faults.pending() });
   });
 
