@@ -5,6 +5,8 @@
  * incident it opened and resolved, checks `pulumi refresh` finds nothing,
  * changes the integration by hand and shows refresh reporting it, repairs it
  * with `pulumi up`, and destroys everything. Exits non-zero if a step fails.
+ * `npm run demo -- --keep` leaves the sandbox running afterwards (Ctrl-C stops
+ * it) so its dashboard can be looked at.
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -150,11 +152,15 @@ async function main(): Promise<number> {
   } catch {
     return 1;
   } finally {
-    await sandbox?.close();
     console.log("\nSummary");
     for (const s of steps) console.log(`  ${s.ok ? "PASS" : "FAIL"}  ${s.title}`);
     const failed = steps.filter((s) => !s.ok).length;
     console.log(`\n${steps.length - failed} passed, ${failed} failed`);
+    if (sandbox && process.argv.includes("--keep")) {
+      console.log(`\nThe sandbox keeps running (Ctrl-C stops it): dashboard ${sandbox.pagerdutyUrl.US}/, project API ${sandbox.atlasUrl}`);
+      await new Promise((resolve) => process.once("SIGINT", resolve));
+    }
+    await sandbox?.close();
   }
 }
 

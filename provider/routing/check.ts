@@ -1,7 +1,7 @@
 import type { CheckResult } from "@pulumi/pulumi/dynamic";
 import { configProblems, type ProviderConfig } from "../config";
 import { isUnknown, issuesToFailures, PROJECT_ID, validationCandidate } from "../inputs";
-import { EVENT_TYPES, METRIC_UNITS } from "../../catalog/atlasx";
+import { EVENT_TYPES, METRIC_UNITS } from "../../catalog/atlas";
 import type { RoutingInputs } from "./types";
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;

@@ -26,6 +26,9 @@ export interface WorkspaceOptions {
 }
 
 export class PulumiWorkspace {
+  /** Everything every CLI run printed, for tests that search it for secrets. */
+  transcript = "";
+
   constructor(readonly opts: WorkspaceOptions) {}
 
   get env(): NodeJS.ProcessEnv {
@@ -42,8 +45,9 @@ export class PulumiWorkspace {
     };
   }
 
-  /** Runs `pulumi <args>` in the program directory on this stack. */
-  run(args: string[], input?: string): Promise<PulumiRun> {
+  /** Runs `pulumi <args>` in the program directory on this stack (`quiet`: never echoed). */
+  run(args: string[], input?: string, quiet = false): Promise<PulumiRun> {
+    const echo = this.opts.echo && !quiet;
     fs.mkdirSync(this.opts.stateDir, { recursive: true });
     const full = [...args, "--non-interactive", "--color", "never"];
     if (!["stack", "login", "version"].includes(args[0]) || (args[0] === "stack" && args[1] !== "init" && args[1] !== "ls")) full.push("--stack", this.opts.stack);
@@ -53,49 +57,52 @@ export class PulumiWorkspace {
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => {
         stdout += d.toString();
-        if (this.opts.echo) process.stdout.write(indent(d.toString()));
+        if (echo) process.stdout.write(indent(d.toString()));
       });
       child.stderr.on("data", (d: Buffer) => {
         stderr += d.toString();
-        if (this.opts.echo) process.stderr.write(indent(d.toString()));
+        if (echo) process.stderr.write(indent(d.toString()));
       });
       child.on("error", reject);
-      child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      child.on("close", (code) => {
+        this.transcript += stdout + stderr;
+        resolve({ code: code ?? -1, stdout, stderr });
+      });
       child.stdin.end(input ?? "");
     });
   }
 
   /** Like run, but throws with the CLI's output when it fails. */
-  async ok(args: string[], input?: string): Promise<PulumiRun> {
-    const r = await this.run(args, input);
+  async ok(args: string[], input?: string, quiet = false): Promise<PulumiRun> {
+    const r = await this.run(args, input, quiet);
     if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited with ${r.code}\n${r.stdout}\n${r.stderr}`);
     return r;
   }
 
   /** Creates the stack afresh (removing an earlier one with its resources forgotten). */
   async initStack(): Promise<void> {
-    const ls = await this.run(["stack", "ls", "--json"]);
+    const ls = await this.run(["stack", "ls", "--json"], undefined, true);
     if (ls.code === 0 && JSON.parse(ls.stdout || "[]").some((s: { name: string }) => s.name === this.opts.stack || s.name.endsWith(`/${this.opts.stack}`))) {
-      await this.ok(["stack", "rm", "--yes", "--force"]);
+      await this.ok(["stack", "rm", "--yes", "--force"], undefined, true);
     }
-    await this.ok(["stack", "init", this.opts.stack, "--secrets-provider", "passphrase"]);
+    await this.ok(["stack", "init", this.opts.stack, "--secrets-provider", "passphrase"], undefined, true);
   }
 
   async setConfig(values: Record<string, { value: string; secret?: boolean }>): Promise<void> {
     for (const [key, { value, secret }] of Object.entries(values)) {
       // The value goes through stdin so it never appears in a process listing.
-      await this.ok(["config", "set", key, ...(secret ? ["--secret"] : ["--plaintext"])], value);
+      await this.ok(["config", "set", key, ...(secret ? ["--secret"] : ["--plaintext"])], value, true);
     }
   }
 
   async outputs(): Promise<Record<string, any>> {
-    const r = await this.ok(["stack", "output", "--json", "--show-secrets"]);
+    const r = await this.ok(["stack", "output", "--json", "--show-secrets"], undefined, true);
     return JSON.parse(r.stdout);
   }
 
   /** The stack's state (`pulumi stack export`), secrets left encrypted. */
   async exportState(): Promise<any> {
-    return JSON.parse((await this.ok(["stack", "export"])).stdout);
+    return JSON.parse((await this.ok(["stack", "export"], undefined, true)).stdout);
   }
 
   /** Every file the backend wrote for this stack: state, history, backups. */

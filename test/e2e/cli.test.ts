@@ -100,8 +100,9 @@ describe("the Pulumi CLI against the sandbox", () => {
     expect(await atlas.alertConfigs(projectId)).toEqual([]);
     expect((await pagerDutyApi(sb).allIncidents()).filter((i) => i.status !== "resolved")).toEqual([]);
 
-    // State, history and backups: no key, no credential in plain text.
+    // State, history and backups, and everything the CLI printed: no key, no credential in plain text.
     const secrets = [key, sb.credentials.clientSecret, sb.pagerdutyToken];
+    for (const s of secrets) expect(ws.transcript.includes(s)).toBe(false);
     const files = ws.stateFiles();
     expect(files.length).toBeGreaterThan(3);
     for (const f of files) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { MATCHER_FIELD_NAMES } from "../catalog/spec-catalog";
+import { MATCHER_FIELD_NAMES } from "../../../catalog/atlas";
 import { alertConfigNotFound, invalidAlertConfigId } from "../error-codes";
 import { requireGroup } from "../http/group";
 import { originOf, page, parsePaging } from "../http/paging";

@@ -1,4 +1,4 @@
-import { NOTIFICATION_TYPES } from "../catalog/spec-catalog";
+import { NOTIFICATION_TYPES } from "../../../catalog/atlas";
 import { AtlasError } from "../errors";
 import { invalidAttribute, invalidEnumValue, invalidJsonAttribute, missingAttribute, missingOneOf, notificationIntervalOutOfRange, webhookUrlNotSet } from "../error-codes";
 import { join, objectAt, onlyKnown, optNonNegativeInt, optNumber, optString, present, reqEnum, type Obj } from "../http/body";

@@ -1,5 +1,4 @@
-import { METRIC_FAMILIES } from "../catalog/spec-catalog";
-import type { ThresholdRule } from "../catalog/types";
+import { METRIC_FAMILIES, type ThresholdRule } from "../../../catalog/atlas";
 import { invalidMetricName, missingAttribute } from "../error-codes";
 import { join, objectAt, onlyKnown, optEnum, optNumber, reqString } from "../http/body";
 

@@ -1,4 +1,4 @@
-import { EVENT_TYPE_FAMILY, FAMILIES, SEVERITIES } from "../catalog/spec-catalog";
+import { EVENT_TYPE_FAMILY, FAMILIES, SEVERITIES } from "../../../catalog/atlas";
 import {
   invalidAttribute,
   metricThresholdPresent,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { INTEGRATION_TYPES } from "../catalog/spec-catalog";
+import { INTEGRATION_TYPES } from "../../../catalog/atlas";
 import { integrationAlreadyConfigured, integrationNotFound, invalidEnumValue } from "../error-codes";
 import { requireGroup } from "../http/group";
 import { page, parsePaging } from "../http/paging";

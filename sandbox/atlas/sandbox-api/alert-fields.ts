@@ -1,4 +1,4 @@
-import { METRIC_VALUE_UNITS } from "../catalog/spec-catalog";
+import { METRIC_VALUE_UNITS } from "../../../catalog/atlas";
 import { invalidAttribute } from "../error-codes";
 import { join, objectAt, onlyKnown, optNumber, optString, present, type Obj } from "../http/body";
 import type { AlertFields } from "../lifecycle/engine";
