@@ -471,7 +471,7 @@ export interface EventTypeInfo {
   matcherValues: readonly string[] | null;
   /**
    * Units a `threshold` of this event type takes: the view its variant's discriminator maps it to, if any, else
-   * its variant's (for a variant that takes metricThreshold: the units of the last metric of its mapping).
+   * its variant's.
    */
   thresholdUnits: readonly string[];
   /** How a `threshold` of this event type spells its operator (`<`/`>` or LESS_THAN/GREATER_THAN). */
@@ -593,11 +593,11 @@ export const EVENT_TYPES: Readonly<Record<string, EventTypeInfo>> = {
   NO_PRIMARY: { threshold: true, metricThreshold: false, matcherFields: ["CLUSTER_NAME", "REPLICA_SET_NAME", "SHARD_NAME"], matcherValues: null, thresholdUnits: ["1000 requests", "GB", "GB days", "GB hours", "GB seconds", "Gbits", "KB", "Kbits", "MB", "Mbits", "PB", "RPU", "TB", "WPU", "billion", "billion pixels", "bits", "bytes", "count", "days", "hours", "million", "million RPU", "million WPU", "million minutes", "million tokens", "min", "msec", "nsec", "pixels", "requests", "sec", "thousand", "thousand RPU", "thousand WPU", "tokens"], thresholdOperators: ["<", ">"] },
   ONLINE_ARCHIVE_INSUFFICIENT_INDEXES_CHECK: { threshold: false, metricThreshold: false, matcherFields: [], matcherValues: null, thresholdUnits: [], thresholdOperators: [] },
   ONLINE_ARCHIVE_MAX_CONSECUTIVE_OFFLOAD_WINDOWS_CHECK: { threshold: false, metricThreshold: false, matcherFields: [], matcherValues: null, thresholdUnits: [], thresholdOperators: [] },
-  OUTSIDE_FLEX_METRIC_THRESHOLD: { threshold: false, metricThreshold: true, matcherFields: [], matcherValues: null, thresholdUnits: ["RAW"], thresholdOperators: [] },
-  OUTSIDE_METRIC_THRESHOLD: { threshold: false, metricThreshold: true, matcherFields: ["ATLAS_NODE_TYPE", "HOSTNAME", "HOSTNAME_AND_PORT", "PORT", "REPLICA_SET_NAME", "TYPE_NAME"], matcherValues: ["ARBITER", "CONFIG", "MONGOS", "MONGOT", "PRIMARY", "SECONDARY", "STANDALONE"], thresholdUnits: ["RAW"], thresholdOperators: [] },
-  OUTSIDE_REALM_METRIC_THRESHOLD: { threshold: false, metricThreshold: true, matcherFields: ["APPLICATION_ID"], matcherValues: null, thresholdUnits: ["DAYS", "HOURS", "MILLION_MINUTES", "MILLISECONDS", "MINUTES", "NANOSECONDS", "SECONDS"], thresholdOperators: [] },
-  OUTSIDE_SERVERLESS_METRIC_THRESHOLD: { threshold: false, metricThreshold: true, matcherFields: [], matcherValues: null, thresholdUnits: ["MILLION_RPU", "MILLION_WPU", "RPU", "THOUSAND_RPU", "THOUSAND_WPU", "WPU"], thresholdOperators: [] },
-  OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD: { threshold: true, metricThreshold: true, matcherFields: ["INSTANCE_NAME", "PROCESSOR_NAME"], matcherValues: null, thresholdUnits: ["RAW"], thresholdOperators: ["GREATER_THAN", "LESS_THAN"] },
+  OUTSIDE_FLEX_METRIC_THRESHOLD: { threshold: false, metricThreshold: true, matcherFields: [], matcherValues: null, thresholdUnits: [], thresholdOperators: [] },
+  OUTSIDE_METRIC_THRESHOLD: { threshold: false, metricThreshold: true, matcherFields: ["ATLAS_NODE_TYPE", "HOSTNAME", "HOSTNAME_AND_PORT", "PORT", "REPLICA_SET_NAME", "TYPE_NAME"], matcherValues: ["ARBITER", "CONFIG", "MONGOS", "MONGOT", "PRIMARY", "SECONDARY", "STANDALONE"], thresholdUnits: [], thresholdOperators: [] },
+  OUTSIDE_REALM_METRIC_THRESHOLD: { threshold: false, metricThreshold: true, matcherFields: ["APPLICATION_ID"], matcherValues: null, thresholdUnits: [], thresholdOperators: [] },
+  OUTSIDE_SERVERLESS_METRIC_THRESHOLD: { threshold: false, metricThreshold: true, matcherFields: [], matcherValues: null, thresholdUnits: [], thresholdOperators: [] },
+  OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD: { threshold: true, metricThreshold: true, matcherFields: ["INSTANCE_NAME", "PROCESSOR_NAME"], matcherValues: null, thresholdUnits: ["1000 requests", "GB", "GB days", "GB hours", "GB seconds", "Gbits", "KB", "Kbits", "MB", "Mbits", "PB", "RPU", "TB", "WPU", "billion", "billion pixels", "bits", "bytes", "count", "days", "hours", "million", "million RPU", "million WPU", "million minutes", "million tokens", "min", "msec", "nsec", "pixels", "requests", "sec", "thousand", "thousand RPU", "thousand WPU", "tokens"], thresholdOperators: ["GREATER_THAN", "LESS_THAN"] },
   PENDING_INVOICE_OVER_THRESHOLD: { threshold: true, metricThreshold: false, matcherFields: [], matcherValues: null, thresholdUnits: ["RAW"], thresholdOperators: ["GREATER_THAN"] },
   PREDICTIVE_COMPUTE_AUTO_SCALE_INITIATED_BASE: { threshold: false, metricThreshold: false, matcherFields: ["CLUSTER_NAME"], matcherValues: null, thresholdUnits: [], thresholdOperators: [] },
   PREDICTIVE_COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_BASE: { threshold: false, metricThreshold: false, matcherFields: ["CLUSTER_NAME"], matcherValues: null, thresholdUnits: [], thresholdOperators: [] },

@@ -176,13 +176,7 @@ def event_threshold(rec, e):
     if e in rec["mappedThresholds"]:
         # The variant's discriminator maps e to a precise view (TOO_MANY_ELECTIONS: GREATER_THAN, RAW): that view wins.
         return rec["mappedThresholds"][e]["units"], rec["mappedThresholds"][e]["operators"]
-    units, operators = (rec["threshold"]["units"], rec["threshold"]["operators"]) if rec["threshold"] else ([], [])
-    if rec["metricThreshold"]:
-        # Kept as the provider has always had it: a variant that takes metricThreshold reports
-        # the units of the last metric of its metricThreshold mapping here (OUTSIDE_METRIC_THRESHOLD:
-        # RAW; a stream processor's threshold: RAW, not its top-level units).
-        units = list(metric_families[rec["metricThreshold"]].values())[-1]["units"]
-    return units, operators
+    return (rec["threshold"]["units"], rec["threshold"]["operators"]) if rec["threshold"] else ([], [])
 
 
 events = {}
@@ -306,7 +300,7 @@ atlas += [
     "  matcherValues: readonly string[] | null;",
     "  /**",
     "   * Units a `threshold` of this event type takes: the view its variant's discriminator maps it to, if any, else",
-    "   * its variant's (for a variant that takes metricThreshold: the units of the last metric of its mapping).",
+    "   * its variant's.",
     "   */",
     "  thresholdUnits: readonly string[];",
     "  /** How a `threshold` of this event type spells its operator (`<`/`>` or LESS_THAN/GREATER_THAN). */",
