@@ -1,5 +1,5 @@
 import * as crypto from "node:crypto";
-import { ScriptedServer, leakedSecrets, recordingSleep } from "../http/test-support";
+import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../http/test-support";
 import type { RecordedRequest, ScriptedResponse } from "../http/test-support";
 import { UpstreamError } from "../http/errors";
 import { AtlasClient } from "./atlas";
@@ -9,15 +9,6 @@ const GROUP = "5f0c1a2b3c4d5e6f70819203";
 const LIST_PATH = `/api/atlas/v2/groups/${GROUP}/integrations`;
 const emptyPage = { status: 200, headers: { "content-type": "application/vnd.atlas.2023-01-01+json" }, body: { links: [], results: [], totalCount: 0 } };
 
-async function rejection(p: Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(UpstreamError);
-    return e as UpstreamError;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("Digest helpers", () => {
   // RFC 7616 section 3.9.1.

@@ -1,6 +1,6 @@
 import { SpecValidator } from "../../test/support/openapi";
 import { UpstreamError } from "../http/errors";
-import { ScriptedServer, leakedSecrets, recordingSleep } from "../http/test-support";
+import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../http/test-support";
 import type { RecordedRequest, ScriptedResponse } from "../http/test-support";
 import { ATLAS_ACK_MEDIA_TYPE, ATLAS_MEDIA_TYPE, AtlasClient, integrationMatches } from "./atlas";
 import type { AlertConfigInput, Integration } from "./atlas-types";
@@ -39,15 +39,6 @@ const alert = {
   currentValue: { number: 91, units: "RAW" },
 };
 
-async function rejection(p: Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(UpstreamError);
-    return e as UpstreamError;
-  }
-  throw new Error("expected a rejection");
-}
 
 let validator: SpecValidator | undefined;
 

@@ -1,6 +1,6 @@
 import { SpecValidator } from "../../test/support/openapi";
 import { UpstreamError } from "../http/errors";
-import { ScriptedServer, leakedSecrets, recordingSleep } from "../http/test-support";
+import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../http/test-support";
 import { PagerDutyEventsClient } from "./pagerduty-events";
 import type { PagerDutyEvent } from "./pagerduty-events";
 
@@ -15,15 +15,6 @@ const trigger: PagerDutyEvent = {
   client: "pagerduty-as-code",
 };
 
-async function rejection(p: Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(UpstreamError);
-    return e as UpstreamError;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("PagerDutyEventsClient", () => {
   let server: ScriptedServer;

@@ -1,19 +1,10 @@
 import { UpstreamError } from "../http/errors";
-import { ScriptedServer, leakedSecrets, recordingSleep } from "../http/test-support";
+import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../http/test-support";
 import { PAGERDUTY_REST_ACCEPT, PagerDutyRestClient } from "./pagerduty-rest";
 
 const TOKEN = "u+SECRET_pd_rest_token_0123";
 const KEY = "f0e1d2c3b4a5968778695a4b3c2d1e0f";
 
-async function rejection(p: Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(UpstreamError);
-    return e as UpstreamError;
-  }
-  throw new Error("expected a rejection");
-}
 
 const service = (id: string, integrations: unknown[]) => ({ id, type: "service", name: `svc ${id}`, summary: `svc ${id}`, integrations });
 const ref = (id: string, type: string) => ({ id, type, summary: id, self: `https://x/services/S/integrations/${id}` });

@@ -1,19 +1,10 @@
 import { HttpClient } from "./client";
 import type { Authenticator } from "./client";
 import { UpstreamError } from "./errors";
-import { ScriptedServer, closedPort, leakedSecrets, recordingSleep } from "./test-support";
+import { ScriptedServer, closedPort, leakedSecrets, recordingSleep, rejection } from "./test-support";
 
 const fastRetry = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 };
 
-async function rejection(p: Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(UpstreamError);
-    return e as UpstreamError;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("HttpClient against a scripted local server", () => {
   let server: ScriptedServer;

@@ -4,6 +4,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { UpstreamError } from "./errors";
 
 export interface RecordedRequest {
   method: string;
@@ -159,4 +160,15 @@ export function leakedSecrets(err: unknown, secrets: string[]): string[] {
   const views = [String(err), JSON.stringify(err), String(e?.message), String(e?.detail), String(e?.stack), String(e?.path)];
   const b64 = (s: string) => Buffer.from(s).toString("base64").replace(/=+$/, "");
   return secrets.filter((s) => views.some((v) => v.includes(s) || v.includes(b64(s))));
+}
+
+/** The UpstreamError `p` rejects with (fails the test if it resolves or throws anything else). */
+export async function rejection(p: Promise<unknown>): Promise<UpstreamError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(UpstreamError);
+    return e as UpstreamError;
+  }
+  throw new Error("expected a rejection");
 }
