@@ -40,6 +40,16 @@ case "$FORCED" in "" | path | npm | go) ;; *) die "PULUMI_SETUP_SOURCE must be p
 
 mkdir -p "$BIN"
 
+# The engine starts the language host and the dynamic-provider launcher, which run
+# `node` from PATH: link the Node this repo uses (>= 22, see ensure-node.sh) into
+# .tools/bin, so `PATH=.tools/bin:$PATH pulumi ...` runs programs and providers on it.
+source "$ROOT/scripts/ensure-node.sh"
+node_bin=$(readlink -f "$(command -v node)")
+if [ "$node_bin" != "$(readlink -f "$BIN/node" 2>/dev/null || true)" ] || [ ! -e "$BIN/node" ]; then
+  [ "$node_bin" = "$BIN/node" ] || ln -sfn "$node_bin" "$BIN/node"
+fi
+log "node $(node --version) for programs and providers (.tools/bin/node)"
+
 # The launcher: the engine starts it in the program directory; it runs that program's
 # @pulumi/pulumi/cmd/dynamic-provider with node. Same job as the copy shipped inside
 # @pulumi/pulumi (not on PATH there), with the arguments quoted.
