@@ -290,7 +290,7 @@ atlas += ["};", "",
 atlas += [
     "",
     "// The per-event-type view, for the provider's check. provider/ code is serialized by value into every",
-    "// resource's state: import EVENT_TYPES and METRIC_UNITS by name only (the serializer then captures just them).",
+    "// resource's state: it calls providerCatalog(), so the serializer captures one JSON string.",
     "",
     "export interface EventTypeInfo {",
     "  threshold: boolean;",
@@ -307,15 +307,22 @@ atlas += [
     "  thresholdOperators: readonly string[];",
     "}",
     "",
-    "/** Every alert event type a project alert configuration accepts. */",
-    "export const EVENT_TYPES: Readonly<Record<string, EventTypeInfo>> = {",
+    "/**",
+    " * The provider's view (every alert event type a project alert configuration accepts; each metric a",
+    " * `metricThreshold` accepts, with its units) as one JSON string: provider/ code is serialized by value",
+    " * into every resource's state, and one string is far smaller there than the same tables as objects.",
+    " */",
+    "export const PROVIDER_CATALOG_JSON = " + json.dumps(json.dumps({"eventTypes": {e: events[e] for e in sorted(events)}, "metricUnits": {m: metric_units[m] for m in sorted(metric_units)}}, separators=(",", ":"))) + ";",
+    "",
+    "/** Parses the provider's view; call it where the tables are needed (the provider's check). */",
+    "export function providerCatalog(): { EVENT_TYPES: Readonly<Record<string, EventTypeInfo>>; METRIC_UNITS: Readonly<Record<string, readonly string[]>> } {",
+    "  const parsed = JSON.parse(PROVIDER_CATALOG_JSON);",
+    "  return { EVENT_TYPES: parsed.eventTypes, METRIC_UNITS: parsed.metricUnits };",
+    "}",
+    "",
+    "/** The same tables, parsed once, for the sandbox and tests. */",
+    "export const { EVENT_TYPES, METRIC_UNITS } = providerCatalog();",
 ]
-for e in sorted(events):
-    v = events[e]
-    atlas.append(f'  {e}: {{ threshold: {j(v["threshold"])}, metricThreshold: {j(v["metricThreshold"])}, matcherFields: {j(v["matcherFields"])}, matcherValues: {j(v["matcherValues"])}, thresholdUnits: {j(v["thresholdUnits"])}, thresholdOperators: {j(v["thresholdOperators"])} }},')
-atlas += ["};", "", "/** Each metric a `metricThreshold` accepts, with its units. */", "export const METRIC_UNITS: Readonly<Record<string, readonly string[]>> = {"]
-atlas += [f"  {m}: {j(metric_units[m])}," for m in sorted(metric_units)]
-atlas.append("};")
 
 out = args.out or os.path.join(repo, "catalog", "atlas.ts")
 os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)

@@ -1,7 +1,7 @@
 import type { CheckResult } from "@pulumi/pulumi/dynamic";
 import { configProblems, type ProviderConfig } from "../config";
 import { isUnknown, issuesToFailures, PROJECT_ID, validationCandidate } from "../inputs";
-import { EVENT_TYPES, METRIC_UNITS } from "../../catalog/atlas";
+import { providerCatalog } from "../../catalog/atlas";
 import type { RoutingInputs } from "./types";
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
@@ -21,6 +21,7 @@ const METRIC_OPERATORS: Record<string, "LESS_THAN" | "GREATER_THAN"> = { "<": "L
  */
 export function checkRouting(news: Record<string, unknown>, config: ProviderConfig | undefined): CheckResult<RoutingInputs> {
   const { z } = require("zod") as typeof import("zod");
+  const { EVENT_TYPES, METRIC_UNITS } = providerCatalog();
   const unknowns = Object.keys(news).filter((k) => isUnknown(news[k]));
   const failures: Array<{ property: string; reason: string }> = [];
   if ("intervalMin" in news) {
