@@ -1,4 +1,4 @@
-import type { ProviderConfig, Region } from "./config";
+import { readProviderConfig, type ProviderConfig, type Region } from "./config";
 // Our own modules are imported statically: Pulumi serializes them by value into
 // the provider. Only third-party packages are require()d inside functions.
 import { AtlasClient } from "./clients/atlas";
@@ -28,4 +28,9 @@ export function makeClients(cfg: ProviderConfig): Clients {
     events: (region) => (events[region] ??= new PagerDutyEventsClient({ baseUrl: cfg.pagerdutyEventsUrl[region], ...common })),
     rest: (region) => (cfg.pagerdutyToken ? (rest[region] ??= new PagerDutyRestClient({ baseUrl: cfg.pagerdutyRestUrl[region], token: cfg.pagerdutyToken, ...common })) : undefined),
   };
+}
+
+/** The clients for one provider call: from the configuration `configure()` read, else from the environment alone. */
+export function clientsFor(config: ProviderConfig | undefined): Clients {
+  return makeClients(config ?? readProviderConfig(undefined, process.env));
 }

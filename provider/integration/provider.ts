@@ -1,5 +1,5 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { makeClients } from "../clients";
+import { clientsFor } from "../clients";
 import { readProviderConfig, type ProviderConfig } from "../config";
 import { checkIntegration } from "./check";
 import { diffIntegration } from "./diff";
@@ -27,22 +27,19 @@ export class PagerDutyIntegrationProvider implements dynamic.ResourceProvider<In
   }
 
   async create(inputs: IntegrationInputs): Promise<dynamic.CreateResult<IntegrationOutputs>> {
-    return createIntegration(inputs, this.clients());
+    return createIntegration(inputs, clientsFor(this.config));
   }
 
   async read(id: string, props?: IntegrationOutputs): Promise<dynamic.ReadResult<IntegrationOutputs>> {
-    return readIntegration(id, (props ?? {}) as IntegrationOutputs & Record<string, unknown>, this.clients());
+    return readIntegration(id, (props ?? {}) as IntegrationOutputs & Record<string, unknown>, clientsFor(this.config));
   }
 
   async update(id: string, olds: IntegrationOutputs, news: IntegrationInputs): Promise<dynamic.UpdateResult<IntegrationOutputs>> {
-    return updateIntegration(id, olds, news, this.clients());
+    return updateIntegration(id, olds, news, clientsFor(this.config));
   }
 
   async delete(id: string, props: IntegrationOutputs): Promise<void> {
-    return deleteIntegration(id, props, this.clients());
+    return deleteIntegration(id, props, clientsFor(this.config));
   }
 
-  private clients() {
-    return makeClients(this.config ?? readProviderConfig(undefined, process.env));
-  }
 }

@@ -1,5 +1,5 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { makeClients } from "../clients";
+import { clientsFor } from "../clients";
 import { readProviderConfig, type ProviderConfig } from "../config";
 import { checkRouting } from "./check";
 import { diffRouting } from "./diff";
@@ -23,22 +23,19 @@ export class AlertRoutingProvider implements dynamic.ResourceProvider<RoutingInp
   }
 
   async create(inputs: RoutingInputs): Promise<dynamic.CreateResult<RoutingOutputs>> {
-    return createRouting(inputs, this.clients());
+    return createRouting(inputs, clientsFor(this.config));
   }
 
   async read(id: string, props?: RoutingOutputs): Promise<dynamic.ReadResult<RoutingOutputs>> {
-    return readRouting(id, props ?? {}, this.clients());
+    return readRouting(id, props ?? {}, clientsFor(this.config));
   }
 
   async update(id: string, olds: RoutingOutputs, news: RoutingInputs): Promise<dynamic.UpdateResult<RoutingOutputs>> {
-    return updateRouting(id, olds, news, this.clients());
+    return updateRouting(id, olds, news, clientsFor(this.config));
   }
 
   async delete(id: string): Promise<void> {
-    return deleteRouting(id, this.clients());
+    return deleteRouting(id, clientsFor(this.config));
   }
 
-  private clients() {
-    return makeClients(this.config ?? readProviderConfig(undefined, process.env));
-  }
 }
