@@ -1,6 +1,6 @@
 import { ConformanceRecorder } from "../../test/support/openapi";
 import { esc } from "./dashboard/html";
-import { call, restClient, sendEvent, specErrors, startPd, trigger, type Started } from "./testing/harness";
+import { call, restClient, sendEvent, startPd, trigger, type Started } from "./testing/harness";
 
 /** The page a person checks, and the JSON state dump: escaped, self-contained, and never showing a full key. */
 const recorder = new ConformanceRecorder();
@@ -12,7 +12,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pd.close();
-  expect(specErrors(recorder)).toEqual([]);
+  expect(recorder.errors()).toEqual([]);
 });
 
 const EVIL = `<script>alert("x")</script>`;

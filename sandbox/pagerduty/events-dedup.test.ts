@@ -1,6 +1,6 @@
 import { ConformanceRecorder } from "../../test/support/openapi";
 import { openDb } from "../store/db";
-import { restClient, sendEvent, serviceWithKey, specErrors, startPd, trigger, type RestClient, type Started } from "./testing/harness";
+import { restClient, sendEvent, serviceWithKey, startPd, trigger, type RestClient, type Started } from "./testing/harness";
 
 /** Dedup and incident rules of the Events API, observed through the REST API, over real sockets. */
 const recorder = new ConformanceRecorder();
@@ -14,7 +14,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pd.close();
-  expect(specErrors(recorder)).toEqual([]);
+  expect(recorder.errors()).toEqual([]);
 });
 
 async function incidentsFor(dedupKey: string) {

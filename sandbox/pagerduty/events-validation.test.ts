@@ -1,6 +1,6 @@
 import { ConformanceRecorder } from "../../test/support/openapi";
 import { MAX_EVENT_BYTES } from "./events/messages";
-import { call, specErrors, startPd, type Started } from "./testing/harness";
+import { call, startPd, type Started } from "./testing/harness";
 
 /** Request/response validation of the Events API, table-driven, over a real socket. */
 const recorder = new ConformanceRecorder();
@@ -13,7 +13,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pd.close();
-  expect(specErrors(recorder)).toEqual([]);
+  expect(recorder.errors()).toEqual([]);
 });
 
 const ok = { routing_key: KEY, event_action: "trigger", payload: { summary: "s", source: "h", severity: "info" } };

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { ConformanceRecorder } from "../../test/support/openapi";
 import { openDb } from "../store/db";
 import { drainWebhookDeliveries } from "./app";
-import { call, Receiver, restClient, sendEvent, serviceWithKey, specErrors, startPd, trigger, waitFor } from "./testing/harness";
+import { call, Receiver, restClient, sendEvent, serviceWithKey, startPd, trigger, waitFor } from "./testing/harness";
 
 /** State lives in the SQLite file: a restarted sandbox knows its services, keys, incidents and pending webhooks. */
 const recorder = new ConformanceRecorder();
@@ -16,7 +16,7 @@ beforeAll(() => {
 
 afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
-  expect(specErrors(recorder)).toEqual([]);
+  expect(recorder.errors()).toEqual([]);
 });
 
 test("services, integration keys, incidents, timeline and the webhook outbox survive a restart", async () => {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { ConformanceRecorder, specsDir } from "../../test/support/openapi";
 import { ManualClock } from "../clock";
 import { drainWebhookDeliveries } from "./app";
-import { call, Receiver, restClient, sendEvent, serviceWithKey, specErrors, startPd, trigger, waitFor, type RestClient, type Started } from "./testing/harness";
+import { call, Receiver, restClient, sendEvent, serviceWithKey, startPd, trigger, waitFor, type RestClient, type Started } from "./testing/harness";
 
 /** Webhook v3 deliveries to real local receivers. */
 const recorder = new ConformanceRecorder();
@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await pd.close();
   await Promise.all(receivers.map((r) => r.close()));
-  expect(specErrors(recorder)).toEqual([]);
+  expect(recorder.errors()).toEqual([]);
 });
 
 async function receiver(answer?: ConstructorParameters<typeof Receiver>[0]): Promise<Receiver> {

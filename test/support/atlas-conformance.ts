@@ -1,5 +1,5 @@
 import type { Exchange } from "../../sandbox/http/exchange";
-import { SpecValidator, type ConformanceRecorder } from "./openapi";
+import { SpecValidator } from "./openapi";
 
 /*
  * Conformance of recorded Atlas exchanges: the shared SpecValidator, plus
@@ -198,9 +198,4 @@ export function atlasExchangeErrors(ex: Exchange): string[] {
     copy.requestBody = undefined;
   }
   return [...errors, ...v.validate(copy)];
-}
-
-/** Every recorded Atlas exchange's errors (sandbox-only exchanges are not in the spec). */
-export function atlasConformanceErrors(recorder: ConformanceRecorder): string[] {
-  return recorder.exchanges.filter((ex) => ex.service === "atlas").flatMap(atlasExchangeErrors);
 }

@@ -8,7 +8,6 @@ import { openDb, type Db } from "../../store/db";
 import { ConformanceRecorder } from "../../../test/support/openapi";
 import { buildAtlasApp, type AtlasCredentials, type AtlasDeps } from "../index";
 import { CaptureServer } from "./capture-server";
-import { atlasConformanceErrors } from "../../../test/support/atlas-conformance";
 
 export const CREDS: AtlasCredentials = {
   clientId: "mdb_sa_id_0123456789abcdef",
@@ -101,7 +100,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       }
       return { status: res.status, headers: res.headers, body: parsed, text };
     },
-    conformance: () => atlasConformanceErrors(recorder),
+    conformance: () => recorder.errors(),
     async close() {
       await app.close();
       if (!opts.capture) await capture.stop();

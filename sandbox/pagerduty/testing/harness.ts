@@ -136,7 +136,3 @@ export class Receiver {
   }
 }
 
-/** Spec errors of everything recorded (known spec gaps are filtered centrally in test/support/openapi.ts). */
-export function specErrors(recorder: ConformanceRecorder): string[] {
-  return recorder.errors();
-}
