@@ -4,7 +4,7 @@ const tsJest = ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly:
 const common = { testEnvironment: "node", transform: { "^.+\\.ts$": tsJest }, modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/.tools/"] };
 module.exports = {
   projects: [
-    { ...common, displayName: "unit", testMatch: ["<rootDir>/{catalog,sdk,provider,sandbox,relay}/**/*.test.ts"] },
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/{catalog,lib,clients,sdk,provider,sandbox,relay}/**/*.test.ts"] },
     { ...common, displayName: "integration", testMatch: ["<rootDir>/test/integration/**/*.test.ts"] },
     { ...common, displayName: "e2e", testMatch: ["<rootDir>/test/e2e/**/*.test.ts"] },
   ],

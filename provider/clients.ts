@@ -1,9 +1,9 @@
 import { readProviderConfig, type ProviderConfig, type Region } from "./config";
 // Our own modules are imported statically: Pulumi serializes them by value into
 // the provider. Only third-party packages are require()d inside functions.
-import { AtlasClient } from "./clients/atlas";
-import { PagerDutyEventsClient } from "./clients/pagerduty-events";
-import { PagerDutyRestClient } from "./clients/pagerduty-rest";
+import { AtlasClient } from "../clients/atlas/client";
+import { PagerDutyEventsClient } from "../clients/pagerduty/events";
+import { PagerDutyRestClient } from "../clients/pagerduty/rest";
 import { ProviderError } from "./errors";
 
 /** The API clients one provider call uses, built from the provider configuration at call time. */

@@ -3,7 +3,8 @@ import type { Config } from "@pulumi/pulumi/dynamic";
 /** Config namespace: `pulumi config set pdac:<key>`. */
 export const CONFIG_NAMESPACE = "pdac";
 
-export type Region = "US" | "EU";
+import type { Region } from "../lib/regions";
+export type { Region };
 
 export type AtlasAuthConfig =
   | { kind: "serviceAccount"; clientId: string; clientSecret: string }

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import { buildAtlasApp, type AtlasCredentials } from "./atlas";
 import { buildPagerDutyApp } from "./pagerduty";
-import { openDb, type Db } from "./store/db";
-import { systemClock, type Clock } from "./clock";
+import { openDb, type Db } from "../lib/sqlite";
+import { systemClock, type Clock } from "../lib/clock";
 import type { ExchangeObserver } from "./http/exchange";
 import { loadOrCreateSecrets } from "./secrets";
 
-export { ManualClock, systemClock, type Clock } from "./clock";
+export { ManualClock, systemClock, type Clock } from "../lib/clock";
 export type { Exchange, ExchangeObserver } from "./http/exchange";
 export type { AtlasCredentials } from "./atlas";
 

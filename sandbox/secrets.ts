@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { AtlasCredentials } from "./atlas";
-import { migrate, type Db } from "./store/db";
+import { migrate, type Db } from "../lib/sqlite";
 
 export interface SandboxSecrets {
   credentials: AtlasCredentials;

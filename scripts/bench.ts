@@ -14,7 +14,7 @@ import { makeClients } from "../provider/clients";
 import { readProviderConfig } from "../provider/config";
 import { createIntegration, deleteIntegration } from "../provider/integration/lifecycle";
 import { DEFAULT_INITIAL_SUMMARY } from "../provider/integration/check";
-import { PagerDutyEventsClient } from "../provider/clients/pagerduty-events";
+import { PagerDutyEventsClient } from "../clients/pagerduty/events";
 
 function stats(samples: number[]): string {
   const s = [...samples].sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates catalog/atlas.ts from ../shared/specs/atlas-admin-v2-subset.json:
+"""Regenerates catalog/atlas.ts from specs/atlas-admin-v2-subset.json:
 the one reading of the Atlas alert-configuration spec that the provider and the
 sandbox share.
 
@@ -35,7 +35,7 @@ args = ap.parse_args()
 
 here = os.path.dirname(os.path.abspath(__file__))
 repo = os.path.dirname(here)
-SPEC = "../shared/specs/atlas-admin-v2-subset.json"
+SPEC = "specs/atlas-admin-v2-subset.json"
 spec = json.load(open(os.path.join(repo, *SPEC.split("/"))))
 S = spec["components"]["schemas"]
 

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
-import { systemClock } from "../clock";
+import { systemClock } from "../../lib/clock";
 import { observeExchanges } from "../http/exchange";
-import { MalformedJsonError, registerRawJsonParser } from "../http/raw-json";
+import { MalformedJsonError, registerRawJsonParser } from "../../lib/raw-json";
 import { registerAlertConfigRoutes } from "./alert-configs/routes";
 import { registerAlertRoutes } from "./alerts/routes";
 import { DigestAuth } from "./auth/digest";

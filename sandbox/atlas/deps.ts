@@ -1,5 +1,5 @@
-import type { Db } from "../store/db";
-import type { Clock } from "../clock";
+import type { Db } from "../../lib/sqlite";
+import type { Clock } from "../../lib/clock";
 import type { ExchangeObserver } from "../http/exchange";
 
 /** The one set of credentials the sandbox accepts (service account and legacy API key). */

@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { ManualClock } from "../clock";
+import { ManualClock } from "../../lib/clock";
 import { CaptureServer } from "./testing/capture-server";
 import { PD_KEY, startSandbox, tempDir, V1 } from "./testing/harness";
 

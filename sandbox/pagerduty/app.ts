@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from "fastify";
-import { systemClock } from "../clock";
+import { systemClock } from "../../lib/clock";
 import { observeExchanges } from "../http/exchange";
 import { registerBodyParsers } from "./body-parsing";
 import { classifyExchange } from "./classify";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { registerRawJsonParser } from "../http/raw-json";
+import { registerRawJsonParser } from "../../lib/raw-json";
 
 /** Marks a body that arrived with a non-JSON content type; routes try it as JSON anyway. */
 export class UntypedBody {

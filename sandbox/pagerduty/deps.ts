@@ -1,9 +1,10 @@
-import type { Db } from "../store/db";
-import type { Clock } from "../clock";
+import type { Db } from "../../lib/sqlite";
+import type { Clock } from "../../lib/clock";
 import type { ExchangeObserver } from "../http/exchange";
 import type { Links } from "./links";
 
-export type Region = "US" | "EU";
+import type { Region } from "../../lib/regions";
+export type { Region };
 
 export interface WebhookRetryPolicy {
   /** First retry delay; doubles on each further attempt. */

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from "fastify";
-import { MalformedJsonError } from "../http/raw-json";
+import { MalformedJsonError } from "../../lib/raw-json";
 import { routeKind } from "./classify";
 import { INVALID_EVENT, SERVER_ERROR, UNRECOGNIZED, msg } from "./events/messages";
 import { RestError, restErrors } from "./rest/errors";

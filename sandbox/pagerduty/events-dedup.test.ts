@@ -1,5 +1,5 @@
 import { ConformanceRecorder } from "../../test/support/openapi";
-import { openDb } from "../store/db";
+import { openDb } from "../../lib/sqlite";
 import { restClient, sendEvent, serviceWithKey, startPd, trigger, type RestClient, type Started } from "./testing/harness";
 
 /** Dedup and incident rules of the Events API, observed through the REST API, over real sockets. */

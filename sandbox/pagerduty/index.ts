@@ -6,6 +6,6 @@ export { buildPagerDutyApp, drainWebhookDeliveries } from "./app";
 export type { PagerDutyDeps, Region, WebhookRetryPolicy } from "./deps";
 export type { DrainOptions } from "./webhooks/worker";
 export { USER_AGENT as WEBHOOK_USER_AGENT } from "./webhooks/worker";
-export { signatureHeader } from "./webhooks/signature";
+export { signatureHeader } from "../../lib/signatures/pagerduty";
 export type { SandboxState } from "./sandbox/state";
 export { MAX_EVENT_BYTES } from "./events/messages";

@@ -1,4 +1,4 @@
-import { migrate, type Db } from "../store/db";
+import { migrate, type Db } from "../../lib/sqlite";
 
 /**
  * The PagerDuty sandbox's tables. Everything that must survive a restart lives

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ConformanceRecorder } from "../../test/support/openapi";
-import { openDb } from "../store/db";
+import { openDb } from "../../lib/sqlite";
 import { drainWebhookDeliveries } from "./app";
 import { call, Receiver, restClient, sendEvent, serviceWithKey, startPd, trigger, waitFor } from "./testing/harness";
 

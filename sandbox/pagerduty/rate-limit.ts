@@ -1,4 +1,4 @@
-import type { Clock } from "../clock";
+import type { Clock } from "../../lib/clock";
 
 /**
  * A sliding 60-second window per key (the facts file: "approximately 120

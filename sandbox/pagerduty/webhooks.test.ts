@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConformanceRecorder, specsDir } from "../../test/support/openapi";
-import { ManualClock } from "../clock";
+import { ManualClock } from "../../lib/clock";
 import { drainWebhookDeliveries } from "./app";
 import { call, Receiver, restClient, sendEvent, serviceWithKey, startPd, trigger, waitFor, type RestClient, type Started } from "./testing/harness";
 

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import type { Exchange } from "../../sandbox/http/exchange";
 
 /**
- * Validates requests and responses against the OpenAPI files in ../shared/specs
+ * Validates requests and responses against the OpenAPI files in specs/
  * with a real JSON-schema validator (ajv). Unknown paths are errors too, so a
  * sandbox route the spec does not have cannot slip through as "valid".
  */
@@ -16,11 +16,11 @@ const files: Record<SpecName, string> = {
 };
 
 export function specsDir(): string {
-  // Works from the source tree and from dist/.
-  for (const c of [path.resolve(__dirname, "../../../shared/specs"), path.resolve(__dirname, "../../../../shared/specs")]) {
-    if (fs.existsSync(c)) return c;
+  // Works from the source tree (test/support) and from dist/ (dist/test/support).
+  for (const c of [path.resolve(__dirname, "../../specs"), path.resolve(__dirname, "../../../specs")]) {
+    if (fs.existsSync(path.join(c, "README.md"))) return c;
   }
-  throw new Error("cannot find ../shared/specs beside the checkout");
+  throw new Error("cannot find specs/ in the repository");
 }
 
 interface Operation {

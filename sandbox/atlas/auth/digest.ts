@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import type { Clock } from "../../clock";
+import type { Clock } from "../../../lib/clock";
 import { safeEqual } from "./safe-equal";
 
 /** Atlas's Digest realm (legacy programmatic API keys). */

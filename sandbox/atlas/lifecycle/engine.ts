@@ -1,4 +1,4 @@
-import { transaction, type Db } from "../../store/db";
+import { transaction, type Db } from "../../../lib/sqlite";
 import type { AlertConfig } from "../alert-configs/model";
 import type { Alert, AlertDoc, Channel } from "../alerts/model";
 import { alertView } from "../alerts/view";

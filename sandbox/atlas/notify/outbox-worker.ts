@@ -1,4 +1,4 @@
-import type { Clock } from "../../clock";
+import type { Clock } from "../../../lib/clock";
 import type { OutboxEntry, OutboxStore } from "../store/outbox";
 
 export interface RetryPolicy {

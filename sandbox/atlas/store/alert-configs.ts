@@ -1,4 +1,4 @@
-import type { Db } from "../../store/db";
+import type { Db } from "../../../lib/sqlite";
 import type { AlertConfig, AlertConfigDoc, StoredNotification } from "../alert-configs/model";
 
 interface Row {

@@ -1,4 +1,4 @@
-import type { Db } from "../../store/db";
+import type { Db } from "../../../lib/sqlite";
 import type { Alert, AlertStatus } from "../alerts/model";
 
 interface Row {

@@ -1,4 +1,4 @@
-import type { Db } from "../../store/db";
+import type { Db } from "../../../lib/sqlite";
 import { newObjectId } from "../ids";
 import { atlasTime } from "../time";
 

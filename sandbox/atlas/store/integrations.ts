@@ -1,4 +1,4 @@
-import type { Db } from "../../store/db";
+import type { Db } from "../../../lib/sqlite";
 
 /** One third-party integration: at most one per type per project. */
 export interface Integration {

@@ -1,4 +1,4 @@
-import { migrate, type Db } from "../../store/db";
+import { migrate, type Db } from "../../../lib/sqlite";
 
 /**
  * The Atlas sandbox's tables. JSON columns hold the validated documents as the

@@ -1,4 +1,4 @@
-import type { Db } from "../../store/db";
+import type { Db } from "../../../lib/sqlite";
 
 export type OutboxStatus = "pending" | "sent" | "failed";
 

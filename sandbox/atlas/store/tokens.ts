@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Db } from "../../store/db";
+import type { Db } from "../../../lib/sqlite";
 
 const hash = (token: string) => createHash("sha256").update(token).digest("hex");
 

@@ -1,4 +1,4 @@
-import { transaction } from "../../store/db";
+import { transaction } from "../../../lib/sqlite";
 import type { PdContext } from "../deps";
 import type { Agent, IncidentRow } from "../store/incidents";
 import { resolve, unacknowledge } from "./incident-lifecycle";

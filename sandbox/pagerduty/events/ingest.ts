@@ -1,4 +1,4 @@
-import { transaction } from "../../store/db";
+import { transaction } from "../../../lib/sqlite";
 import type { PdContext } from "../deps";
 import { acknowledge, logTimeline, resolve } from "../domain/incident-lifecycle";
 import { generatedDedupKey, last4 } from "../ids";

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { transaction } from "../../store/db";
+import { transaction } from "../../../lib/sqlite";
 import { jsonBody } from "../body-parsing";
 import type { PdContext } from "../deps";
 import { acknowledge, resolve } from "../domain/incident-lifecycle";

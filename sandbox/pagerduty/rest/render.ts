@@ -1,4 +1,4 @@
-import type { Db } from "../../store/db";
+import type { Db } from "../../../lib/sqlite";
 import type { PdContext } from "../deps";
 import type { Links } from "../links";
 import { listIntegrations, type IntegrationRow } from "../store/integrations";

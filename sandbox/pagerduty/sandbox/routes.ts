@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
-import { transaction } from "../../store/db";
+import { transaction } from "../../../lib/sqlite";
 import { jsonBody } from "../body-parsing";
 import type { PdContext } from "../deps";
 import type { FaultInjector } from "../faults";

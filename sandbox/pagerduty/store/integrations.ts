@@ -1,4 +1,4 @@
-import type { Db } from "../../store/db";
+import type { Db } from "../../../lib/sqlite";
 import type { Region } from "../deps";
 import { integrationKey, pdId } from "../ids";
 

@@ -2,7 +2,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { ConformanceRecorder } from "../../../test/support/openapi";
-import { openDb, type Db } from "../../store/db";
+import { openDb, type Db } from "../../../lib/sqlite";
 import { buildPagerDutyApp } from "../app";
 import type { PagerDutyDeps } from "../deps";
 

@@ -1,11 +1,11 @@
 import { Agent, request } from "undici";
 import type { FastifyBaseLogger } from "fastify";
-import { transaction } from "../../store/db";
+import { transaction } from "../../../lib/sqlite";
 import type { PdContext, WebhookRetryPolicy } from "../deps";
 import { applyTimeouts } from "../domain/timeouts";
 import { claimDue, countPending, markDelivered, markDropped, markRetry, type DeliveryRow } from "../store/deliveries";
 import { getSubscriptionById, recordDrop, resetDrops, type CustomHeader } from "../store/subscriptions";
-import { signatureHeader } from "./signature";
+import { signatureHeader } from "../../../lib/signatures/pagerduty";
 
 export const USER_AGENT = "PagerDuty-Webhook/V3.0";
 

@@ -1,6 +1,6 @@
 /**
  * The parts of the Atlas Administration API v2 bodies this project uses
- * (see ../shared/specs/atlas-admin-v2-subset.json). Reads are lenient: Atlas
+ * (see specs/atlas-admin-v2-subset.json). Reads are lenient: Atlas
  * adds fields, so every read type keeps an index signature.
  */
 

@@ -4,10 +4,10 @@
  * instances themselves) survive serializeFunction + a fresh module load, and
  * make real calls against a local server.
  */
-import { ScriptedServer } from "../http/test-support";
-import { AtlasClient } from "./atlas";
-import { PagerDutyEventsClient } from "./pagerduty-events";
-import { PagerDutyRestClient } from "./pagerduty-rest";
+import { ScriptedServer } from "./http/test-support";
+import { AtlasClient } from "./atlas/client";
+import { PagerDutyEventsClient } from "./pagerduty/events";
+import { PagerDutyRestClient } from "./pagerduty/rest";
 
 const GROUP = "5f0c1a2b3c4d5e6f70819203";
 

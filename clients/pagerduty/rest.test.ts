@@ -1,6 +1,6 @@
 import { UpstreamError } from "../http/errors";
 import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../http/test-support";
-import { PAGERDUTY_REST_ACCEPT, PagerDutyRestClient } from "./pagerduty-rest";
+import { PAGERDUTY_REST_ACCEPT, PagerDutyRestClient } from "./rest";
 
 const TOKEN = "u+SECRET_pd_rest_token_0123";
 const KEY = "f0e1d2c3b4a5968778695a4b3c2d1e0f";

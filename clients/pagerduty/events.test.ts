@@ -1,8 +1,8 @@
 import { SpecValidator } from "../../test/support/openapi";
 import { UpstreamError } from "../http/errors";
 import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../http/test-support";
-import { PagerDutyEventsClient } from "./pagerduty-events";
-import type { PagerDutyEvent } from "./pagerduty-events";
+import { PagerDutyEventsClient } from "./events";
+import type { PagerDutyEvent } from "./events";
 
 const ROUTING_KEY = "R0123456789abcdef0123456789ABCDE";
 const accepted = { status: 202, body: { status: "success", message: "Event processed", dedup_key: "atlas-65a1b2c3d4e5f60718293a4c" } };

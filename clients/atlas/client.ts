@@ -5,7 +5,7 @@
 import { HttpClient } from "../http/client";
 import type { Authenticator, HttpRequest, HttpResponse, ReadBack } from "../http/client";
 import type { RetryPolicy } from "../http/retry";
-import { DigestAuth, ServiceAccountAuth } from "./atlas-auth";
+import { DigestAuth, ServiceAccountAuth } from "./auth";
 import type {
   Alert,
   AlertConfig,
@@ -16,8 +16,8 @@ import type {
   Integration,
   IntegrationInput,
   IntegrationType,
-} from "./atlas-types";
-import { ATLAS_BASE_URL } from "./regions";
+} from "./types";
+import { ATLAS_BASE_URL } from "../../lib/regions";
 
 export const ATLAS_MEDIA_TYPE = "application/vnd.atlas.2023-01-01+json";
 export const ATLAS_ACK_MEDIA_TYPE = "application/vnd.atlas.2024-05-30+json";

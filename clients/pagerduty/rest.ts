@@ -5,7 +5,7 @@
 import { HttpClient } from "../http/client";
 import type { HttpRequest, HttpResponse, Query } from "../http/client";
 import type { RetryPolicy } from "../http/retry";
-import { pagerDutyRestBaseUrl } from "./regions";
+import { pagerDutyRestBaseUrl } from "../../lib/regions";
 
 export const PAGERDUTY_REST_ACCEPT = "application/vnd.pagerduty+json;version=2";
 export const EVENTS_V2_INTEGRATION_TYPE = "events_api_v2_inbound_integration";

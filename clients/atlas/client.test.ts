@@ -2,8 +2,8 @@ import { atlasExchangeErrors } from "../../test/support/atlas-conformance";
 import { UpstreamError } from "../http/errors";
 import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../http/test-support";
 import type { RecordedRequest, ScriptedResponse } from "../http/test-support";
-import { ATLAS_ACK_MEDIA_TYPE, ATLAS_MEDIA_TYPE, AtlasClient, integrationMatches } from "./atlas";
-import type { AlertConfigInput, Integration } from "./atlas-types";
+import { ATLAS_ACK_MEDIA_TYPE, ATLAS_MEDIA_TYPE, AtlasClient, integrationMatches } from "./client";
+import type { AlertConfigInput, Integration } from "./types";
 
 const GROUP = "5f0c1a2b3c4d5e6f70819203";
 const G = `/api/atlas/v2/groups/${GROUP}`;

@@ -4,7 +4,7 @@
  */
 import { HttpClient } from "../http/client";
 import type { RetryPolicy } from "../http/retry";
-import { pagerDutyEventsBaseUrl } from "./regions";
+import { pagerDutyEventsBaseUrl } from "../../lib/regions";
 
 export type PagerDutySeverity = "critical" | "error" | "warning" | "info";
 export type PagerDutyEventAction = "trigger" | "acknowledge" | "resolve";

@@ -2,8 +2,8 @@ import * as crypto from "node:crypto";
 import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../http/test-support";
 import type { RecordedRequest, ScriptedResponse } from "../http/test-support";
 import { UpstreamError } from "../http/errors";
-import { AtlasClient } from "./atlas";
-import { digestAuthorization, parseDigestChallenge } from "./atlas-auth";
+import { AtlasClient } from "./client";
+import { digestAuthorization, parseDigestChallenge } from "./auth";
 
 const GROUP = "5f0c1a2b3c4d5e6f70819203";
 const LIST_PATH = `/api/atlas/v2/groups/${GROUP}/integrations`;

@@ -1,0 +1,2 @@
+export { mmsSignature, verifyMmsSignature } from "./atlas";
+export { signatureHeader, verifyPagerDutySignature } from "./pagerduty";
