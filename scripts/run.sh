@@ -25,5 +25,8 @@ case "$job" in
   demo)      ensure_packages; build; ensure_pulumi; exec node dist/scripts/demo.js "$@" ;;
   sandbox)   ensure_packages; build; exec node dist/sandbox/cli.js "$@" ;;
   bench)     ensure_packages; build; exec node dist/scripts/bench.js "$@" ;;
+  relay)     ensure_packages; build; exec node dist/relay/cli.js "$@" ;;
+  test:relay-slow) ensure_packages; build; RELAY_SLOW=1 exec ./node_modules/.bin/jest --selectProjects integration --runInBand test/integration/relay "$@" ;;
+  test:browser) ensure_packages; build; exec ./node_modules/.bin/jest --selectProjects browser --runInBand "$@" ;;
   *) echo "unknown job: $job" >&2; exit 2 ;;
 esac

@@ -2,7 +2,8 @@ import * as crypto from "node:crypto";
 import pino from "pino";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox";
 import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
-import { parseConfig, type RawConfig } from "../../relay/config";
+import * as net from "node:net";
+import { parseConfig, type RawConfig, type RelayConfig } from "../../relay/config";
 import { startRelay, type Relay, type RelayTuning, type StartOptions } from "../../relay/main";
 import { mmsSignature } from "../../lib/signatures";
 
@@ -40,6 +41,10 @@ export interface RelayWorld {
 export interface WorldOptions {
   sandbox?: SandboxOptions;
   config?: (c: RawConfig) => RawConfig;
+  /** Changes the parsed config (tests that need what validation refuses, e.g. a key PagerDuty rejects). */
+  mutate?: (c: RelayConfig) => void;
+  /** Listen on a fixed free port with publicUrl set, so the relay creates its PagerDuty webhook subscription. */
+  subscribe?: boolean;
   start?: StartOptions;
   dataDir?: string;
 }
@@ -71,8 +76,13 @@ export async function startWorld(opts: WorldOptions = {}): Promise<RelayWorld> {
       statusPage: { username: "ops", password: { env: "STATUS_PASSWORD" } },
       routes: [{ id: "orders", projectId, routingKey: { env: "ROUTE_KEY" }, webhookSecret: { env: "ROUTE_SECRET" }, defaultSeverity: "warning" }],
     };
+    if (opts.subscribe) {
+      const port = await freePort();
+      rawConfig = { ...rawConfig, listen: { host: "127.0.0.1", port }, publicUrl: `http://127.0.0.1:${port}` };
+    }
     if (opts.config) rawConfig = opts.config(rawConfig);
     const config = parseConfig(rawConfig, { env });
+    opts.mutate?.(config);
     const logger = pino({ level: process.env.RELAY_TEST_LOG ?? "silent" });
     const start = (o: StartOptions = {}) => startRelay(config, { logger, ...opts.start, ...o, tuning: { ...FAST_TUNING, ...opts.start?.tuning, ...o.tuning } });
     relay = await start();
@@ -177,4 +187,21 @@ export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined
 
 export function dedupKey(projectId: string, alertId: string): string {
   return `mongodb-atlas/${projectId}/${alertId}`;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a PagerDuty outage in the sandbox: every Events API request answers `status` for `seconds`. */
+export async function outage(sb: Sandbox, seconds: number, status: 429 | 500 | 502 | 503, path: "events" | "rest" | "all" = "events"): Promise<void> {
+  const res = await fetch(`${sb.pagerdutyUrl.US}/sandbox/faults/outage`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ seconds, status, path }) });
+  if (res.status !== 201) throw new Error(`outage: ${res.status} ${await res.text()}`);
 }
