@@ -214,7 +214,7 @@ export class PagerDutyRestClient {
 
   /** Webhook subscriptions (v3), optionally of one service. */
   async listWebhookSubscriptions(opts: { serviceId?: string } = {}): Promise<PdWebhookSubscription[]> {
-    const query: Query = opts.serviceId ? { filter_type: "service_reference", filter_id: opts.serviceId } : {};
+    const query: Query = opts.serviceId ? { filter_type: "service", filter_id: opts.serviceId } : {};
     return this.listAll<PdWebhookSubscription>("/webhook_subscriptions", "webhook_subscriptions", query, "listing webhook subscriptions");
   }
 

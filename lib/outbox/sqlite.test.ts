@@ -118,6 +118,14 @@ describe("SqliteOutbox", () => {
     expect(again).toMatchObject({ id: j.id, payload: { x: 1 }, attempts: 2 });
   });
 
+  it("releaseAllLeases gives back every running job (single-process restart)", async () => {
+    const o = fresh();
+    const j = await o.enqueue({ queue: "q", queueKey: "k", payload: null }, 0);
+    await claim(o, 0, "dead-process");
+    expect(o.releaseAllLeases(10)).toBe(1);
+    expect((await claim(o, 10, "new"))[0]).toMatchObject({ id: j.id, leaseOwner: "new" });
+  });
+
   it("rejects a table name that is not an identifier", () => {
     expect(() => new SqliteOutbox(openDb(), { table: "jobs; DROP TABLE x" })).toThrow(/table name/);
   });

@@ -162,6 +162,18 @@ export class SqliteOutbox implements Outbox {
     });
   }
 
+  /**
+   * Puts every running job back to pending now. Only for a database one process owns (the
+   * embedded SQLite store): at start, leases held by a previous, crashed run are void.
+   */
+  releaseAllLeases(now: number): number {
+    return Number(
+      this.db
+        .prepare(`UPDATE ${this.table} SET state = 'pending', run_at = MIN(run_at, ?), lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE state = 'running'`)
+        .run(now, now).changes,
+    );
+  }
+
   async release(id: number, owner: string, runAt: number, now: number): Promise<boolean> {
     const r = this.db
       .prepare(

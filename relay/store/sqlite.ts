@@ -121,6 +121,8 @@ export class SqliteRelayStore implements RelayStore {
     migrate(this.db, MIGRATIONS);
     this.outbox = new SqliteOutbox(this.db, { table: "relay_jobs" });
     this.backoff = opts.backoff;
+    // One process owns this file: whatever a crashed previous run had leased is ours to redo now.
+    this.outbox.releaseAllLeases(Date.now());
   }
 
   private row(routeId: string, alertId: string): AlertRow | undefined {
