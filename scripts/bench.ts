@@ -75,7 +75,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
+main()
+  .then(() => (process.env.BENCH_SKIP_RELAY ? undefined : require("./bench-relay").benchRelay()))
+  .catch((err) => {
   console.error(err);
   process.exit(1);
 });

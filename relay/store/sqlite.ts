@@ -134,7 +134,33 @@ export class SqliteRelayStore implements RelayStore {
     this.outbox.enqueueSync({ queue: QUEUES.deliver, queueKey: key, dedupeKey: `deliver/${key}`, payload: { routeId, alertId } }, now);
   }
 
-  async observeAlert(o: AlertObservation, now: number): Promise<ObserveResult> {
+  private batch: Array<{ o: AlertObservation; now: number; resolve: (r: ObserveResult) => void; reject: (e: unknown) => void }> = [];
+
+  /**
+   * Group commit: observations arriving in the same event-loop turn share one transaction (one
+   * fsync), and each caller's promise settles only after that commit, so a 2xx still means durable.
+   */
+  observeAlert(o: AlertObservation, now: number): Promise<ObserveResult> {
+    return new Promise((resolve, reject) => {
+      this.batch.push({ o, now, resolve, reject });
+      if (this.batch.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const items = this.batch;
+    this.batch = [];
+    let results: ObserveResult[];
+    try {
+      results = transaction(this.db, () => items.map((i) => this.observeSync(i.o, i.now)));
+    } catch (err) {
+      for (const i of items) i.reject(err);
+      return;
+    }
+    items.forEach((i, n) => i.resolve(results[n]));
+  }
+
+  private observeSync(o: AlertObservation, now: number): ObserveResult {
     return transaction(this.db, () => {
       if (o.alertConfigId) {
         this.db.prepare("INSERT OR IGNORE INTO relay_served_configs (route_id, alert_config_id, first_seen) VALUES (?, ?, ?)").run(o.routeId, o.alertConfigId, now);
