@@ -1,6 +1,7 @@
 import { startHarness, type Harness } from "../support/harness";
 import { UNKNOWN, urnOf } from "../support/provider-host";
 import { atlas, incidentsFor, makeService, newProjectId, pd } from "../support/sandbox-client";
+import { initialDedupKey } from "../../provider/integration/initial-alert";
 
 // PagerDutyIntegration through the real dynamic-provider host over gRPC,
 // against the sandbox servers: the path `pulumi up/refresh/destroy` takes.
@@ -95,7 +96,11 @@ describe("PagerDutyIntegration through the provider host", () => {
 
     const updated = await h.host.update(URN, id, read.props, inputs);
     expect(updated).toMatchObject({ keyLast4: service.key.slice(-4), region: "US", integrationKey: service.key });
-    expect(updated.initialDedupKey).not.toBe(outs.initialDedupKey);
+    // Same project and key: the same dedup key (a hash of both), a new incident resolved at once.
+    expect(updated.initialDedupKey).toBe(outs.initialDedupKey);
+    expect(updated.initialDedupKey).not.toContain(projectId);
+    expect(updated.initialDedupKey).not.toContain(service.key.slice(-4));
+    expect((await incidentsFor(h.sandbox, updated.initialDedupKey)).every((i) => i.status === "resolved")).toBe(true);
     const stored = await live(projectId);
     expect(stored.body).toMatchObject({ region: "US", serviceKey: "*".repeat(28) + service.key.slice(-4) });
     // The repair's PUT carried the real key, never the redacted value read back.
@@ -180,8 +185,9 @@ describe("PagerDutyIntegration through the provider host", () => {
       return err!.message;
     }
 
-    async function lastInitialDedupKey(projectId: string): Promise<string | undefined> {
-      const ev = h.recorder.exchanges.filter((e) => e.path === "/v2/enqueue" && (e.requestBody as any)?.dedup_key?.includes(projectId) && (e.requestBody as any)?.event_action === "trigger");
+    async function lastInitialDedupKey(projectId: string, key: string = service.key): Promise<string | undefined> {
+      const dedup = initialDedupKey(projectId, key);
+      const ev = h.recorder.exchanges.filter((e) => e.path === "/v2/enqueue" && (e.requestBody as any)?.dedup_key === dedup && (e.requestBody as any)?.event_action === "trigger");
       return (ev.at(-1)?.requestBody as any)?.dedup_key;
     }
 
@@ -191,7 +197,7 @@ describe("PagerDutyIntegration through the provider host", () => {
       const msg = await failingCreate({ projectId, integrationKey: "0123456789abcdef0123456789abcdef" });
       expect(msg).toMatch(/does not belong to any Events API v2 integration .*\(region US\)/);
       expect(msg).not.toContain("0123456789abcdef0123456789abcdef");
-      expect(await lastInitialDedupKey(projectId)).toBeUndefined();
+      expect(await lastInitialDedupKey(projectId, "0123456789abcdef0123456789abcdef")).toBeUndefined();
       expect((await live(projectId)).status).toBe(404);
     });
 
@@ -230,21 +236,31 @@ describe("PagerDutyIntegration through the provider host", () => {
       expect(after).toBe(before);
     });
 
-    it("step 4: resolving the initial alert fails: the stored integration is deleted and the alert resolved on the way out", async () => {
+    it("step 4 (after the commit point): resolving the initial alert fails: a warning and a pending clean-up that the next up retries", async () => {
       const projectId = newProjectId();
       await atlas(h.sandbox, "POST", "/sandbox/groups", { id: projectId });
-      // Let the trigger through, then fail the resolve for all its attempts (FAST_RETRY: 3); the undo's resolve succeeds.
+      // Let the trigger through, then fail the resolve for all its attempts (FAST_RETRY: 3).
       await pd(h.sandbox, "POST", "/sandbox/faults", { skip: 1, count: 3, status: 503, path: "events" });
+      let created: Awaited<ReturnType<typeof up>>;
       try {
-        const msg = await failingCreate({ projectId, integrationKey: service.key });
-        expect(msg).toMatch(/resolving the initial alert failed/);
-        expect(msg).not.toMatch(/Cleanup after the failure was incomplete/);
+        created = await up({ projectId, integrationKey: service.key });
       } finally {
         await pd(h.sandbox, "DELETE", "/sandbox/faults");
       }
-      expect((await live(projectId)).status).toBe(404);
-      const dedup = await lastInitialDedupKey(projectId);
-      expect(await incidentsFor(h.sandbox, dedup!)).toEqual([expect.objectContaining({ status: "resolved" })]);
+      const { id, outs, inputs } = created;
+      // Committed: the project keeps the key; nothing was rolled back.
+      expect((await live(projectId)).body.serviceKey.slice(-4)).toBe(service.key.slice(-4));
+      expect(outs.pendingCleanup).toEqual([{ action: "resolveInitialAlert", region: "US", dedupKey: outs.initialDedupKey, keyLast4: service.key.slice(-4) }]);
+      expect(outs.initialIncidentOpen).toBe(true);
+      expect(h.host.output).toMatch(/warning: .*clean-up failed; the next pulumi up retries it/);
+      expect(await incidentsFor(h.sandbox, outs.initialDedupKey)).toEqual([expect.objectContaining({ status: "triggered" })]);
+      // The next preview shows a change; up resolves the incident and clears the pending clean-up.
+      expect(await h.host.diff(URN, id, outs, inputs)).toMatchObject({ changes: "some", replaces: [] });
+      const updated = await h.host.update(URN, id, outs, inputs);
+      expect(updated).toMatchObject({ pendingCleanup: [], initialIncidentOpen: false, integrationKey: service.key });
+      expect(await incidentsFor(h.sandbox, outs.initialDedupKey)).toEqual([expect.objectContaining({ status: "resolved" })]);
+      expect(await h.host.diff(URN, id, updated, inputs)).toMatchObject({ changes: "none" });
+      await h.host.delete(URN, id, updated);
     });
 
     it("an unknown project is reported by the project API and nothing is left open", async () => {
