@@ -272,6 +272,128 @@ describe("PagerDutyIntegration through the provider host", () => {
     });
   });
 
+  describe("each failure point of an update ends in the declared state or the previous one", () => {
+    async function project(): Promise<string> {
+      const projectId = newProjectId();
+      await atlas(h.sandbox, "POST", "/sandbox/groups", { id: projectId });
+      return projectId;
+    }
+    async function checked(news: Record<string, unknown>): Promise<Record<string, any>> {
+      const res = await h.host.check(URN, {}, { ...news, __provider: h.provider.integration });
+      expect(res.failures).toEqual([]);
+      return res.inputs;
+    }
+    async function named(serviceId: string, projectId: string): Promise<any[]> {
+      const svc = await pd(h.sandbox, "GET", `/services/${serviceId}?include[]=integrations`);
+      return (svc.body.service.integrations as any[]).filter((i) => (i.name ?? i.summary) === `MongoDB Atlas project ${projectId}`);
+    }
+    async function failure(p: Promise<unknown>): Promise<string> {
+      const err = await p.then(() => undefined, (e: Error) => e);
+      expect(err).toBeInstanceOf(Error);
+      return err!.message;
+    }
+
+    it("the new service's trigger failing: the integration created on it is deleted, the project keeps the old key", async () => {
+      const projectId = await project();
+      const { id, outs } = await up({ projectId, pagerdutyServiceId: service.serviceId });
+      const news = await checked({ projectId, pagerdutyServiceId: otherService.serviceId });
+      await pd(h.sandbox, "POST", "/sandbox/faults", { count: 3, status: 503, path: "events" });
+      let msg: string;
+      try {
+        msg = await failure(h.host.update(URN, id, outs, news));
+      } finally {
+        await pd(h.sandbox, "DELETE", "/sandbox/faults");
+      }
+      expect(msg).toMatch(/sending the initial alert to PagerDuty failed/);
+      expect(await named(otherService.serviceId, projectId)).toEqual([]);
+      expect(await named(service.serviceId, projectId)).toEqual([expect.objectContaining({ id: outs.pagerdutyIntegrationId })]);
+      expect((await live(projectId)).body.serviceKey.slice(-4)).toBe(outs.integrationKey.slice(-4));
+      await h.host.delete(URN, id, outs);
+    });
+
+    it("the PUT refused: the new initial alert is resolved, nothing of the new key remains", async () => {
+      const projectId = await project();
+      const { id, outs } = await up({ projectId, integrationKey: service.key });
+      await atlas(h.sandbox, "DELETE", `/api/atlas/v2/groups/${projectId}/integrations/PAGER_DUTY`);
+      const msg = await failure(h.host.update(URN, id, outs, await checked({ projectId, integrationKey: otherService.key })));
+      expect(msg).toMatch(/no PagerDuty integration any more .* pulumi refresh/);
+      expect(await incidentsFor(h.sandbox, initialDedupKey(projectId, otherService.key))).toEqual([expect.objectContaining({ status: "resolved" })]);
+      expect((await live(projectId)).status).toBe(404);
+    });
+
+    it("issue 10 case 1: deleting the old service's integration fails after the PUT: the project keeps the new key, the old deletion is pending and retried", async () => {
+      const projectId = await project();
+      const { id, outs } = await up({ projectId, pagerdutyServiceId: service.serviceId });
+      const news = await checked({ projectId, pagerdutyServiceId: otherService.serviceId });
+      // REST: read the new service, create the integration on it, then fail every attempt (3) to delete the old one.
+      await pd(h.sandbox, "POST", "/sandbox/faults", { skip: 2, count: 3, status: 503, path: "rest" });
+      let updated: Record<string, any>;
+      try {
+        updated = await h.host.update(URN, id, outs, news);
+      } finally {
+        await pd(h.sandbox, "DELETE", "/sandbox/faults");
+      }
+      const created = await pd(h.sandbox, "GET", `/services/${otherService.serviceId}/integrations/${updated.pagerdutyIntegrationId}`);
+      expect(created.status).toBe(200);
+      // The project holds the new key, which still exists; state names it.
+      expect((await live(projectId)).body.serviceKey.slice(-4)).toBe(created.body.integration.integration_key.slice(-4));
+      expect(updated).toMatchObject({ pagerdutyServiceId: otherService.serviceId, integrationKey: created.body.integration.integration_key });
+      expect(updated.pendingCleanup).toEqual([{ action: "deletePagerDutyIntegration", region: "US", serviceId: service.serviceId, integrationId: outs.pagerdutyIntegrationId }]);
+      expect(h.host.output).toMatch(/warning: .*clean-up failed.*\n- delete PagerDuty integration/);
+      expect(await named(service.serviceId, projectId)).toHaveLength(1);
+      // The next up shows a change and finishes the clean-up.
+      expect(await h.host.diff(URN, id, updated, news)).toMatchObject({ changes: "some" });
+      const next = await h.host.update(URN, id, updated, news);
+      expect(next.pendingCleanup).toEqual([]);
+      expect(await named(service.serviceId, projectId)).toEqual([]);
+      expect(await h.host.diff(URN, id, next, news)).toMatchObject({ changes: "none" });
+      await h.host.delete(URN, id, next);
+    });
+
+    it("resolving the old key's kept-open incident fails after the PUT: pending (the old key kept as a secret output), resolved by the next up", async () => {
+      const projectId = await project();
+      const { id, outs } = await up({ projectId, integrationKey: service.key, initialAlert: { keepOpen: true } });
+      const news = await checked({ projectId, integrationKey: otherService.key });
+      // Events: the new trigger and its resolve pass, the old incident's resolve fails (3 attempts).
+      await pd(h.sandbox, "POST", "/sandbox/faults", { skip: 2, count: 3, status: 503, path: "events" });
+      let updated: Record<string, any>;
+      try {
+        updated = await h.host.update(URN, id, outs, news);
+      } finally {
+        await pd(h.sandbox, "DELETE", "/sandbox/faults");
+      }
+      expect((await live(projectId)).body.serviceKey.slice(-4)).toBe(otherService.key.slice(-4));
+      expect(updated.pendingCleanup).toEqual([{ action: "resolveInitialAlert", region: "US", dedupKey: outs.initialDedupKey, keyLast4: service.key.slice(-4) }]);
+      expect(updated.retiredKeys).toEqual([service.key]);
+      expect(JSON.stringify(updated.pendingCleanup)).not.toContain(service.key);
+      expect(await incidentsFor(h.sandbox, outs.initialDedupKey)).toEqual([expect.objectContaining({ status: "triggered" })]);
+      const next = await h.host.update(URN, id, updated, news);
+      expect(next).toMatchObject({ pendingCleanup: [], retiredKeys: [] });
+      expect(await incidentsFor(h.sandbox, outs.initialDedupKey)).toEqual([expect.objectContaining({ status: "resolved" })]);
+      await h.host.delete(URN, id, next);
+    });
+
+    it("issue 10 case 3: a new region proves the key again there: the service form's US service is not in the EU account", async () => {
+      const projectId = await project();
+      const { id, outs } = await up({ projectId, pagerdutyServiceId: service.serviceId });
+      const before = h.recorder.exchanges.length;
+      const msg = await failure(h.host.update(URN, id, outs, await checked({ projectId, pagerdutyServiceId: service.serviceId, region: "EU" })));
+      expect(msg).toMatch(/no such service in the PagerDuty account \(region EU\)/);
+      expect(h.recorder.exchanges.slice(before).some((e) => e.path === "/v2/enqueue")).toBe(false);
+      expect((await live(projectId)).body).toMatchObject({ region: "US" });
+      await h.host.delete(URN, id, outs);
+    });
+
+    it("issue 10 case 3, key form: a US key is not confirmed in the EU account, nothing is sent or stored", async () => {
+      const projectId = await project();
+      const { id, outs } = await up({ projectId, integrationKey: service.key });
+      const msg = await failure(h.host.update(URN, id, outs, await checked({ projectId, integrationKey: service.key, region: "EU" })));
+      expect(msg).toMatch(/does not belong to any Events API v2 integration .*\(region EU\)/);
+      expect((await live(projectId)).body).toMatchObject({ region: "US" });
+      await h.host.delete(URN, id, outs);
+    });
+  });
+
   it("no secret reaches the provider string, the host's logs or its errors", async () => {
     const secrets = [service.key, otherService.key, h.sandbox.credentials.clientSecret, h.sandbox.pagerdutyToken];
     for (const s of secrets) {
