@@ -37,7 +37,8 @@ case "$job" in
   sandbox)   ensure_packages; build; exec node dist/sandbox/cli.js "$@" ;;
   bench)     ensure_packages; build; exec node dist/scripts/bench.js "$@" ;;
   relay)     ensure_packages; build; exec node dist/relay/cli.js "$@" ;;
-  test:relay-slow) ensure_packages; build; RELAY_SLOW=1 exec ./node_modules/.bin/jest --selectProjects integration --runInBand test/integration/relay "$@" ;;
+  test:relay-slow) ensure_packages; build; RELAY_OUTAGE_SECONDS=60 exec ./node_modules/.bin/jest --selectProjects integration --runInBand --runTestsByPath test/integration/relay/faults.test.ts -t outage "$@" ;;
   test:browser) ensure_packages; build; ensure_chromium; exec ./node_modules/.bin/jest --selectProjects browser --runInBand "$@" ;;
+  gen:catalog) ensure_packages; build; exec node dist/scripts/gen-atlas-catalog.js "$@" ;;
   *) echo "unknown job: $job" >&2; exit 2 ;;
 esac
