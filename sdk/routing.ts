@@ -21,9 +21,12 @@ export interface MetricThresholdArgs {
 }
 
 export interface AlertRoutingArgs {
-  /** The PagerDuty integration of the project; its `integrationId` is what the notification uses, so the key is never repeated. */
-  integration: PagerDutyIntegration;
-  /** The Atlas project id; default: the integration's. */
+  /**
+   * The PagerDuty integration of the project; its `integrationId` is what the notification uses, so the key is never repeated.
+   * Required for `native` delivery; not needed with `delivery: "relay"` (the relay's route holds the key; give `projectId`).
+   */
+  integration?: PagerDutyIntegration;
+  /** The Atlas project id; default: the integration's. Required when there is no integration. */
   projectId?: pulumi.Input<string>;
   /** The Atlas alert event type, for example `NO_PRIMARY`, `OUTSIDE_METRIC_THRESHOLD`, `REPLICATION_OPLOG_WINDOW_RUNNING_OUT`. */
   eventTypeName: pulumi.Input<string>;
@@ -66,11 +69,14 @@ export class AlertRouting extends pulumi.dynamic.Resource {
   constructor(name: string, args: AlertRoutingArgs, opts?: pulumi.CustomResourceOptions) {
     const { import: importId, ...options } = opts ?? {};
     const { integration, relaySecret, ...rest } = args;
+    if (!integration && args.projectId === undefined) {
+      throw new Error(`AlertRouting ${name}: give integration (a PagerDutyIntegration), or projectId with delivery "relay"`);
+    }
     const props: Record<string, unknown> = {
       ...rest,
-      projectId: args.projectId ?? integration.projectId,
-      integrationId: integration.integrationId,
-      region: integration.region,
+      projectId: args.projectId ?? integration!.projectId,
+      integrationId: integration?.integrationId,
+      region: integration?.region ?? "US",
       relaySecret: relaySecret === undefined ? undefined : pulumi.secret(relaySecret),
       importId,
       alertConfigId: undefined,

@@ -43,7 +43,9 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
       projectId: z.string({ error: (i) => `projectId ${i.input === undefined ? "is required" : "must be a string"}: the 24-character hexadecimal Atlas project id` }).regex(PROJECT_ID, { error: "projectId must be the 24-character lowercase hexadecimal Atlas project id" }),
       integrationId: z
         .string({ error: "integration is required: pass the project's PagerDutyIntegration (its integrationId is used by the notification)" })
-        .regex(OBJECT_ID, { error: "integrationId must be a PagerDutyIntegration's integrationId (24 hexadecimal characters)" }),
+        .regex(OBJECT_ID, { error: "integrationId must be a PagerDutyIntegration's integrationId (24 hexadecimal characters)" })
+        // Optional for delivery "relay": the relay's route holds the key (checked below for native).
+        .optional(),
       region: z.enum(["US", "EU"], { error: "region must be \"US\" or \"EU\" (normally taken from the integration)" }).default("US"),
       eventTypeName: z
         .string({ error: "eventTypeName is required, for example NO_PRIMARY or OUTSIDE_METRIC_THRESHOLD" })
@@ -149,6 +151,9 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
       if (info && v.metricThreshold && !info.metricThreshold) ctx.addIssue({ code: "custom", path: ["metricThreshold"], message: `${v.eventTypeName} takes no metricThreshold${info.threshold ? ": use threshold" : ""}` });
       if (info?.metricThreshold && !info.threshold && !v.metricThreshold) ctx.addIssue({ code: "custom", path: ["metricThreshold"], message: `${v.eventTypeName} needs a metricThreshold (metricName, operator, threshold, units)` });
       if (v.threshold && v.metricThreshold) ctx.addIssue({ code: "custom", path: ["threshold"], message: "set threshold or metricThreshold, not both" });
+      if (v.delivery !== "relay" && !v.integrationId && !unknowns.includes("integrationId")) {
+        ctx.addIssue({ code: "custom", path: ["integrationId"], message: "integration is required: pass the project's PagerDutyIntegration (its integrationId is used by the notification), or use delivery \"relay\" with projectId" });
+      }
       if (v.delivery === "relay") {
         if (!v.relayUrl && !unknowns.includes("relayUrl")) ctx.addIssue({ code: "custom", path: ["relayUrl"], message: "delivery \"relay\" needs relayUrl: the relay's webhook URL" });
         if (!v.relaySecret && !unknowns.includes("relaySecret")) ctx.addIssue({ code: "custom", path: ["relaySecret"], message: "delivery \"relay\" needs relaySecret: the webhook secret the relay checks" });

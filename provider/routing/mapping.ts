@@ -38,7 +38,7 @@ export function fromAlertConfig(live: any, state: Partial<RoutingOutputs>): Rout
     alertConfigId: String(live.id),
     notifierId: ours?.notifierId ?? "",
     // A notification changed to carry a raw serviceKey instead of the integration shows as a changed integrationId.
-    integrationId: delivery === "native" ? String(ours?.integrationId ?? "") : String(state.integrationId ?? ""),
+    integrationId: delivery === "native" ? String(ours?.integrationId ?? "") : state.integrationId,
     region: ((delivery === "native" ? ours?.region : state.region) ?? "US") as Region,
     eventTypeName: String(live.eventTypeName),
     matchers: (Array.isArray(live.matchers) ? live.matchers : []).map((m: any): Matcher => ({ fieldName: m.fieldName, operator: m.operator, value: m.value ?? "" })),

@@ -36,7 +36,8 @@ export type Delivery = "native" | "relay";
 export interface RoutingInputs {
   projectId: string;
   /** The project API id of the project's PAGER_DUTY integration (a PagerDutyIntegration's `integrationId`). */
-  integrationId: string;
+  /** Absent with delivery "relay" (the relay holds the key). */
+  integrationId?: string;
   region: Region;
   eventTypeName: string;
   matchers: Matcher[];
