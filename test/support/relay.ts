@@ -45,6 +45,8 @@ export interface WorldOptions {
   mutate?: (c: RelayConfig) => void;
   /** Listen on a fixed free port with publicUrl set, so the relay creates its PagerDuty webhook subscription. */
   subscribe?: boolean;
+  /** Extra environment for secret references. */
+  env?: Record<string, string>;
   start?: StartOptions;
   dataDir?: string;
 }
@@ -66,6 +68,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<RelayWorld> {
       ROUTE_KEY: svc.key,
       ROUTE_SECRET: secret,
       STATUS_PASSWORD: "status-password-1",
+      ...opts.env,
     };
     let rawConfig: RawConfig = {
       listen: { host: "127.0.0.1", port: 0 },

@@ -1,3 +1,4 @@
+import { signatureHeader } from "../../../lib/signatures";
 import { dedupKey, startWorld, waitUntil, type RelayWorld } from "../../support/relay";
 
 const ACK = "application/vnd.atlas.2024-05-30+json";
@@ -53,5 +54,43 @@ describe("acknowledgements both ways, no echo", () => {
     await new Promise((r) => setTimeout(r, 800));
     expect(pdActions(key)).toEqual(["trigger", "acknowledge"]);
     expect((await alertOf(a.id)).acknowledgementComment).toBe("on it");
+  });
+});
+
+describe("PagerDuty intake", () => {
+  let w: RelayWorld;
+  beforeAll(async () => {
+    w = await startWorld({ config: (c) => ({ ...c, pagerduty: { ...c.pagerduty, restToken: undefined, webhookSecrets: [{ env: "PD_HOOK_OLD" }, { env: "PD_HOOK" }] } }), env: { PD_HOOK: "hook-secret-new-0001", PD_HOOK_OLD: "hook-secret-old-0001" } });
+  }, 30_000);
+  afterAll(async () => w?.close());
+
+  const event = (incidentKey: string) =>
+    JSON.stringify({ event: { id: "01EVT", event_type: "incident.acknowledged", resource_type: "incident", occurred_at: new Date().toISOString(), agent: { summary: "Ann" }, data: { id: "PINC1", status: "acknowledged", incident_key: incidentKey } } });
+  const send = (raw: string, sig: string | undefined, id = "wh-1") =>
+    fetch(`${w.relay.url}/pagerduty`, { method: "POST", headers: { "content-type": "application/json", "x-webhook-id": id, ...(sig ? { "x-pagerduty-signature": sig } : {}) }, body: raw });
+
+  it.each([
+    ["missing", undefined],
+    ["forged", `v1=${"0".repeat(64)}`],
+    ["signed with another secret", signatureHeader("not-our-secret", event("k"))],
+  ])("rejects a %s signature with 401 and records nothing", async (_n, sig) => {
+    const res = await send(event("k"), sig);
+    expect(res.status).toBe(401);
+    expect((await w.relay.store.listJobs(["pending", "running", "done"], 10)).filter((j) => j.queue === "relay.pd-webhook")).toEqual([]);
+  });
+
+  it("accepts any of several signatures and secrets (rotation), once per X-Webhook-Id", async () => {
+    const raw = event("mongodb-atlas/none/none");
+    const sig = `${signatureHeader("hook-secret-old-0001", raw)},${signatureHeader("unrelated", raw)}`;
+    expect((await send(raw, sig, "wh-42")).status).toBe(202);
+    const again = await send(raw, signatureHeader("hook-secret-new-0001", raw), "wh-42");
+    expect(again.status).toBe(202);
+    expect(await again.json()).toMatchObject({ status: "duplicate" });
+    expect((await w.relay.store.listJobs(["pending", "running", "done"], 10)).filter((j) => j.queue === "relay.pd-webhook")).toHaveLength(1);
+  });
+
+  it("answers 2xx to authentic events it does not sync (a ping)", async () => {
+    const raw = JSON.stringify({ event: { id: "P", event_type: "pagey.ping", resource_type: "pagey", data: { message: "hi", type: "ping" } } });
+    expect((await send(raw, signatureHeader("hook-secret-new-0001", raw), "wh-ping")).status).toBe(200);
   });
 });
