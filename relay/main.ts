@@ -125,7 +125,11 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
 
   worker.start();
   reconciler.start();
-  const pruner = setInterval(() => void store.pruneWebhookIds(Date.now() - 72 * 3_600_000 - 3_600_000).catch(() => undefined), 3_600_000);
+  // Hourly: webhook ids after 73 hours (PagerDuty retries for 48), finished jobs and the send log after 7 days.
+  const pruner = setInterval(() => {
+    void store.pruneWebhookIds(Date.now() - 73 * 3_600_000).catch(() => undefined);
+    void store.pruneHistory(Date.now() - 7 * 24 * 3_600_000).catch(() => undefined);
+  }, 3_600_000);
   pruner.unref();
 
   let url: string;

@@ -79,8 +79,7 @@ export function deliverHandler(d: DeliverDeps) {
       }
       d.metrics.sent.inc({ action, result: "success" });
       const now = Date.now();
-      await d.store.setPdState(routeId, alertId, afterAction(action), now);
-      await d.store.recordSent({ routeId, alertId, action, at: now });
+      await d.store.markSent({ routeId, alertId, action, at: now }, afterAction(action));
       d.log.info({ route: routeId, alertId, action, dedupKey: alert.dedupKey, ms: now - started }, "sent to PagerDuty");
     }
     return { kind: "done" };

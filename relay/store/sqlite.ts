@@ -218,6 +218,13 @@ export class SqliteRelayStore implements RelayStore {
     this.db.prepare("UPDATE relay_alerts SET pd_state = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(pd, now, routeId, alertId);
   }
 
+  async markSent(e: SentEvent, pd: PdState): Promise<void> {
+    transaction(this.db, () => {
+      void this.setPdState(e.routeId, e.alertId, pd, e.at);
+      void this.recordSent(e);
+    });
+  }
+
   async notePdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void> {
     transaction(this.db, () => {
       const r = this.row(routeId, alertId);
@@ -264,6 +271,11 @@ export class SqliteRelayStore implements RelayStore {
       this.outbox.enqueueSync({ queue: QUEUES.pdWebhook, queueKey: `incident/${incident}`, payload }, now);
       return true;
     });
+  }
+
+  async pruneHistory(before: number): Promise<number> {
+    const jobs = await this.outbox.prune(before);
+    return jobs + Number(this.db.prepare("DELETE FROM relay_sent WHERE at < ?").run(before).changes);
   }
 
   async pruneWebhookIds(before: number): Promise<number> {

@@ -105,6 +105,8 @@ export interface RelayStore {
   listAlerts(opts: { routeId?: string; limit?: number; activeOnly?: boolean }): Promise<AlertRecord[]>;
   /** After a send succeeded: PagerDuty's state moves to `pd` (only forward). */
   setPdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void>;
+  /** A send succeeded: PagerDuty's state moves forward and the send is recorded, in one transaction. */
+  markSent(e: SentEvent, pd: PdState): Promise<void>;
   /** PagerDuty's webhook told the relay its state; enqueues delivery when that leaves work (never re-trigger). */
   notePdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void>;
   setAckedByRelay(routeId: string, alertId: string, acked: boolean, now: number): Promise<void>;
@@ -122,6 +124,8 @@ export interface RelayStore {
    * the id was already seen (a redelivery): nothing is enqueued.
    */
   acceptPdWebhook(payload: PdWebhookPayload, now: number): Promise<boolean>;
+  /** Deletes finished jobs and the send log older than `before` (alert states stay). */
+  pruneHistory(before: number): Promise<number>;
   /** Forgets webhook ids older than `before` (kept at least 72 hours). */
   pruneWebhookIds(before: number): Promise<number>;
 
