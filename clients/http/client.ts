@@ -10,7 +10,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { UpstreamError, codeForStatus, redact } from "./errors";
 import type { UpstreamErrorCode, UpstreamService } from "./errors";
-import { defaultRetryPolicy, isIdempotent, isRetryable, nextDelay, parseRetryAfter } from "./retry";
+import { defaultRetryPolicy, isIdempotent, isRetryable, nextDelay, parseRetryAfter, RETRY_DEFAULTS } from "./retry";
 import type { AttemptOutcome, RetryPolicy } from "./retry";
 
 export type Headers = Record<string, string | string[] | undefined>;
@@ -127,7 +127,7 @@ export class HttpClient {
   constructor(opts: HttpClientOptions) {
     this.service = opts.service;
     this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
-    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.timeoutMs = opts.timeoutMs ?? RETRY_DEFAULTS.timeoutMs;
     this.retry = { ...defaultRetryPolicy(), ...definedOnly(opts.retry ?? {}) };
     this.defaultHeaders = { ...(opts.headers ?? {}) };
     this.secretList = [...(opts.secrets ?? [])];
