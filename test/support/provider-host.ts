@@ -46,6 +46,7 @@ export class ProviderHost {
   private constructor(
     private readonly client: any,
     private readonly end: () => Promise<void>,
+    private readonly child: import("node:child_process").ChildProcess,
   ) {}
 
   static async start(env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
@@ -79,7 +80,7 @@ export class ProviderHost {
       throw err;
     });
     const client = new services.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    const host = new ProviderHost(client, end);
+    const host = new ProviderHost(client, end, child);
     host.output = out;
     child.stdout!.on("data", (d: Buffer) => (host.output += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (host.output += d.toString()));
@@ -88,6 +89,17 @@ export class ProviderHost {
 
   async stop(): Promise<void> {
     this.client.close();
+    await this.end();
+  }
+
+  /** Kills the host as a crash would (SIGKILL): calls in flight never answer. */
+  async kill(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise((r) => this.child.once("exit", r));
+      this.child.kill("SIGKILL");
+      await exited;
+    }
     await this.end();
   }
 
