@@ -40,5 +40,8 @@ case "$job" in
   test:relay-slow) ensure_packages; build; RELAY_OUTAGE_SECONDS=60 exec ./node_modules/.bin/jest --selectProjects integration --runInBand --runTestsByPath test/integration/relay/faults.test.ts -t outage "$@" ;;
   test:browser) ensure_packages; build; ensure_chromium; exec ./node_modules/.bin/jest --selectProjects browser --runInBand "$@" ;;
   gen:catalog) ensure_packages; build; exec node dist/scripts/gen-atlas-catalog.js "$@" ;;
+  # Biome (biome.json): `format` rewrites files; `lint` checks formatting and lint rules, writing nothing.
+  format)    ensure_packages; exec ./node_modules/.bin/biome format --write "${@:-.}" ;;
+  lint)      ensure_packages; exec ./node_modules/.bin/biome ci "${@:-.}" ;;
   *) echo "unknown job: $job" >&2; exit 2 ;;
 esac
