@@ -47,7 +47,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) deps.log.error({ err, url: req.url }, "request failed");
-    return reply.code(status).send({ error: status === 500 ? "internal" : "bad_request", message: status === 500 ? "Internal error; the request was not stored." : err.message });
+    return reply
+      .code(status)
+      .send({ error: status === 500 ? "internal" : "bad_request", message: status === 500 ? "Internal error; the request was not stored." : err.message });
   });
 
   registerAtlasIntake(app, { store: deps.store, routes, metrics: deps.metrics, informs: deps.config.pagerduty.informs, onAccepted: deps.kick, accepting });

@@ -24,7 +24,15 @@ const problems = (raw: unknown, e: Record<string, string> = env): string[] => {
 describe("relay config", () => {
   it("resolves secrets by reference and fills defaults", () => {
     const c = parseConfig(base(), { env });
-    expect(c.routes[0]).toEqual({ id: "orders", projectId: P, routingKey: KEY, region: "US", webhookSecrets: ["hook-secret"], defaultSeverity: "error", alertConfigIds: [] });
+    expect(c.routes[0]).toEqual({
+      id: "orders",
+      projectId: P,
+      routingKey: KEY,
+      region: "US",
+      webhookSecrets: ["hook-secret"],
+      defaultSeverity: "error",
+      alertConfigIds: [],
+    });
     expect(c.atlas.auth).toEqual({ kind: "serviceAccount", clientId: "client-id", clientSecret: "client-secret" });
     expect(c.pagerduty).toMatchObject({ eventsPerMinute: 100, burst: 10, informs: true });
     expect(c.reconcileIntervalMs).toBe(300_000);
@@ -43,7 +51,12 @@ describe("relay config", () => {
     ["a project id that is not one", (c) => ((c.routes[0].projectId = "nope"), c), env, /routes\.0\.projectId: 24 lowercase hexadecimal digits/],
     ["an inline secret", (c) => ((c.routes[0].webhookSecret = "plain"), c), env, /routes\.0\.webhookSecret/],
     ["an unset environment variable", (c) => c, { ...env, HOOK: "" }, /routes\.0\.webhookSecret: environment variable HOOK is not set/],
-    ["a missing secret file", (c) => ((c.routes[0].routingKey = { file: "/nonexistent/key" }), c), env, /routes\.0\.routingKey: cannot read file \/nonexistent\/key \(ENOENT\)/],
+    [
+      "a missing secret file",
+      (c) => ((c.routes[0].routingKey = { file: "/nonexistent/key" }), c),
+      env,
+      /routes\.0\.routingKey: cannot read file \/nonexistent\/key \(ENOENT\)/,
+    ],
     ["a key that is not 32 characters", (c) => c, { ...env, KEY: "short" }, /routes\.0\.routingKey: must be 32 letters or digits/],
     ["no routes", (c) => ((c.routes = []), c), env, /routes: declare at least one route/],
     ["duplicate route ids", (c) => ((c.routes = [c.routes[0], c.routes[0]]), c), env, /routes\.1\.id: duplicate route id orders/],

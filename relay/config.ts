@@ -10,10 +10,7 @@ import { REGION_NAMES, type Region } from "../lib/regions";
 
 export type Severity = "critical" | "error" | "warning" | "info";
 
-const secretRef = z.union([
-  z.object({ env: z.string().min(1) }).strict(),
-  z.object({ file: z.string().min(1) }).strict(),
-]);
+const secretRef = z.union([z.object({ env: z.string().min(1) }).strict(), z.object({ file: z.string().min(1) }).strict()]);
 export type SecretRef = z.infer<typeof secretRef>;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -37,7 +34,10 @@ const routeSchema = z
 
 export const configSchema = z
   .object({
-    listen: z.object({ host: z.string().default("127.0.0.1"), port: z.number().int().min(0).max(65535).default(8490) }).strict().default({ host: "127.0.0.1", port: 8490 }),
+    listen: z
+      .object({ host: z.string().default("127.0.0.1"), port: z.number().int().min(0).max(65535).default(8490) })
+      .strict()
+      .default({ host: "127.0.0.1", port: 8490 }),
     /** Where SQLite keeps the relay's state; "memory" keeps nothing (tests). */
     dataDir: z.string().default(".relay-data"),
     /** The URL PagerDuty and Atlas reach this relay at (webhook subscription target). */
@@ -50,7 +50,11 @@ export const configSchema = z
         publicKey: secretRef.optional(),
         privateKey: secretRef.optional(),
         /** acknowledgedUntil sent when PagerDuty acknowledges: now + this many hours. */
-        acknowledgeHours: z.number().positive().max(24 * 365 * 100).default(24),
+        acknowledgeHours: z
+          .number()
+          .positive()
+          .max(24 * 365 * 100)
+          .default(24),
       })
       .strict()
       .refine((a) => (a.clientId && a.clientSecret) || (a.publicKey && a.privateKey), {
@@ -72,8 +76,14 @@ export const configSchema = z
       })
       .strict()
       .default({ eventsUrl: {}, restUrl: {}, webhookSecrets: [], eventsPerMinute: 100, burst: 10, informs: true }),
-    reconcile: z.object({ intervalSeconds: z.number().min(0).default(300) }).strict().default({ intervalSeconds: 300 }),
-    statusPage: z.object({ username: z.string().min(1), password: secretRef }).strict().optional(),
+    reconcile: z
+      .object({ intervalSeconds: z.number().min(0).default(300) })
+      .strict()
+      .default({ intervalSeconds: 300 }),
+    statusPage: z
+      .object({ username: z.string().min(1), password: secretRef })
+      .strict()
+      .optional(),
     routes: z.array(routeSchema).min(1, "declare at least one route"),
   })
   .strict()
@@ -172,7 +182,15 @@ export function parseConfig(raw: unknown, sources: ConfigSources = {}): RelayCon
     }
     const secrets = [secret(r.webhookSecret, `routes.${i}.webhookSecret`)];
     if (r.previousWebhookSecret) secrets.push(secret(r.previousWebhookSecret, `routes.${i}.previousWebhookSecret`));
-    return { id: r.id, projectId: r.projectId, routingKey, region: r.region, webhookSecrets: secrets, defaultSeverity: r.defaultSeverity, alertConfigIds: r.alertConfigIds };
+    return {
+      id: r.id,
+      projectId: r.projectId,
+      routingKey,
+      region: r.region,
+      webhookSecrets: secrets,
+      defaultSeverity: r.defaultSeverity,
+      alertConfigIds: r.alertConfigIds,
+    };
   });
   const config: RelayConfig = {
     listen: c.listen,
@@ -202,7 +220,9 @@ export function loadConfigFile(file: string, env: Record<string, string | undefi
   try {
     raw = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (e) {
-    throw new ConfigError([`${file}: ${e instanceof SyntaxError ? `not valid JSON (${e.message})` : `cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`}`]);
+    throw new ConfigError([
+      `${file}: ${e instanceof SyntaxError ? `not valid JSON (${e.message})` : `cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`}`,
+    ]);
   }
   return parseConfig(raw, { env, baseDir: path.dirname(path.resolve(file)) });
 }

@@ -7,8 +7,8 @@ import { redact } from "../clients/http/errors";
 
 export const REDACT_PATHS = [
   "req.headers.authorization",
-  "req.headers[\"x-mms-signature\"]",
-  "req.headers[\"x-pagerduty-signature\"]",
+  'req.headers["x-mms-signature"]',
+  'req.headers["x-pagerduty-signature"]',
   "routingKey",
   "routing_key",
   "*.routing_key",

@@ -82,14 +82,22 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
     let s = senders.get(region);
     if (!s) {
       // The outbox retries; the client makes one attempt per claim.
-      s = new PagerDutyEventsClient({ baseUrl: config.pagerduty.eventsUrl[region] ?? pagerDutyEventsBaseUrl(region), retry: noRetry, timeoutMs: tuning.httpTimeoutMs });
+      s = new PagerDutyEventsClient({
+        baseUrl: config.pagerduty.eventsUrl[region] ?? pagerDutyEventsBaseUrl(region),
+        retry: noRetry,
+        timeoutMs: tuning.httpTimeoutMs,
+      });
       senders.set(region, s);
     }
     return s;
   };
   const restRegion: Region = config.routes[0]?.region ?? "US";
   const rest = config.pagerduty.restToken
-    ? new PagerDutyRestClient({ baseUrl: config.pagerduty.restUrl[restRegion] ?? pagerDutyRestBaseUrl(restRegion), token: config.pagerduty.restToken, timeoutMs: tuning.httpTimeoutMs })
+    ? new PagerDutyRestClient({
+        baseUrl: config.pagerduty.restUrl[restRegion] ?? pagerDutyRestBaseUrl(restRegion),
+        token: config.pagerduty.restToken,
+        timeoutMs: tuning.httpTimeoutMs,
+      })
     : undefined;
   const pacer: Pacer = new MemoryPacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst);
   const severity = new SeverityResolver(atlas, (err) => {
@@ -102,13 +110,27 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
   worker = new Worker(
     store,
     {
-      [QUEUES.deliver]: deliverHandler({ store, routes, senders: sender, pacer, severity, metrics, log, atlasUiUrl: config.atlas.baseUrl, rateLimitBlock: tuning.rateLimitBlock }),
+      [QUEUES.deliver]: deliverHandler({
+        store,
+        routes,
+        senders: sender,
+        pacer,
+        severity,
+        metrics,
+        log,
+        atlasUiUrl: config.atlas.baseUrl,
+        rateLimitBlock: tuning.rateLimitBlock,
+      }),
       [QUEUES.pdWebhook]: ackSyncHandler({ store, atlas, incidents: rest, acknowledgeHours: config.atlas.acknowledgeHours, metrics, log, onChanged: kick }),
     },
     log.child({ component: "worker" }),
     { concurrency: tuning.concurrency, leaseMs: tuning.leaseMs, idleMs: tuning.idleMs },
   );
-  const reconciler = new Reconciler({ store, atlas, metrics, log: log.child({ component: "reconciler" }), onChanged: kick }, config.routes, config.reconcileIntervalMs);
+  const reconciler = new Reconciler(
+    { store, atlas, metrics, log: log.child({ component: "reconciler" }), onChanged: kick },
+    config.routes,
+    config.reconcileIntervalMs,
+  );
 
   const pdSecrets: string[] = [...config.pagerduty.webhookSecrets];
   let draining = false;

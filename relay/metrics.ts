@@ -20,12 +20,40 @@ export function createMetrics(store: RelayStore, opts: { defaultMetrics?: boolea
     labelNames: ["action", "result"] as const,
     registers: [registry],
   });
-  const rateLimitedWaits = new Counter({ name: "relay_rate_limited_waits_total", help: "Deliveries put back to wait for a routing key's token or 429 block", registers: [registry] });
-  const severityFallbacks = new Counter({ name: "relay_severity_lookup_failures_total", help: "Alert configuration reads that failed; the route's default severity was used", registers: [registry] });
-  const deadLetters = new Counter({ name: "relay_dead_letters_total", help: "Jobs and webhooks kept as dead letters, by kind", labelNames: ["kind"] as const, registers: [registry] });
-  const acks = new Counter({ name: "relay_project_acks_total", help: "Project API acknowledge/unacknowledge calls made for PagerDuty changes, by action and result", labelNames: ["action", "result"] as const, registers: [registry] });
-  const repairs = new Counter({ name: "relay_reconcile_repairs_total", help: "Changes the reconciler found missing, by kind (trigger, resolve, acknowledge)", labelNames: ["kind"] as const, registers: [registry] });
-  const reconcileLast = new Gauge({ name: "relay_reconcile_last_success_timestamp_seconds", help: "When each route was last reconciled successfully", labelNames: ["route"] as const, registers: [registry] });
+  const rateLimitedWaits = new Counter({
+    name: "relay_rate_limited_waits_total",
+    help: "Deliveries put back to wait for a routing key's token or 429 block",
+    registers: [registry],
+  });
+  const severityFallbacks = new Counter({
+    name: "relay_severity_lookup_failures_total",
+    help: "Alert configuration reads that failed; the route's default severity was used",
+    registers: [registry],
+  });
+  const deadLetters = new Counter({
+    name: "relay_dead_letters_total",
+    help: "Jobs and webhooks kept as dead letters, by kind",
+    labelNames: ["kind"] as const,
+    registers: [registry],
+  });
+  const acks = new Counter({
+    name: "relay_project_acks_total",
+    help: "Project API acknowledge/unacknowledge calls made for PagerDuty changes, by action and result",
+    labelNames: ["action", "result"] as const,
+    registers: [registry],
+  });
+  const repairs = new Counter({
+    name: "relay_reconcile_repairs_total",
+    help: "Changes the reconciler found missing, by kind (trigger, resolve, acknowledge)",
+    labelNames: ["kind"] as const,
+    registers: [registry],
+  });
+  const reconcileLast = new Gauge({
+    name: "relay_reconcile_last_success_timestamp_seconds",
+    help: "When each route was last reconciled successfully",
+    labelNames: ["route"] as const,
+    registers: [registry],
+  });
   const acceptSeconds = new Histogram({
     name: "relay_accept_duration_seconds",
     help: "Time to verify, store and answer an Atlas webhook",

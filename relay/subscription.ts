@@ -10,7 +10,13 @@ import type { RouteConfig } from "./config";
 import { SYNCED_EVENTS } from "./intake/pagerduty";
 import type { RelayStore } from "./store/types";
 
-export async function ensureWebhookSubscriptions(d: { rest: PagerDutyRestClient; store: RelayStore; routes: readonly RouteConfig[]; url: string; log: Logger }): Promise<string[]> {
+export async function ensureWebhookSubscriptions(d: {
+  rest: PagerDutyRestClient;
+  store: RelayStore;
+  routes: readonly RouteConfig[];
+  url: string;
+  log: Logger;
+}): Promise<string[]> {
   const secrets: string[] = [];
   const services = new Set<string>();
   for (const r of d.routes) {
@@ -26,11 +32,19 @@ export async function ensureWebhookSubscriptions(d: { rest: PagerDutyRestClient;
         secrets.push(kept);
         d.log.info({ subscription: existing.id, service: serviceId }, "adopted the PagerDuty webhook subscription");
       } else {
-        d.log.warn({ subscription: existing.id, service: serviceId }, "a webhook subscription to this relay exists but its secret is unknown: add it to pagerduty.webhookSecrets, or delete the subscription so the relay recreates it");
+        d.log.warn(
+          { subscription: existing.id, service: serviceId },
+          "a webhook subscription to this relay exists but its secret is unknown: add it to pagerduty.webhookSecrets, or delete the subscription so the relay recreates it",
+        );
       }
       continue;
     }
-    const created = await d.rest.createWebhookSubscription({ url: d.url, serviceId, events: SYNCED_EVENTS, description: "pagerduty-as-code relay: acknowledgement sync" });
+    const created = await d.rest.createWebhookSubscription({
+      url: d.url,
+      serviceId,
+      events: SYNCED_EVENTS,
+      description: "pagerduty-as-code relay: acknowledgement sync",
+    });
     const secret = created.delivery_method?.secret;
     if (secret) {
       await d.store.setSetting(`pd-subscription-secret/${created.id}`, secret);

@@ -28,7 +28,12 @@ function body(projectId: string, status = "OPEN", id = crypto.randomBytes(12).to
 
 async function post(url: string, event: string, b: unknown, secret: string): Promise<number> {
   const raw = JSON.stringify(b);
-  const res = await request(url, { method: "POST", dispatcher: agent, headers: { "content-type": "application/json", "x-mms-event": event, "x-mms-signature": mmsSignature(secret, raw) }, body: raw });
+  const res = await request(url, {
+    method: "POST",
+    dispatcher: agent,
+    headers: { "content-type": "application/json", "x-mms-event": event, "x-mms-signature": mmsSignature(secret, raw) },
+    body: raw,
+  });
   await res.body.dump();
   return res.statusCode;
 }
@@ -37,13 +42,15 @@ async function post(url: string, event: string, b: unknown, secret: string): Pro
 async function blast(total: number, concurrency: number, send: (i: number) => Promise<number>): Promise<number> {
   let next = 0;
   const t = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) {
-      const i = next++;
-      const s = await send(i);
-      if (s >= 300) throw new Error(`status ${s}`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const s = await send(i);
+        if (s >= 300) throw new Error(`status ${s}`);
+      }
+    }),
+  );
   return total / ((performance.now() - t) / 1000);
 }
 
@@ -72,7 +79,12 @@ export async function benchRelay(): Promise<void> {
       routes,
     });
     const logger = pino({ level: "silent" });
-    const relay = await startRelay(parseConfig(raw(sb, "A", [{ id: "r", projectId, routingKey: { env: "K" }, webhookSecret: { env: "S" } }], 6000, 1000), { env: { ...env, ID: sb.credentials.clientId } }), { logger });
+    const relay = await startRelay(
+      parseConfig(raw(sb, "A", [{ id: "r", projectId, routingKey: { env: "K" }, webhookSecret: { env: "S" } }], 6000, 1000), {
+        env: { ...env, ID: sb.credentials.clientId },
+      }),
+      { logger },
+    );
     closers.push(() => relay.close());
 
     // 1. durable accept vs bare intake (same fastify, same signature check, no store)
@@ -89,7 +101,12 @@ export async function benchRelay(): Promise<void> {
     const n = Number(process.env.BENCH_ACCEPT ?? 1_000);
     const bareRate = await blast(n, 32, () => post(`${bareUrl}/atlas/r`, "alert.open", body(projectId), secret));
     const relayRate = await blast(n, 32, () => post(`${relay.url}/atlas/r`, "alert.open", body(projectId), secret));
-    line("durable accept throughput", `${relayRate.toFixed(0)}/s vs bare intake ${bareRate.toFixed(0)}/s = ${(relayRate / bareRate).toFixed(2)}x`, ">= 0.8x", relayRate / bareRate >= 0.8);
+    line(
+      "durable accept throughput",
+      `${relayRate.toFixed(0)}/s vs bare intake ${bareRate.toFixed(0)}/s = ${(relayRate / bareRate).toFixed(2)}x`,
+      ">= 0.8x",
+      relayRate / bareRate >= 0.8,
+    );
 
     // 2. p99 accept latency at a steady 500/s for a few seconds
     const seconds = Number(process.env.BENCH_STEADY_SECONDS ?? 2);
@@ -100,11 +117,13 @@ export async function benchRelay(): Promise<void> {
       const due = start + i * 2;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      inflight.push((async () => {
-        const t = performance.now();
-        await post(`${relay.url}/atlas/r`, "alert.open", body(projectId), secret);
-        lat.push(performance.now() - t);
-      })());
+      inflight.push(
+        (async () => {
+          const t = performance.now();
+          await post(`${relay.url}/atlas/r`, "alert.open", body(projectId), secret);
+          lat.push(performance.now() - t);
+        })(),
+      );
     }
     await Promise.all(inflight);
     line("accept latency at 500/s", `p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms`, "p99 < 20 ms", pct(lat, 99) < 20);
@@ -134,16 +153,30 @@ export async function benchRelay(): Promise<void> {
     const sent = count("success");
     const elapsedMin = (Date.now() - t0) / 60_000;
     const perKeyRate = sent / keys / elapsedMin;
-    line(`storm: ${alerts.length} changes over ${keys} keys for ${stormSeconds} s`, `per-key rate ${perKeyRate.toFixed(1)}/min = ${(perKeyRate / 120).toFixed(2)} of 120/min (burst included), ${events.length} received`, ">= 0.95", perKeyRate / 120 >= 0.95);
+    line(
+      `storm: ${alerts.length} changes over ${keys} keys for ${stormSeconds} s`,
+      `per-key rate ${perKeyRate.toFixed(1)}/min = ${(perKeyRate / 120).toFixed(2)} of 120/min (burst included), ${events.length} received`,
+      ">= 0.95",
+      perKeyRate / 120 >= 0.95,
+    );
     const s429 = count("rate_limited");
-    line("storm 429s", `${s429} of ${sent + s429} sends (${((100 * s429) / Math.max(1, sent + s429)).toFixed(2)}%), 400s ${count("rejected")}`, "< 1%, 0 400s", s429 / Math.max(1, sent + s429) < 0.01 && count("rejected") === 0);
+    line(
+      "storm 429s",
+      `${s429} of ${sent + s429} sends (${((100 * s429) / Math.max(1, sent + s429)).toFixed(2)}%), 400s ${count("rejected")}`,
+      "< 1%, 0 400s",
+      s429 / Math.max(1, sent + s429) < 0.01 && count("rejected") === 0,
+    );
     await stormRelay.close();
     const lost = (await stormRelay.store.listJobs(["pending", "running", "dead"], 1_000_000).catch(() => [])).length;
     console.log(`relay storm: ${lost === 0 ? "" : "not yet "}sent ${sent}; the rest stays durably queued (not lost) and drains at the limit after the run`);
 
     // 4. outage under load: drain time afterwards
     const outageS = Number(process.env.BENCH_OUTAGE_SECONDS ?? 10);
-    await fetch(`${sb.pagerdutyUrl.US}/sandbox/faults/outage`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ seconds: outageS, status: 503, path: "events" }) });
+    await fetch(`${sb.pagerdutyUrl.US}/sandbox/faults/outage`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ seconds: outageS, status: 503, path: "events" }),
+    });
     const outAlerts = Array.from({ length: 500 }, () => body(projectId));
     const o0 = Date.now();
     await blast(outAlerts.length, 16, (i) => post(`${relay.url}/atlas/r`, "alert.open", outAlerts[i], secret));
@@ -156,7 +189,12 @@ export async function benchRelay(): Promise<void> {
       await new Promise((r) => setTimeout(r, 250));
     }
     const drain = (Date.now() - o0) / 1000 - outageS;
-    line(`${outageS} s PagerDuty outage under load (${outAlerts.length} alerts)`, `${((100 * delivered) / outAlerts.length).toFixed(1)}% delivered, drained ${drain.toFixed(1)} s after the outage ended`, "100% delivered", delivered === outAlerts.length);
+    line(
+      `${outageS} s PagerDuty outage under load (${outAlerts.length} alerts)`,
+      `${((100 * delivered) / outAlerts.length).toFixed(1)}% delivered, drained ${drain.toFixed(1)} s after the outage ended`,
+      "100% delivered",
+      delivered === outAlerts.length,
+    );
   } finally {
     for (const c of closers.reverse()) await c().catch(() => undefined);
     await agent.close();

@@ -95,7 +95,9 @@ export class SqliteOutbox implements Outbox {
       }
     }
     const r = this.db
-      .prepare(`INSERT INTO ${t} (queue, queue_key, dedupe_key, payload, state, attempts, run_at, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) RETURNING *`)
+      .prepare(
+        `INSERT INTO ${t} (queue, queue_key, dedupe_key, payload, state, attempts, run_at, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) RETURNING *`,
+      )
       .get(input.queue, input.queueKey, input.dedupeKey ?? null, JSON.stringify(input.payload ?? null), input.runAt ?? now, now, now) as unknown as Row;
     return toJob<P>(r);
   }
@@ -136,7 +138,9 @@ export class SqliteOutbox implements Outbox {
 
   completeSync(id: number, owner: string, now: number): boolean {
     const r = this.db
-      .prepare(`UPDATE ${this.table} SET state = 'done', lease_owner = NULL, lease_until = NULL, last_error = NULL, updated_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`)
+      .prepare(
+        `UPDATE ${this.table} SET state = 'done', lease_owner = NULL, lease_until = NULL, last_error = NULL, updated_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`,
+      )
       .run(now, id, owner);
     return Number(r.changes) === 1;
   }
@@ -151,7 +155,9 @@ export class SqliteOutbox implements Outbox {
       if (!row) return undefined;
       const attempts = Number(row.attempts);
       if (opts.maxAttempts !== undefined && attempts >= opts.maxAttempts) {
-        this.db.prepare(`UPDATE ${this.table} SET state = 'dead', lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?`).run(error, now, id);
+        this.db
+          .prepare(`UPDATE ${this.table} SET state = 'dead', lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?`)
+          .run(error, now, id);
         return "dead" as const;
       }
       const runAt = opts.runAt ?? now + backoffDelay(opts.schedule, attempts, opts.random);
@@ -169,7 +175,9 @@ export class SqliteOutbox implements Outbox {
   releaseAllLeases(now: number): number {
     return Number(
       this.db
-        .prepare(`UPDATE ${this.table} SET state = 'pending', run_at = MIN(run_at, ?), lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE state = 'running'`)
+        .prepare(
+          `UPDATE ${this.table} SET state = 'pending', run_at = MIN(run_at, ?), lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE state = 'running'`,
+        )
         .run(now, now).changes,
     );
   }
@@ -186,7 +194,9 @@ export class SqliteOutbox implements Outbox {
 
   async deadLetter(id: number, owner: string, error: string, now: number): Promise<boolean> {
     const r = this.db
-      .prepare(`UPDATE ${this.table} SET state = 'dead', lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`)
+      .prepare(
+        `UPDATE ${this.table} SET state = 'dead', lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`,
+      )
       .run(error, now, id, owner);
     return Number(r.changes) === 1;
   }
@@ -246,7 +256,9 @@ export class SqliteOutbox implements Outbox {
   }
 
   async nextRunAt(): Promise<number | undefined> {
-    const r = this.db.prepare(`SELECT MIN(CASE WHEN state = 'pending' THEN run_at ELSE lease_until END) AS t FROM ${this.table} WHERE state IN ('pending','running')`).get() as { t: number | null };
+    const r = this.db
+      .prepare(`SELECT MIN(CASE WHEN state = 'pending' THEN run_at ELSE lease_until END) AS t FROM ${this.table} WHERE state IN ('pending','running')`)
+      .get() as { t: number | null };
     return r.t === null ? undefined : Number(r.t);
   }
 

@@ -52,7 +52,8 @@ export function deliverHandler(d: DeliverDeps) {
         d.metrics.rateLimitedWaits.inc();
         return { kind: "wait", runAt: Date.now() + wait };
       }
-      const severity = action === "trigger" ? (alert.inform ? "info" : await d.severity.severity(alert.projectId, alert.alertConfigId, route.defaultSeverity)) : "info";
+      const severity =
+        action === "trigger" ? (alert.inform ? "info" : await d.severity.severity(alert.projectId, alert.alertConfigId, route.defaultSeverity)) : "info";
       const event = buildEvent(alert, action, { routingKey: route.routingKey, severity, atlasUiUrl: d.atlasUiUrl });
       const started = Date.now();
       d.log.debug({ route: routeId, alertId, action, dedupKey: alert.dedupKey }, "send start");

@@ -40,7 +40,13 @@ describe("buildEvent", () => {
     const e = buildEvent(alert({ metricName: "CONNECTIONS", currentValue: { number: 5, units: "RAW" } }), "trigger", ctx);
     expect(e).toMatchObject({ event_action: "trigger", dedup_key: alert().dedupKey, client: expect.any(String), client_url: expect.stringContaining("/v2/") });
     expect(e.links?.[0].href).toContain("a".repeat(24));
-    expect(e.payload!.custom_details).toMatchObject({ alert_id: "b".repeat(24), alert_config_id: "c".repeat(24), project_id: "a".repeat(24), metric: "CONNECTIONS", value: { number: 5, units: "RAW" } });
+    expect(e.payload!.custom_details).toMatchObject({
+      alert_id: "b".repeat(24),
+      alert_config_id: "c".repeat(24),
+      project_id: "a".repeat(24),
+      metric: "CONNECTIONS",
+      value: { number: 5, units: "RAW" },
+    });
     expect(e.payload!.severity).toBe("error");
   });
 

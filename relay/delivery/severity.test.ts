@@ -15,7 +15,12 @@ describe("SeverityResolver", () => {
   it("caches for the TTL, then reads again", async () => {
     let reads = 0;
     let t = 0;
-    const r = new SeverityResolver({ getAlertConfig: async () => (reads++, { severityOverride: "INFO" }) }, () => undefined, 1000, () => t);
+    const r = new SeverityResolver(
+      { getAlertConfig: async () => (reads++, { severityOverride: "INFO" }) },
+      () => undefined,
+      1000,
+      () => t,
+    );
     await r.severity("p", "c", "error");
     await r.severity("p", "c", "error");
     expect(reads).toBe(1);

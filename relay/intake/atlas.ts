@@ -42,7 +42,12 @@ export function registerAtlasIntake(app: FastifyInstance, d: AtlasIntakeDeps): v
       const eventHeader = String(req.headers["x-mms-event"] ?? "");
       if (!(ATLAS_EVENTS as readonly string[]).includes(eventHeader)) {
         count("unknown_event");
-        return reply.code(400).send({ error: "unknown_event", message: `X-MMS-Event must be one of ${ATLAS_EVENTS.join(", ")} (got ${JSON.stringify(eventHeader.slice(0, 50))}).` });
+        return reply
+          .code(400)
+          .send({
+            error: "unknown_event",
+            message: `X-MMS-Event must be one of ${ATLAS_EVENTS.join(", ")} (got ${JSON.stringify(eventHeader.slice(0, 50))}).`,
+          });
       }
       const event = eventHeader as AtlasEvent;
       const json = parseJson(req.rawBody);
@@ -59,7 +64,14 @@ export function registerAtlasIntake(app: FastifyInstance, d: AtlasIntakeDeps): v
       const a = parsed.data;
       if (a.groupId !== route.projectId) {
         // Accepted: Atlas may remove a webhook that keeps failing, and a config mistake must not lose alerts.
-        await d.store.recordIntakeDeadLetter({ routeId: route.id, reason: `alert of project ${a.groupId} sent to route ${route.id} (project ${route.projectId})`, event, projectId: a.groupId, alertId: a.id, receivedAt: Date.now() });
+        await d.store.recordIntakeDeadLetter({
+          routeId: route.id,
+          reason: `alert of project ${a.groupId} sent to route ${route.id} (project ${route.projectId})`,
+          event,
+          projectId: a.groupId,
+          alertId: a.id,
+          receivedAt: Date.now(),
+        });
         d.metrics.deadLetters.inc({ kind: "wrong_project" });
         count("dead_letter");
         return reply.code(202).send({ status: "dead_letter", message: "The alert's project is not this route's; kept as a dead letter." });

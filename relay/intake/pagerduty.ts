@@ -64,7 +64,12 @@ export function registerPagerDutyIntake(app: FastifyInstance, d: PdIntakeDeps): 
         id: e.id,
         event_type: e.event_type,
         agent: e.agent ? { summary: e.agent.summary ?? null } : null,
-        data: { id: e.data.id, status: e.data.status, incident_key: e.data.incident_key ?? null, service: e.data.service?.id ? { id: e.data.service.id } : undefined },
+        data: {
+          id: e.data.id,
+          status: e.data.status,
+          incident_key: e.data.incident_key ?? null,
+          service: e.data.service?.id ? { id: e.data.service.id } : undefined,
+        },
       },
     };
     const fresh = await d.store.acceptPdWebhook(payload, Date.now());

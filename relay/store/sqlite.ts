@@ -163,7 +163,9 @@ export class SqliteRelayStore implements RelayStore {
   private observeSync(o: AlertObservation, now: number): ObserveResult {
     return transaction(this.db, () => {
       if (o.alertConfigId) {
-        this.db.prepare("INSERT OR IGNORE INTO relay_served_configs (route_id, alert_config_id, first_seen) VALUES (?, ?, ?)").run(o.routeId, o.alertConfigId, now);
+        this.db
+          .prepare("INSERT OR IGNORE INTO relay_served_configs (route_id, alert_config_id, first_seen) VALUES (?, ?, ?)")
+          .run(o.routeId, o.alertConfigId, now);
       }
       const rank = EVENT_RANK[o.event];
       const existing = this.row(o.routeId, o.alertId);
@@ -173,7 +175,24 @@ export class SqliteRelayStore implements RelayStore {
             `INSERT INTO relay_alerts (route_id, alert_id, project_id, dedup_key, alert_config_id, status, acknowledged, acknowledged_until, inform, updated_ms, rank, last_event, facts, first_status, created_at, changed_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(o.routeId, o.alertId, o.projectId, dedupKeyFor(o.projectId, o.alertId), o.alertConfigId, o.status, o.acknowledged ? 1 : 0, o.acknowledgedUntil, o.inform ? 1 : 0, o.updatedMs, rank, o.event, JSON.stringify(o.facts), o.status, now, now);
+          .run(
+            o.routeId,
+            o.alertId,
+            o.projectId,
+            dedupKeyFor(o.projectId, o.alertId),
+            o.alertConfigId,
+            o.status,
+            o.acknowledged ? 1 : 0,
+            o.acknowledgedUntil,
+            o.inform ? 1 : 0,
+            o.updatedMs,
+            rank,
+            o.event,
+            JSON.stringify(o.facts),
+            o.status,
+            now,
+            now,
+          );
         this.enqueueSync(o.routeId, o.alertId, now);
         return { outcome: "new" as const, alert: toAlert(this.row(o.routeId, o.alertId)!) };
       }
@@ -184,7 +203,19 @@ export class SqliteRelayStore implements RelayStore {
           `UPDATE relay_alerts SET alert_config_id = COALESCE(?, alert_config_id), status = ?, acknowledged = ?, acknowledged_until = ?, updated_ms = ?, rank = ?, last_event = ?, facts = ?, changed_at = ?
            WHERE route_id = ? AND alert_id = ?`,
         )
-        .run(o.alertConfigId, o.status, o.acknowledged ? 1 : 0, o.acknowledgedUntil, Math.max(o.updatedMs, stored.updatedMs), rank, o.event, JSON.stringify(o.facts), now, o.routeId, o.alertId);
+        .run(
+          o.alertConfigId,
+          o.status,
+          o.acknowledged ? 1 : 0,
+          o.acknowledgedUntil,
+          Math.max(o.updatedMs, stored.updatedMs),
+          rank,
+          o.event,
+          JSON.stringify(o.facts),
+          now,
+          o.routeId,
+          o.alertId,
+        );
       this.enqueueSync(o.routeId, o.alertId, now);
       return { outcome: "advanced" as const, alert: toAlert(this.row(o.routeId, o.alertId)!) };
     });
@@ -239,7 +270,9 @@ export class SqliteRelayStore implements RelayStore {
 
   async setAckedByRelay(routeId: string, alertId: string, acked: boolean, now: number): Promise<void> {
     // The project's acknowledgement now matches what the relay did to it (Atlas may not echo it back).
-    this.db.prepare("UPDATE relay_alerts SET acked_by_relay = ?, acknowledged = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(acked ? 1 : 0, acked ? 1 : 0, now, routeId, alertId);
+    this.db
+      .prepare("UPDATE relay_alerts SET acked_by_relay = ?, acknowledged = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?")
+      .run(acked ? 1 : 0, acked ? 1 : 0, now, routeId, alertId);
   }
 
   async enqueueDelivery(routeId: string, alertId: string, now: number): Promise<void> {
@@ -247,7 +280,11 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async servedConfigs(routeId: string): Promise<string[]> {
-    return (this.db.prepare("SELECT alert_config_id FROM relay_served_configs WHERE route_id = ? ORDER BY alert_config_id").all(routeId) as Array<{ alert_config_id: string }>).map((r) => r.alert_config_id);
+    return (
+      this.db.prepare("SELECT alert_config_id FROM relay_served_configs WHERE route_id = ? ORDER BY alert_config_id").all(routeId) as Array<{
+        alert_config_id: string;
+      }>
+    ).map((r) => r.alert_config_id);
   }
 
   async recordIntakeDeadLetter(d: Omit<IntakeDeadLetter, "id">): Promise<void> {
@@ -258,7 +295,15 @@ export class SqliteRelayStore implements RelayStore {
 
   async listIntakeDeadLetters(limit: number): Promise<IntakeDeadLetter[]> {
     const rows = this.db.prepare("SELECT * FROM relay_intake_dead_letters ORDER BY id DESC LIMIT ?").all(limit) as Array<Record<string, any>>;
-    return rows.map((r) => ({ id: Number(r.id), routeId: r.route_id, reason: r.reason, event: r.event, projectId: r.project_id, alertId: r.alert_id, receivedAt: Number(r.received_at) }));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      routeId: r.route_id,
+      reason: r.reason,
+      event: r.event,
+      projectId: r.project_id,
+      alertId: r.alert_id,
+      receivedAt: Number(r.received_at),
+    }));
   }
 
   async acceptPdWebhook(payload: PdWebhookPayload, now: number): Promise<boolean> {
@@ -296,12 +341,17 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async setReconciled(routeId: string, at: number, repairs: number): Promise<void> {
-    this.db.prepare("INSERT INTO relay_reconciled (route_id, at, repairs) VALUES (?, ?, ?) ON CONFLICT (route_id) DO UPDATE SET at = excluded.at, repairs = excluded.repairs").run(routeId, at, repairs);
+    this.db
+      .prepare(
+        "INSERT INTO relay_reconciled (route_id, at, repairs) VALUES (?, ?, ?) ON CONFLICT (route_id) DO UPDATE SET at = excluded.at, repairs = excluded.repairs",
+      )
+      .run(routeId, at, repairs);
   }
 
   async lastReconciled(): Promise<Record<string, { at: number; repairs: number }>> {
     const out: Record<string, { at: number; repairs: number }> = {};
-    for (const r of this.db.prepare("SELECT * FROM relay_reconciled").all() as Array<Record<string, any>>) out[r.route_id] = { at: Number(r.at), repairs: Number(r.repairs) };
+    for (const r of this.db.prepare("SELECT * FROM relay_reconciled").all() as Array<Record<string, any>>)
+      out[r.route_id] = { at: Number(r.at), repairs: Number(r.repairs) };
     return out;
   }
 

@@ -69,7 +69,12 @@ export interface DeliverPayload {
 /** PagerDuty webhook job payload: the verified event, processed after the 2xx. */
 export interface PdWebhookPayload {
   webhookId: string | null;
-  event: { id?: string; event_type: string; agent?: { summary?: string | null } | null; data: { id: string; status?: string; incident_key?: string | null; service?: { id?: string } } };
+  event: {
+    id?: string;
+    event_type: string;
+    agent?: { summary?: string | null } | null;
+    data: { id: string; status?: string; incident_key?: string | null; service?: { id?: string } };
+  };
 }
 
 /** A verified webhook the relay could not route (the alert's project is not the route's). */

@@ -11,7 +11,8 @@ describe("status page in a real headless browser", () => {
   let w: RelayWorld;
   let browser: Browser;
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error("Chromium is not installed: run `apt-get install -y chromium` (npm run test:browser does it as root), or set CHROMIUM_PATH.");
+    if (!CHROMIUM)
+      throw new Error("Chromium is not installed: run `apt-get install -y chromium` (npm run test:browser does it as root), or set CHROMIUM_PATH.");
     // A key PagerDuty refuses, so there is a dead letter to retry.
     w = await startWorld({ mutate: (c) => (c.routes[0].routingKey = "rejected-key") });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
@@ -44,7 +45,8 @@ describe("status page in a real headless browser", () => {
     const html = await page.content();
     for (const secret of ["rejected-key", w.secret, w.env.ATLAS_SECRET, w.env.PD_TOKEN]) expect(html).not.toContain(secret);
 
-    const rejected = async () => Number(/relay_events_sent_total\{action="trigger",result="rejected"\} (\d+)/.exec(await (await fetch(`${w.relay.url}/metrics`)).text())?.[1] ?? 0);
+    const rejected = async () =>
+      Number(/relay_events_sent_total\{action="trigger",result="rejected"\} (\d+)/.exec(await (await fetch(`${w.relay.url}/metrics`)).text())?.[1] ?? 0);
     expect(await rejected()).toBe(1);
     await Promise.all([page.waitForURL(w.relay.url + "/"), row.getByRole("button", { name: "Retry" }).click()]);
     await waitUntil("the retried send", async () => (await rejected()) === 2);

@@ -74,7 +74,11 @@ export async function startWorld(opts: WorldOptions = {}): Promise<RelayWorld> {
       listen: { host: "127.0.0.1", port: 0 },
       dataDir: opts.dataDir ?? "memory",
       atlas: { baseUrl: sandbox.atlasUrl, clientId: { env: "ATLAS_ID" }, clientSecret: { env: "ATLAS_SECRET" } },
-      pagerduty: { eventsUrl: { US: sandbox.pagerdutyUrl.US, EU: sandbox.pagerdutyUrl.EU }, restUrl: { US: sandbox.pagerdutyUrl.US, EU: sandbox.pagerdutyUrl.EU }, restToken: { env: "PD_TOKEN" } },
+      pagerduty: {
+        eventsUrl: { US: sandbox.pagerdutyUrl.US, EU: sandbox.pagerdutyUrl.EU },
+        restUrl: { US: sandbox.pagerdutyUrl.US, EU: sandbox.pagerdutyUrl.EU },
+        restToken: { env: "PD_TOKEN" },
+      },
       reconcile: { intervalSeconds: 0 },
       statusPage: { username: "ops", password: { env: "STATUS_PASSWORD" } },
       routes: [{ id: "orders", projectId, routingKey: { env: "ROUTE_KEY" }, webhookSecret: { env: "ROUTE_SECRET" }, defaultSeverity: "warning" }],
@@ -148,7 +152,13 @@ export function alertBody(projectId: string, over: Record<string, unknown> = {})
 }
 
 /** POSTs a webhook to the relay as Atlas would, signed with `secret` (unsigned when undefined). */
-export async function postAtlas(url: string, event: string, body: unknown, secret: string | undefined, extra: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+export async function postAtlas(
+  url: string,
+  event: string,
+  body: unknown,
+  secret: string | undefined,
+  extra: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const raw = typeof body === "string" ? body : JSON.stringify(body);
   const headers: Record<string, string> = { "content-type": "application/json", "x-mms-event": event, ...extra };
   if (secret !== undefined) headers["x-mms-signature"] = mmsSignature(secret, raw);
@@ -183,7 +193,10 @@ export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined
     } catch (e) {
       last = e;
     }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last instanceof Error ? last.message : String(last)})` : ""}`);
+    if (Date.now() > end)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last instanceof Error ? last.message : String(last)})` : ""}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -205,6 +218,10 @@ export function freePort(): Promise<number> {
 
 /** Starts a PagerDuty outage in the sandbox: every Events API request answers `status` for `seconds`. */
 export async function outage(sb: Sandbox, seconds: number, status: 429 | 500 | 502 | 503, path: "events" | "rest" | "all" = "events"): Promise<void> {
-  const res = await fetch(`${sb.pagerdutyUrl.US}/sandbox/faults/outage`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ seconds, status, path }) });
+  const res = await fetch(`${sb.pagerdutyUrl.US}/sandbox/faults/outage`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ seconds, status, path }),
+  });
   if (res.status !== 201) throw new Error(`outage: ${res.status} ${await res.text()}`);
 }

@@ -14,11 +14,13 @@ describe("acknowledgements both ways, no echo", () => {
 
   const alertOf = async (id: string) => JSON.parse(await (await w.atlas.call("GET", `/api/atlas/v2/groups/${w.projectId}/alerts/${id}`)).text());
   const pdActions = (key: string) =>
-    (w.sandbox.db.prepare("SELECT event_action FROM pd_events WHERE dedup_key = ? ORDER BY seq").all(key) as Array<{ event_action: string }>).map((e) => e.event_action);
+    (w.sandbox.db.prepare("SELECT event_action FROM pd_events WHERE dedup_key = ? ORDER BY seq").all(key) as Array<{ event_action: string }>).map(
+      (e) => e.event_action,
+    );
 
   it("the relay created its PagerDuty webhook subscription for the route's service", async () => {
     const subs = await waitUntil("the subscription", async () => {
-      const r = await (await w.pd.call("GET", "/webhook_subscriptions")).json() as { webhook_subscriptions: any[] };
+      const r = (await (await w.pd.call("GET", "/webhook_subscriptions")).json()) as { webhook_subscriptions: any[] };
       return r.webhook_subscriptions.length ? r.webhook_subscriptions : undefined;
     });
     expect(subs[0]).toMatchObject({ delivery_method: { url: `${w.relay.url}/pagerduty` }, filter: { type: "service_reference", id: w.serviceId } });
@@ -29,7 +31,12 @@ describe("acknowledgements both ways, no echo", () => {
     const a = await w.atlas.openAlert(w.projectId, { alertConfigId: cfg.id });
     const key = dedupKey(w.projectId, a.id);
     const incident = await w.pd.waitForIncident(key, "triggered");
-    const put = await w.pd.call("PUT", `/incidents/${incident.id}`, { incident: { type: "incident_reference", status: "acknowledged" } }, { From: "oncall@example.com" });
+    const put = await w.pd.call(
+      "PUT",
+      `/incidents/${incident.id}`,
+      { incident: { type: "incident_reference", status: "acknowledged" } },
+      { From: "oncall@example.com" },
+    );
     expect(put.status).toBe(200);
     const acked = await waitUntil("the project alert acknowledged", async () => {
       const x = await alertOf(a.id);
@@ -48,7 +55,12 @@ describe("acknowledgements both ways, no echo", () => {
     const key = dedupKey(w.projectId, a.id);
     await w.pd.waitForIncident(key, "triggered");
     const until = new Date(Date.now() + 100 * 365 * 24 * 3_600_000).toISOString();
-    const res = await w.atlas.call("PATCH", `/api/atlas/v2/groups/${w.projectId}/alerts/${a.id}`, { acknowledgedUntil: until, acknowledgementComment: "on it" }, ACK);
+    const res = await w.atlas.call(
+      "PATCH",
+      `/api/atlas/v2/groups/${w.projectId}/alerts/${a.id}`,
+      { acknowledgedUntil: until, acknowledgementComment: "on it" },
+      ACK,
+    );
     expect(res.status).toBe(200);
     await w.pd.waitForIncident(key, "acknowledged");
     await new Promise((r) => setTimeout(r, 800));
@@ -60,14 +72,30 @@ describe("acknowledgements both ways, no echo", () => {
 describe("PagerDuty intake", () => {
   let w: RelayWorld;
   beforeAll(async () => {
-    w = await startWorld({ config: (c) => ({ ...c, pagerduty: { ...c.pagerduty, restToken: undefined, webhookSecrets: [{ env: "PD_HOOK_OLD" }, { env: "PD_HOOK" }] } }), env: { PD_HOOK: "hook-secret-new-0001", PD_HOOK_OLD: "hook-secret-old-0001" } });
+    w = await startWorld({
+      config: (c) => ({ ...c, pagerduty: { ...c.pagerduty, restToken: undefined, webhookSecrets: [{ env: "PD_HOOK_OLD" }, { env: "PD_HOOK" }] } }),
+      env: { PD_HOOK: "hook-secret-new-0001", PD_HOOK_OLD: "hook-secret-old-0001" },
+    });
   }, 30_000);
   afterAll(async () => w?.close());
 
   const event = (incidentKey: string) =>
-    JSON.stringify({ event: { id: "01EVT", event_type: "incident.acknowledged", resource_type: "incident", occurred_at: new Date().toISOString(), agent: { summary: "Ann" }, data: { id: "PINC1", status: "acknowledged", incident_key: incidentKey } } });
+    JSON.stringify({
+      event: {
+        id: "01EVT",
+        event_type: "incident.acknowledged",
+        resource_type: "incident",
+        occurred_at: new Date().toISOString(),
+        agent: { summary: "Ann" },
+        data: { id: "PINC1", status: "acknowledged", incident_key: incidentKey },
+      },
+    });
   const send = (raw: string, sig: string | undefined, id = "wh-1") =>
-    fetch(`${w.relay.url}/pagerduty`, { method: "POST", headers: { "content-type": "application/json", "x-webhook-id": id, ...(sig ? { "x-pagerduty-signature": sig } : {}) }, body: raw });
+    fetch(`${w.relay.url}/pagerduty`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-webhook-id": id, ...(sig ? { "x-pagerduty-signature": sig } : {}) },
+      body: raw,
+    });
 
   it.each([
     ["missing", undefined],

@@ -24,7 +24,12 @@ describe("PagerDuty rejecting an event (400)", () => {
     expect(metrics).toMatch(/relay_dead_letter_jobs 1/);
     expect(await w.relay.store.retryDead(dead.id, Date.now())).toBe(true);
     w.relay.worker.kick();
-    await waitUntil("the retried job to die again", async () => (await w.relay.store.listJobs(["dead"], 10))[0]?.attempts === 1 && (await (await fetch(`${w.relay.url}/metrics`)).text()).includes('result="rejected"} 2'));
+    await waitUntil(
+      "the retried job to die again",
+      async () =>
+        (await w.relay.store.listJobs(["dead"], 10))[0]?.attempts === 1 &&
+        (await (await fetch(`${w.relay.url}/metrics`)).text()).includes('result="rejected"} 2'),
+    );
   });
 });
 
@@ -35,32 +40,42 @@ describe("PagerDuty outages under load", () => {
   }, 30_000);
   afterAll(async () => w?.close());
 
-  it.each([429, 503] as const)(`a ${OUTAGE_S} s outage answering %d: everything is delivered afterwards, no 400s`, async (status) => {
-    const post = (event: string, b: Record<string, unknown>) => postAtlas(`${w.relay.url}/atlas/${w.routeId}`, event, b, w.secret);
-    const pdState = (b: Record<string, unknown>) => w.relay.store.getAlert(w.routeId, String(b.id)).then((a) => a?.pdState);
-    // 10 alerts open and reach PagerDuty; then PagerDuty goes down while they close and 10 more open.
-    const early = Array.from({ length: 10 }, () => alertBody(w.projectId));
-    for (const b of early) expect((await post("alert.open", b)).status).toBe(200);
-    await waitUntil("the first triggers", async () => (await Promise.all(early.map(pdState))).every((s) => s === "triggered"), 20_000);
-    await outage(w.sandbox, OUTAGE_S, status);
-    const late = Array.from({ length: 10 }, () => alertBody(w.projectId));
-    for (const b of late) expect((await post("alert.open", b)).status).toBe(200);
-    for (const b of early) {
-      expect((await post("alert.close", { ...b, status: "CLOSED", updated: new Date(Date.parse(String(b.updated)) + 1000).toISOString() })).status).toBe(200);
-    }
-    await waitUntil(
-      "every change delivered",
-      async () => (await Promise.all(early.map(pdState))).every((s) => s === "resolved") && (await Promise.all(late.map(pdState))).every((s) => s === "triggered"),
-      (OUTAGE_S + 30) * 1000,
-    );
-    for (const [list, want] of [[early, ["trigger", "resolve"]], [late, ["trigger"]]] as const) {
-      for (const b of list) expect(eventsFor(w.sandbox, dedupKey(w.projectId, String(b.id))).map((e) => e.event_action)).toEqual(want);
-    }
-    expect(allEvents(w.sandbox).filter((e) => e.outcome.startsWith("rejected"))).toEqual([]);
-    expect((await w.relay.store.listJobs(["dead"], 10)).length).toBe(0);
-    const metrics = await (await fetch(`${w.relay.url}/metrics`)).text();
-    expect(metrics).toMatch(new RegExp(`relay_events_sent_total\\{action="(trigger|resolve)",result="${status === 429 ? "rate_limited" : "server_error"}"\\} [1-9]`));
-  }, (OUTAGE_S + 60) * 1000);
+  it.each([429, 503] as const)(
+    `a ${OUTAGE_S} s outage answering %d: everything is delivered afterwards, no 400s`,
+    async (status) => {
+      const post = (event: string, b: Record<string, unknown>) => postAtlas(`${w.relay.url}/atlas/${w.routeId}`, event, b, w.secret);
+      const pdState = (b: Record<string, unknown>) => w.relay.store.getAlert(w.routeId, String(b.id)).then((a) => a?.pdState);
+      // 10 alerts open and reach PagerDuty; then PagerDuty goes down while they close and 10 more open.
+      const early = Array.from({ length: 10 }, () => alertBody(w.projectId));
+      for (const b of early) expect((await post("alert.open", b)).status).toBe(200);
+      await waitUntil("the first triggers", async () => (await Promise.all(early.map(pdState))).every((s) => s === "triggered"), 20_000);
+      await outage(w.sandbox, OUTAGE_S, status);
+      const late = Array.from({ length: 10 }, () => alertBody(w.projectId));
+      for (const b of late) expect((await post("alert.open", b)).status).toBe(200);
+      for (const b of early) {
+        expect((await post("alert.close", { ...b, status: "CLOSED", updated: new Date(Date.parse(String(b.updated)) + 1000).toISOString() })).status).toBe(200);
+      }
+      await waitUntil(
+        "every change delivered",
+        async () =>
+          (await Promise.all(early.map(pdState))).every((s) => s === "resolved") && (await Promise.all(late.map(pdState))).every((s) => s === "triggered"),
+        (OUTAGE_S + 30) * 1000,
+      );
+      for (const [list, want] of [
+        [early, ["trigger", "resolve"]],
+        [late, ["trigger"]],
+      ] as const) {
+        for (const b of list) expect(eventsFor(w.sandbox, dedupKey(w.projectId, String(b.id))).map((e) => e.event_action)).toEqual(want);
+      }
+      expect(allEvents(w.sandbox).filter((e) => e.outcome.startsWith("rejected"))).toEqual([]);
+      expect((await w.relay.store.listJobs(["dead"], 10)).length).toBe(0);
+      const metrics = await (await fetch(`${w.relay.url}/metrics`)).text();
+      expect(metrics).toMatch(
+        new RegExp(`relay_events_sent_total\\{action="(trigger|resolve)",result="${status === 429 ? "rate_limited" : "server_error"}"\\} [1-9]`),
+      );
+    },
+    (OUTAGE_S + 60) * 1000,
+  );
 });
 
 describe("reconciliation", () => {

@@ -11,7 +11,10 @@ afterAll(async () => {
 const url = () => `${w.relay.url}/atlas/${w.routeId}`;
 const metric = async (name: string): Promise<string> => {
   const text = await (await fetch(`${w.relay.url}/metrics`)).text();
-  return text.split("\n").filter((l) => l.startsWith(name)).join("\n");
+  return text
+    .split("\n")
+    .filter((l) => l.startsWith(name))
+    .join("\n");
 };
 
 describe("Atlas intake: bad input is refused and changes nothing", () => {
@@ -22,7 +25,12 @@ describe("Atlas intake: bad input is refused and changes nothing", () => {
     ["an unknown event", () => postAtlas(url(), "alert.explode", alertBody(w.projectId), w.secret), 400, "unknown_event"],
     ["a body without the alert id", () => postAtlas(url(), "alert.open", { ...alertBody(w.projectId), id: undefined }, w.secret), 400, "invalid_alert"],
     ["an unknown route", () => postAtlas(`${w.relay.url}/atlas/nope`, "alert.open", alertBody(w.projectId), w.secret), 404, "unknown_route"],
-    ["a body over 1 MB", () => postAtlas(url(), "alert.open", { ...alertBody(w.projectId), humanReadable: "x".repeat(1024 * 1024) }, w.secret), 413, "too_large"],
+    [
+      "a body over 1 MB",
+      () => postAtlas(url(), "alert.open", { ...alertBody(w.projectId), humanReadable: "x".repeat(1024 * 1024) }, w.secret),
+      413,
+      "too_large",
+    ],
   ])("%s", async (_name, send, status, error) => {
     const before = await w.relay.store.listAlerts({ limit: 1000 });
     const res = await send();

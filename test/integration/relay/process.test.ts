@@ -16,7 +16,8 @@ function run(args: string[], env: Record<string, string>): { child: ChildProcess
   return { child, out: () => out };
 }
 
-const exited = (c: ChildProcess) => new Promise<number | null>((r) => (c.exitCode !== null || c.signalCode !== null ? r(c.exitCode) : c.once("exit", (code) => r(code))));
+const exited = (c: ChildProcess) =>
+  new Promise<number | null>((r) => (c.exitCode !== null || c.signalCode !== null ? r(c.exitCode) : c.once("exit", (code) => r(code))));
 
 describe("npm run relay", () => {
   let w: RelayWorld;
@@ -66,7 +67,11 @@ describe("npm run relay", () => {
 
     const second = run(["--config", file], env);
     children.push(second.child);
-    await waitUntil("every accepted alert delivered", async () => bodies.every((b) => eventsFor(w.sandbox, dedupKey(w.projectId, String(b.id))).some((e) => e.outcome === "alert_created")), 30_000).catch((e) => {
+    await waitUntil(
+      "every accepted alert delivered",
+      async () => bodies.every((b) => eventsFor(w.sandbox, dedupKey(w.projectId, String(b.id))).some((e) => e.outcome === "alert_created")),
+      30_000,
+    ).catch((e) => {
       throw new Error(`${e.message}\nfirst run:\n${first.out().slice(-3000)}\nsecond run:\n${second.out().slice(-3000)}`);
     });
     second.child.kill("SIGTERM");
