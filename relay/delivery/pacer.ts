@@ -47,7 +47,8 @@ export class MemoryPacer implements Pacer {
       b.tokens -= 1;
       return 0;
     }
-    return Math.max(1, Math.ceil((1 - b.tokens) / this.perMs));
+    // The epsilon keeps float noise (0.999 tokens after 999 ms) from rounding a 1 ms wait up to 2.
+    return Math.max(1, Math.ceil((1 - b.tokens) / this.perMs - 1e-6));
   }
 
   async block(id: string, until: number): Promise<void> {
