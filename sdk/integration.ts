@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { integrationProvider, type Region, type Severity } from "../provider";
+import type { Region, Severity } from "../provider";
+import { integrationStub } from "./stub";
 
 export interface InitialAlertArgs {
   /** Summary of the initial alert (max 1024 characters). */
@@ -74,6 +75,6 @@ export class PagerDutyIntegration extends pulumi.dynamic.Resource {
       pagerdutyIntegrationId: undefined,
       createdPagerdutyIntegration: undefined,
     };
-    super(integrationProvider, name, props, { ...rest, additionalSecretOutputs: [...(rest.additionalSecretOutputs ?? []), "integrationKey"] }, "pdac", "PagerDutyIntegration");
+    super(integrationStub, name, props, { ...rest, additionalSecretOutputs: [...(rest.additionalSecretOutputs ?? []), "integrationKey"] }, "pdac", "PagerDutyIntegration");
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { routingProvider, type AlertSeverity, type Delivery, type Matcher } from "../provider";
+import type { AlertSeverity, Delivery, Matcher } from "../provider";
+import { routingStub } from "./stub";
 import type { PagerDutyIntegration } from "./integration";
 
 export interface ThresholdArgs {
@@ -76,6 +77,6 @@ export class AlertRouting extends pulumi.dynamic.Resource {
       alertConfigId: undefined,
       notifierId: undefined,
     };
-    super(routingProvider, name, props, { ...options, additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), "relaySecret"] }, "pdac", "AlertRouting");
+    super(routingStub, name, props, { ...options, additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), "relaySecret"] }, "pdac", "AlertRouting");
   }
 }

@@ -6,7 +6,7 @@
  *   importId: adopt an existing integration instead of creating one
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AlertRouting, PagerDutyIntegration } from "../../../sdk";
+import { AlertRouting, PagerDutyIntegration } from "pagerduty-as-code";
 
 const config = new pulumi.Config();
 const importId = config.get("importId");
