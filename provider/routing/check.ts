@@ -2,6 +2,7 @@ import type { CheckResult } from "@pulumi/pulumi/dynamic";
 import { configProblems, type ProviderConfig } from "../config";
 import { isUnknown, issuesToFailures, PROJECT_ID, validationCandidate } from "../inputs";
 import { providerCatalog } from "../../catalog/atlas";
+import { didYouMean } from "../suggest";
 import type { RoutingInputs } from "./types";
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
@@ -38,12 +39,17 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
       region: z.enum(["US", "EU"], { error: "region must be \"US\" or \"EU\" (normally taken from the integration)" }).default("US"),
       eventTypeName: z
         .string({ error: "eventTypeName is required, for example NO_PRIMARY or OUTSIDE_METRIC_THRESHOLD" })
-        .refine((e) => EVENT_TYPES[e] !== undefined, { error: (i) => `eventTypeName ${JSON.stringify(i.input)} is not an Atlas alert event type${suggest(String(i.input), Object.keys(EVENT_TYPES))}` }),
+        .refine((e) => EVENT_TYPES[e] !== undefined, { error: (i) => `eventTypeName ${JSON.stringify(i.input)} is not an Atlas alert event type${didYouMean(i.input, Object.keys(EVENT_TYPES), " (see the Atlas alert event types)")}` }),
       matchers: z
         .array(
           z.object({
             fieldName: z.string({ error: "fieldName is required" }).refine((f) => !eventType || eventType.matcherFields.includes(f), {
-              error: (i) => `fieldName ${JSON.stringify(i.input)} cannot be matched for ${String(news.eventTypeName)}: use one of ${eventType?.matcherFields.join(", ") || "(none: this event type takes no matchers)"}`,
+              error: (i) => {
+                const fields = eventType?.matcherFields ?? [];
+                const hint = didYouMean(i.input, fields);
+                const list = fields.length ? `use one of ${fields.join(", ")}` : "(none: this event type takes no matchers)";
+                return `fieldName ${JSON.stringify(i.input)} cannot be matched for ${String(news.eventTypeName)}${hint ? `${hint} (${list})` : `: ${list}`}`;
+              },
             }),
             operator: z.enum(["EQUALS", "CONTAINS", "STARTS_WITH", "ENDS_WITH", "NOT_EQUALS", "NOT_CONTAINS", "REGEX"], {
               error: "operator must be one of EQUALS, CONTAINS, STARTS_WITH, ENDS_WITH, NOT_EQUALS, NOT_CONTAINS, REGEX",
@@ -73,13 +79,13 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
           threshold: z.number({ error: "threshold.threshold must be a whole number" }).int({ error: "threshold.threshold must be a whole number" }),
           units: z
             .string({ error: `threshold.units is required: one of ${thresholdUnits.join(", ") || "the units of the event type"}` })
-            .refine((u) => !eventType || thresholdUnits.includes(u), { error: `threshold.units for ${String(news.eventTypeName)} must be one of ${thresholdUnits.join(", ")}` }),
+            .refine((u) => !eventType || thresholdUnits.includes(u), { error: (i) => `threshold.units for ${String(news.eventTypeName)} must be one of ${thresholdUnits.join(", ")}${didYouMean(i.input, thresholdUnits)}` }),
         }).strict()
         .optional(),
       metricThreshold: z
         .object({
           metricName: z.string({ error: "metricThreshold.metricName is required, for example OPLOG_SLAVE_LAG_MASTER_TIME" }).refine((m) => METRIC_UNITS[m] !== undefined, {
-            error: (i) => `metricThreshold.metricName ${JSON.stringify(i.input)} is not an Atlas metric${suggest(String(i.input), Object.keys(METRIC_UNITS))}`,
+            error: (i) => `metricThreshold.metricName ${JSON.stringify(i.input)} is not an Atlas metric${didYouMean(i.input, Object.keys(METRIC_UNITS), " (see the Atlas alert metrics)")}`,
           }),
           operator: z.string().refine((o) => o in METRIC_OPERATORS, { error: "metricThreshold.operator must be GREATER_THAN or LESS_THAN" }).transform((o) => METRIC_OPERATORS[o]),
           threshold: z.number({ error: "metricThreshold.threshold must be a number" }),
@@ -88,7 +94,7 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
         }).strict()
         .superRefine((m, ctx) => {
           const units = METRIC_UNITS[m.metricName];
-          if (units && !units.includes(m.units)) ctx.addIssue({ code: "custom", path: ["units"], message: `metricThreshold.units for ${m.metricName} must be one of ${units.join(", ")}` });
+          if (units && !units.includes(m.units)) ctx.addIssue({ code: "custom", path: ["units"], message: `metricThreshold.units for ${m.metricName} must be one of ${units.join(", ")}${didYouMean(m.units, units)}` });
         })
         .optional(),
       severity: z
@@ -141,12 +147,4 @@ function placeholderFor(key: string): unknown {
     default:
       return undefined;
   }
-}
-
-
-/** ": did you mean X?" for a near miss, else "". */
-function suggest(input: string, candidates: string[]): string {
-  const norm = input.toUpperCase().replace(/[^A-Z0-9]/g, "");
-  const hit = candidates.find((c) => c.replace(/_/g, "") === norm) ?? candidates.find((c) => c.includes(input.toUpperCase()) && input.length >= 4);
-  return hit ? `: did you mean ${hit}?` : " (see the Atlas alert event types)";
 }
