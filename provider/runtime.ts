@@ -15,15 +15,14 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { PagerDutyIntegrationProvider } from "./integration/provider";
 import { AlertRoutingProvider } from "./routing/provider";
-import { versioned } from "./state";
+import { withInstanceId } from "./integration/instance";
+import { versioned, type ResourceKind } from "./state";
 
-export { STATE_VERSION } from "./state";
-
-export type ResourceKind = "PagerDutyIntegration" | "AlertRouting";
+export { STATE_VERSION, type ResourceKind } from "./state";
 
 const providers: Record<ResourceKind, dynamic.ResourceProvider> = {
-  PagerDutyIntegration: versioned(new PagerDutyIntegrationProvider()),
-  AlertRouting: versioned(new AlertRoutingProvider()),
+  PagerDutyIntegration: versioned("PagerDutyIntegration", withInstanceId(new PagerDutyIntegrationProvider())),
+  AlertRouting: versioned("AlertRouting", new AlertRoutingProvider()),
 };
 
 export function provider(kind: ResourceKind): dynamic.ResourceProvider {

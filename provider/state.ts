@@ -3,25 +3,38 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 /**
  * The version of what the provider writes to state (inputs and outputs of each
  * resource). State without `schemaVersion` was written by 0.1.0, whose whole
- * provider was serialized into `__provider`; `upgradeState` reads every older
+ * provider was serialized into `__provider`; `upgradeOf` reads every older
  * version, so a new release can refresh, update and delete old stacks.
  *
- * Bump it when the shape of state changes, and add the step to `upgradeState`.
+ * Bump it when the shape of state changes, and add the step to `upgradeOf`.
  */
 export const STATE_VERSION = 1;
 
 type Props = Record<string, any>;
 
+export type ResourceKind = "PagerDutyIntegration" | "AlertRouting";
+
+/** The instance id v0 integrations (and the routings that use them) get: they predate instance ids. */
+export const V0_INSTANCE_ID = "v0";
+
 /**
- * Old state in today's shape. v0 -> v1 changes no field: v1 only adds the
- * version (and moves the provider's code out of `__provider`, which the
- * engine replaces by itself on the next update).
+ * Old state (inputs or outputs, `{}` for a resource not created yet) in
+ * today's shape. v0 -> v1: an integration gets the instance id "v0", and a
+ * routing references that instance instead of the integration's
+ * `integrationId` (kept as an output); the engine replaces the serialized
+ * provider in `__provider` by the stub on the next update.
  */
-export function upgradeState<T extends Props | undefined>(props: T): T {
-  if (!props) return props;
+export function upgradeOf<T extends Props | undefined>(kind: ResourceKind, props: T): T {
+  if (!props || Object.keys(props).length === 0) return props;
   const from = typeof props.schemaVersion === "number" ? props.schemaVersion : 0;
   if (from > STATE_VERSION) {
     throw new Error(`this state was written by a newer pagerduty-as-code (state version ${from}; this one reads up to ${STATE_VERSION}): upgrade the pagerduty-as-code package of the program`);
+  }
+  if (from === 0) {
+    const up: Props = { ...props };
+    if (kind === "PagerDutyIntegration") up.instanceId ??= V0_INSTANCE_ID;
+    if (kind === "AlertRouting" && up.delivery !== "relay") up.integrationInstanceId ??= V0_INSTANCE_ID;
+    return up as T;
   }
   return props;
 }
@@ -38,7 +51,8 @@ function stamp<T>(props: T): T {
  * API call when nothing else changed: the next `pulumi up` swaps old state
  * (and its serialized code) for the small stub and the current version.
  */
-export function versioned<I extends Props, O extends Props>(impl: dynamic.ResourceProvider<I, O>): dynamic.ResourceProvider<I, O> {
+export function versioned<I extends Props, O extends Props>(kind: ResourceKind, impl: dynamic.ResourceProvider<I, O>): dynamic.ResourceProvider<I, O> {
+  const upgradeState = <T extends Props | undefined>(props: T): T => upgradeOf(kind, props);
   return {
     configure: async (req) => impl.configure?.(req),
     check: async (olds, news) => {

@@ -37,6 +37,8 @@ export class PagerDutyIntegration extends pulumi.dynamic.Resource {
   declare readonly region: pulumi.Output<Region>;
   /** The project API's id of the integration; AlertRouting notifications reference it. */
   declare readonly integrationId: pulumi.Output<string>;
+  /** Which incarnation of the project's integration this is: changes only when it is created anew (routings follow it). */
+  declare readonly instanceId: pulumi.Output<string>;
   /** The key in use (secret). */
   declare readonly integrationKey: pulumi.Output<string>;
   /** The last 4 characters of the key the project API holds. */
@@ -67,6 +69,7 @@ export class PagerDutyIntegration extends pulumi.dynamic.Resource {
       importId,
       // Outputs only: declared so they appear on the resource.
       integrationId: undefined,
+      instanceId: undefined,
       keyLast4: undefined,
       keyLength: undefined,
       keyConfirmed: undefined,

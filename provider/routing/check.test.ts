@@ -3,9 +3,9 @@ import { UNKNOWN } from "../inputs";
 import { checkRouting } from "./check";
 
 const PROJECT = "5f1e2d3c4b5a69788796a5b4";
-const INTEGRATION = "6a1e2d3c4b5a69788796a5b4";
+const INSTANCE = "0f1e2d3c4b5a6978";
 const configured = readProviderConfig({ get: (k: string) => ({ "pdac:atlasClientId": "id", "pdac:atlasClientSecret": "secret" } as Record<string, string>)[k] }, {});
-const base = { projectId: PROJECT, integrationId: INTEGRATION, region: "US", eventTypeName: "NO_PRIMARY" };
+const base = { projectId: PROJECT, integrationInstanceId: INSTANCE, region: "US", eventTypeName: "NO_PRIMARY" };
 
 describe("checkRouting", () => {
   it("applies defaults", () => {
@@ -40,7 +40,7 @@ describe("checkRouting", () => {
     ["near miss of metric units", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "OPLOG_SLAVE_LAG_MASTER_TIME", operator: ">", threshold: 1, units: "SECOND" } }, "metricThreshold.units", /did you mean SECONDS\?/],
     ["near miss of threshold units", { ...base, eventTypeName: "REPLICATION_OPLOG_WINDOW_RUNNING_OUT", threshold: { operator: "<", threshold: 1, units: "HOUR" } }, "threshold.units", /must be one of .*HOURS.*: did you mean HOURS\?/],
     ["missing event type", { ...base, eventTypeName: undefined }, "eventTypeName", /eventTypeName is required/],
-    ["no integration", { ...base, integrationId: undefined }, "integrationId", /pass the project's PagerDutyIntegration/],
+    ["no integration", { ...base, integrationInstanceId: undefined }, "integration", /pass the project's PagerDutyIntegration/],
     ["matcher operator", { ...base, matchers: [{ fieldName: "CLUSTER_NAME", operator: "IS", value: "x" }] }, "matchers[0].operator", /EQUALS, CONTAINS/],
     ["matcher field for this event type", { ...base, matchers: [{ fieldName: "HOSTNAME", operator: "EQUALS", value: "x" }] }, "matchers[0].fieldName", /use one of CLUSTER_NAME, REPLICA_SET_NAME, SHARD_NAME/],
     ["threshold without units", { ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: ">", threshold: 3 } }, "threshold.units", /threshold.units is required/],
@@ -67,8 +67,8 @@ describe("checkRouting", () => {
   });
 
   it("accepts an unknown integration id during preview", () => {
-    const { inputs, failures } = checkRouting({ ...base, integrationId: UNKNOWN, region: UNKNOWN }, configured);
+    const { inputs, failures } = checkRouting({ ...base, integrationInstanceId: UNKNOWN, region: UNKNOWN }, configured);
     expect(failures).toBeUndefined();
-    expect(inputs).toMatchObject({ integrationId: UNKNOWN, region: UNKNOWN });
+    expect(inputs).toMatchObject({ integrationInstanceId: UNKNOWN, region: UNKNOWN });
   });
 });

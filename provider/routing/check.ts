@@ -5,7 +5,6 @@ import { providerCatalog } from "../../catalog/atlas";
 import { didYouMean } from "../suggest";
 import type { RoutingInputs } from "./types";
 
-const OBJECT_ID = /^[0-9a-f]{24}$/;
 
 /** Friendly operator spellings accepted in programs; stored as the event type's spec spells them. */
 const THRESHOLD_OPERATORS: Record<string, { symbol: "<" | ">"; word: "LESS_THAN" | "GREATER_THAN" }> = {
@@ -33,9 +32,7 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
   const schema = z
     .object({
       projectId: z.string({ error: "projectId is required: the 24-character hexadecimal Atlas project id" }).regex(PROJECT_ID, { error: "projectId must be the 24-character lowercase hexadecimal Atlas project id" }),
-      integrationId: z
-        .string({ error: "integration is required: pass the project's PagerDutyIntegration (its integrationId is used by the notification)" })
-        .regex(OBJECT_ID, { error: "integrationId must be a PagerDutyIntegration's integrationId (24 hexadecimal characters)" }),
+      integrationInstanceId: z.string({ error: "integrationInstanceId must be a PagerDutyIntegration's instanceId: pass the integration to the AlertRouting" }).min(1).optional(),
       region: z.enum(["US", "EU"], { error: "region must be \"US\" or \"EU\" (normally taken from the integration)" }).default("US"),
       eventTypeName: z
         .string({ error: "eventTypeName is required, for example NO_PRIMARY or OUTSIDE_METRIC_THRESHOLD" })
@@ -116,6 +113,9 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
       if (info && v.metricThreshold && !info.metricThreshold) ctx.addIssue({ code: "custom", path: ["metricThreshold"], message: `${v.eventTypeName} takes no metricThreshold${info.threshold ? ": use threshold" : ""}` });
       if (info?.metricThreshold && !info.threshold && !v.metricThreshold) ctx.addIssue({ code: "custom", path: ["metricThreshold"], message: `${v.eventTypeName} needs a metricThreshold (metricName, operator, threshold, units)` });
       if (v.threshold && v.metricThreshold) ctx.addIssue({ code: "custom", path: ["threshold"], message: "set threshold or metricThreshold, not both" });
+      if (v.delivery === "native" && !v.integrationInstanceId) {
+        ctx.addIssue({ code: "custom", path: ["integration"], message: "integration is required: pass the project's PagerDutyIntegration (its notification references the project's PagerDuty integration)" });
+      }
       if (v.delivery === "relay") {
         if (!v.relayUrl && !unknowns.includes("relayUrl")) ctx.addIssue({ code: "custom", path: ["relayUrl"], message: "delivery \"relay\" needs relayUrl: the relay's webhook URL" });
         if (!v.relaySecret && !unknowns.includes("relaySecret")) ctx.addIssue({ code: "custom", path: ["relaySecret"], message: "delivery \"relay\" needs relaySecret: the webhook secret the relay checks" });
@@ -136,8 +136,9 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
 function placeholderFor(key: string): unknown {
   switch (key) {
     case "projectId":
-    case "integrationId":
       return "0".repeat(24);
+    case "integrationInstanceId":
+      return "unknown";
     case "region":
       return "US";
     case "relayUrl":

@@ -19,11 +19,12 @@ export async function createRouting(inputs: RoutingInputs, clients: Clients): Pr
       "integration",
     );
   }
-  const created = await clients.atlas.createAlertConfig(inputs.projectId, toAlertConfig(inputs) as any).catch((err: unknown) => {
+  const integrationId = inputs.delivery === "native" ? String(integration.id) : undefined;
+  const created = await clients.atlas.createAlertConfig(inputs.projectId, toAlertConfig(inputs, integrationId) as any).catch((err: unknown) => {
     throw upstreamFailure(`creating the ${inputs.eventTypeName} alert configuration in project ${inputs.projectId}`, err);
   });
   const outs = fromAlertConfig(created, inputs);
-  return { id: routingResourceId(inputs.projectId, outs.alertConfigId), outs: { ...inputs, alertConfigId: outs.alertConfigId, notifierId: outs.notifierId } };
+  return { id: routingResourceId(inputs.projectId, outs.alertConfigId), outs: { ...inputs, alertConfigId: outs.alertConfigId, notifierId: outs.notifierId, ...(integrationId ? { integrationId } : {}) } };
 }
 
 /**
@@ -41,7 +42,8 @@ async function adoptRouting(inputs: RoutingInputs, clients: Clients): Promise<Cr
   if (differ.length > 0) {
     throw new ProviderError("ALREADY_EXISTS", `cannot import ${id}: it differs from the program in ${differ.join(", ")}. Make the program match the existing alert configuration, then run pulumi up again.`);
   }
-  return { id, outs: { ...declared, alertConfigId: read.props.alertConfigId, notifierId: read.props.notifierId } };
+  const integrationId = read.props.integrationId;
+  return { id, outs: { ...declared, alertConfigId: read.props.alertConfigId, notifierId: read.props.notifierId, ...(integrationId ? { integrationId } : {}) } };
 }
 
 /** Read (refresh and import): the live configuration as inputs, or nothing when it is gone. */
@@ -67,15 +69,25 @@ export async function updateRouting(id: string, olds: RoutingOutputs, news: Rout
     }
     // Keep the notifier only when it is still the same kind of notification.
     const keepNotifier = olds.notifierId && olds.delivery === news.delivery ? olds.notifierId : undefined;
-    const live = await clients.atlas.replaceAlertConfig(projectId, alertConfigId, toAlertConfig(news, keepNotifier) as any);
+    const integrationId = news.delivery === "native" ? await currentIntegrationId(projectId, clients) : undefined;
+    const live = await clients.atlas.replaceAlertConfig(projectId, alertConfigId, toAlertConfig(news, integrationId, keepNotifier) as any);
     const outs = fromAlertConfig(live, news);
-    return { outs: { ...news, alertConfigId, notifierId: outs.notifierId } };
+    return { outs: { ...news, alertConfigId, notifierId: outs.notifierId, ...(integrationId ? { integrationId } : {}) } };
   } catch (err) {
     if ((err as { code?: string }).code === "NOT_FOUND") {
       throw new ProviderError("INTEGRATION_MISSING", `alert configuration ${alertConfigId} of project ${projectId} no longer exists (deleted outside Pulumi): run pulumi refresh, then pulumi up to create it again`);
     }
     throw upstreamFailure(`updating alert configuration ${alertConfigId} of project ${projectId}`, err);
   }
+}
+
+/** The id of the project's PAGER_DUTY integration now (it changes when the integration is created anew). */
+async function currentIntegrationId(projectId: string, clients: Clients): Promise<string> {
+  const integration = await clients.atlas.getIntegration(projectId, "PAGER_DUTY");
+  if (!integration?.id) {
+    throw new ProviderError("INTEGRATION_MISSING", `project ${projectId} has no PagerDuty integration: declare a PagerDutyIntegration for it and pass it as this routing's integration`, "integration");
+  }
+  return String(integration.id);
 }
 
 /** Delete: already gone is fine. */
