@@ -27,7 +27,8 @@ export interface StagedPackage {
   undeclared: string[];
 }
 
-const repoRoot = path.resolve(__dirname, "../..").replace(/\/dist$/, "");
+// Compiled into dist/scripts/, or run from scripts/ by ts-jest.
+const repoRoot = path.resolve(__dirname, __dirname.split(path.sep).includes("dist") ? "../.." : "..");
 const builtins = new Set(builtinModules);
 
 /** The dist/ files a manifest names: `exports` targets and `bin` scripts. */
@@ -61,7 +62,9 @@ function packageName(spec: string): string {
   return spec.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
 }
 
-export function stagePackage(pkgDir: string, distDir = path.join(repoRoot, "dist")): StagedPackage {
+/** Stages one package (`write: false` only works out what it would hold). */
+export function stagePackage(pkgDir: string, opts: { distDir?: string; write?: boolean } = {}): StagedPackage {
+  const distDir = opts.distDir ?? path.join(repoRoot, "dist");
   const manifest = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"));
   const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
   const staged: StagedPackage = { name: manifest.name, dir: pkgDir, files: [], missing: [], imports: new Map(), undeclared: [] };
@@ -91,7 +94,12 @@ export function stagePackage(pkgDir: string, distDir = path.join(repoRoot, "dist
       }
     }
   }
+  staged.undeclared = [...staged.imports.keys()].filter((n) => !declared.has(n)).sort();
   const out = path.join(pkgDir, "dist");
+  if (opts.write === false) {
+    staged.files = [...seen].sort().map((f) => path.join("dist", f));
+    return staged;
+  }
   fs.rmSync(out, { recursive: true, force: true });
   for (const file of [...seen].sort()) {
     const to = path.join(out, file);
@@ -107,7 +115,6 @@ export function stagePackage(pkgDir: string, distDir = path.join(repoRoot, "dist
     if (!text.startsWith("#!")) fs.writeFileSync(file, `#!/usr/bin/env node\n${text}`);
     fs.chmodSync(file, 0o755);
   }
-  staged.undeclared = [...staged.imports.keys()].filter((n) => !declared.has(n)).sort();
   return staged;
 }
 

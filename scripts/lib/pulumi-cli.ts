@@ -72,6 +72,27 @@ export class PulumiWorkspace {
     });
   }
 
+  /**
+   * Runs a preview or an update and returns the resources it changes (every
+   * step but "same", "read" and "refresh"), from the engine's event log: the
+   * same list for `preview` and `up` is what an exact preview means.
+   */
+  async steps(args: string[]): Promise<{ run: PulumiRun; steps: Array<{ op: string; name: string; type: string }> }> {
+    const log = path.join(this.opts.stateDir, `events-${Date.now()}-${Math.random().toString(36).slice(2)}.jsonl`);
+    const run = await this.ok([...args, "--event-log", log]);
+    const steps: Array<{ op: string; name: string; type: string }> = [];
+    for (const line of fs.readFileSync(log, "utf8").split("\n")) {
+      if (!line.trim()) continue;
+      const meta = JSON.parse(line).resourcePreEvent?.metadata;
+      if (!meta || ["same", "read", "refresh"].includes(meta.op)) continue;
+      const urn = String(meta.urn);
+      steps.push({ op: meta.op, name: urn.slice(urn.lastIndexOf("::") + 2), type: String(meta.type ?? "").split(":").pop()! });
+    }
+    fs.rmSync(log, { force: true });
+    steps.sort((x, y) => `${x.name}/${x.op}`.localeCompare(`${y.name}/${y.op}`));
+    return { run, steps };
+  }
+
   /** Like run, but throws with the CLI's output when it fails. */
   async ok(args: string[], input?: string, quiet = false): Promise<PulumiRun> {
     const r = await this.run(args, input, quiet);

@@ -34,3 +34,5 @@ if (config.getBoolean("routings")) {
 
 export const integrationId = integration.integrationId;
 export const initialDedupKey = integration.initialDedupKey;
+export const projectId = integration.projectId;
+export const keyConfirmed = integration.keyConfirmed;
