@@ -73,22 +73,24 @@ export class PulumiWorkspace {
   }
 
   /**
-   * Runs a preview or an update and returns the resources it changes (every
-   * step but "same", "read" and "refresh"), from the engine's event log: the
-   * same list for `preview` and `up` is what an exact preview means.
+   * Runs a preview or an update with `--json` and returns the resources it
+   * changes (every step but "same", "read" and "refresh"): the same list for
+   * `preview` and `up` is what an exact preview means. A preview prints one
+   * JSON document with `steps`; an update prints its engine events.
    */
   async steps(args: string[]): Promise<{ run: PulumiRun; steps: Array<{ op: string; name: string; type: string }> }> {
-    const log = path.join(this.opts.stateDir, `events-${Date.now()}-${Math.random().toString(36).slice(2)}.jsonl`);
-    const run = await this.ok([...args, "--event-log", log]);
+    const run = await this.ok([...args, "--json"]);
     const steps: Array<{ op: string; name: string; type: string }> = [];
-    for (const line of fs.readFileSync(log, "utf8").split("\n")) {
-      if (!line.trim()) continue;
-      const meta = JSON.parse(line).resourcePreEvent?.metadata;
-      if (!meta || ["same", "read", "refresh"].includes(meta.op)) continue;
-      const urn = String(meta.urn);
-      steps.push({ op: meta.op, name: urn.slice(urn.lastIndexOf("::") + 2), type: String(meta.type ?? "").split(":").pop()! });
+    const add = (op: string, urn: string) => {
+      if (["same", "read", "refresh"].includes(op)) return;
+      const type = urn.split("::")[2] ?? "";
+      steps.push({ op, name: urn.slice(urn.lastIndexOf("::") + 2), type: type.split(":").pop()! });
+    };
+    for (const doc of jsonValues(run.stdout)) {
+      if (Array.isArray(doc.steps)) for (const step of doc.steps) add(String(step.op), String(step.urn));
+      const meta = doc.resourcePreEvent?.metadata;
+      if (meta) add(String(meta.op), String(meta.urn));
     }
-    fs.rmSync(log, { force: true });
     steps.sort((x, y) => `${x.name}/${x.op}`.localeCompare(`${y.name}/${y.op}`));
     return { run, steps };
   }
@@ -141,6 +143,31 @@ export class PulumiWorkspace {
     walk(this.opts.stateDir);
     return out;
   }
+}
+
+/** The top-level JSON values in `text` (one document, or a stream of events, pretty-printed or not). */
+function jsonValues(text: string): any[] {
+  const out: any[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = depth > 0;
+    else if (c === "{") {
+      if (depth++ === 0) start = i;
+    } else if (c === "}" && depth > 0 && --depth === 0) {
+      try {
+        out.push(JSON.parse(text.slice(start, i + 1)));
+      } catch {
+        // not JSON: a line of text that happens to hold braces
+      }
+    }
+  }
+  return out;
 }
 
 function indent(text: string): string {

@@ -39,8 +39,8 @@ async function project(): Promise<string> {
 
 /** Preview, then up: both must list the same steps; returns them. */
 async function previewThenUp(ws: PulumiWorkspace): Promise<Array<{ op: string; name: string }>> {
-  const preview = await ws.steps(["preview", "--diff"]);
-  const up = await ws.steps(["up", "--yes", "--diff"]);
+  const preview = await ws.steps(["preview"]);
+  const up = await ws.steps(["up", "--yes"]);
   expect({ preview: preview.steps }).toEqual({ preview: up.steps });
   return up.steps.map(({ op, name }) => ({ op, name }));
 }

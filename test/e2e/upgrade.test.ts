@@ -69,7 +69,7 @@ it(`a stack created by ${OLD_COMMIT} refreshes, upgrades with no API write, upda
 
   // 2. Today's program and package: refresh (the old code in state still reads), then a preview and an up that only upgrade the state.
   await current.ok(["refresh", "--yes", "--expect-no-changes"]);
-  const preview = await current.steps(["preview", "--diff"]);
+  const preview = await current.steps(["preview"]);
   expect(preview.steps.map((s) => `${s.op} ${s.name}`)).toEqual(["update cpu", "update no-primary", "update pd"]);
   const calls = await callsDuring(() => current.ok(["up", "--yes"]));
   expect(writes(calls)).toEqual([]);
