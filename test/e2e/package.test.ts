@@ -106,7 +106,7 @@ describe("the packed package in a program outside the repository", () => {
     const size = await stateBytesPerResource(ws);
     expect(size.resources).toBe(3);
     expect(size.perResource).toBeLessThanOrEqual(8 * 1024);
-    console.log(`state: ${size.total} bytes for ${size.resources} resources (${size.perResource} bytes per resource; __provider ${Math.max(...size.providerChars)} characters)`);
+    console.log(`state: ${size.total} bytes for ${size.resources} resources (${size.fileBytesPerResource} bytes of checkpoint per resource; largest resource record ${size.perResource} bytes; __provider ${Math.max(...size.providerChars)} characters)`);
 
     await ws.ok(["refresh", "--yes", "--expect-no-changes"]);
     const before = recorder.exchanges.length;

@@ -80,7 +80,7 @@ it(`a stack created by ${OLD_COMMIT} refreshes, upgrades with no API write, upda
   expect(upgraded.map((r: any) => r.outputs.schemaVersion)).toEqual([1, 1, 1]);
   await current.ok(["refresh", "--yes", "--expect-no-changes"]);
   await current.ok(["up", "--yes", "--expect-no-changes"]);
-  console.log(`state per resource: ${before.perResource} bytes with ${OLD_COMMIT}, ${after.perResource} bytes after the upgrade`);
+  console.log(`checkpoint per resource: ${before.fileBytesPerResource} bytes with ${OLD_COMMIT}, ${after.fileBytesPerResource} bytes after the upgrade (largest resource record ${before.perResource} -> ${after.perResource} bytes)`);
 
   // 3. A real change goes through the new provider; the routings keep referencing the integration.
   await current.setConfig({ integrationKey: { value: otherKey, secret: true } });
