@@ -27,5 +27,6 @@ case "$job" in
   sandbox)   ensure_packages; build; exec node dist/sandbox/cli.js "$@" ;;
   bench)     ensure_packages; build; ensure_pulumi; exec node dist/scripts/bench.js "$@" ;;
   pack)      ensure_packages; build; exec node dist/scripts/stage-packages.js --pack .packages "$@" ;;
+  gen:catalog) ensure_packages; build; exec node dist/scripts/gen-atlas-catalog.js "$@" ;;
   *) echo "unknown job: $job" >&2; exit 2 ;;
 esac
