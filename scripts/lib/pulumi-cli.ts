@@ -91,8 +91,10 @@ export class PulumiWorkspace {
       const meta = doc.resourcePreEvent?.metadata;
       if (meta) add(String(meta.op), String(meta.urn));
     }
-    steps.sort((x, y) => `${x.name}/${x.op}`.localeCompare(`${y.name}/${y.op}`));
-    return { run, steps };
+    // `up` without --skip-preview reports each step twice (its preview, then the update): count each once.
+    const unique = [...new Map(steps.map((st) => [`${st.name}/${st.op}`, st])).values()];
+    unique.sort((x, y) => `${x.name}/${x.op}`.localeCompare(`${y.name}/${y.op}`));
+    return { run, steps: unique };
   }
 
   /** Like run, but throws with the CLI's output when it fails. */
