@@ -16,7 +16,8 @@ ensure_packages() {
     cp package-lock.json "$stamp"
   fi
 }
-build() { ./node_modules/.bin/tsc -p tsconfig.json; }
+# Compile, then assemble the published packages in packages/*/dist (scripts/stage-packages.ts).
+build() { ./node_modules/.bin/tsc -p tsconfig.json; node dist/scripts/stage-packages.js; }
 ensure_pulumi() { bash scripts/setup-pulumi.sh >&2; export PATH="$repo_root/.tools/bin:$PATH"; }
 
 case "$job" in
@@ -24,7 +25,8 @@ case "$job" in
   test:e2e)  ensure_packages; build; ensure_pulumi; exec ./node_modules/.bin/jest --selectProjects e2e --runInBand "$@" ;;
   demo)      ensure_packages; build; ensure_pulumi; exec node dist/scripts/demo.js "$@" ;;
   sandbox)   ensure_packages; build; exec node dist/sandbox/cli.js "$@" ;;
-  bench)     ensure_packages; build; exec node dist/scripts/bench.js "$@" ;;
+  bench)     ensure_packages; build; ensure_pulumi; exec node dist/scripts/bench.js "$@" ;;
+  pack)      ensure_packages; build; exec node dist/scripts/stage-packages.js --pack .packages "$@" ;;
   gen:catalog) ensure_packages; build; exec node dist/scripts/gen-atlas-catalog.js "$@" ;;
   # Biome (biome.json): `format` rewrites files; `lint` checks formatting and lint rules, writing nothing.
   format)    ensure_packages; exec ./node_modules/.bin/biome format --write "${@:-.}" ;;
