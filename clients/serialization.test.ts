@@ -4,7 +4,7 @@
  * instances themselves) survive serializeFunction + a fresh module load, and
  * make real calls against a local server.
  */
-import { ScriptedServer } from "./http/test-support";
+import { ScriptedServer } from "../test/support/scripted-server";
 import { AtlasClient } from "./atlas/client";
 import { PagerDutyEventsClient } from "./pagerduty/events";
 import { PagerDutyRestClient } from "./pagerduty/rest";
