@@ -16,7 +16,8 @@ ensure_packages() {
     cp package-lock.json "$stamp"
   fi
 }
-build() { ./node_modules/.bin/tsc -p tsconfig.json; }
+# Compile, then assemble the published packages in packages/*/dist (scripts/stage-packages.ts).
+build() { ./node_modules/.bin/tsc -p tsconfig.json; node dist/scripts/stage-packages.js; }
 ensure_chromium() {
   # The status page is tested in Debian's chromium: install it when missing and we may.
   if command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM_PATH:-}" ]; then return; fi
@@ -35,7 +36,8 @@ case "$job" in
   test:e2e)  ensure_packages; build; ensure_pulumi; exec ./node_modules/.bin/jest --selectProjects e2e --runInBand "$@" ;;
   demo)      ensure_packages; build; ensure_pulumi; exec node dist/scripts/demo.js "$@" ;;
   sandbox)   ensure_packages; build; exec node dist/sandbox/cli.js "$@" ;;
-  bench)     ensure_packages; build; exec node dist/scripts/bench.js "$@" ;;
+  bench)     ensure_packages; build; ensure_pulumi; exec node dist/scripts/bench.js "$@" ;;
+  pack)      ensure_packages; build; exec node dist/scripts/stage-packages.js --pack .packages "$@" ;;
   relay)     ensure_packages; build; exec node dist/relay/cli.js "$@" ;;
   test:relay-slow) ensure_packages; build; RELAY_OUTAGE_SECONDS=60 exec ./node_modules/.bin/jest --selectProjects integration --runInBand --runTestsByPath test/integration/relay/faults.test.ts -t outage "$@" ;;
   test:browser) ensure_packages; build; ensure_chromium; exec ./node_modules/.bin/jest --selectProjects browser --runInBand "$@" ;;

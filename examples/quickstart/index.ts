@@ -12,8 +12,9 @@
  *   relaySecret          (secret) with relayUrl: the route's webhook secret
  */
 import * as pulumi from "@pulumi/pulumi";
-// In your own program: import { AlertRouting, PagerDutyIntegration } from "pagerduty-as-code";
-import { AlertRouting, PagerDutyIntegration } from "../../sdk";
+// The package by its name, as in your own program (inside this repository it is
+// the npm workspace packages/pagerduty-as-code, assembled by every build).
+import { AlertRouting, PagerDutyIntegration } from "pagerduty-as-code";
 
 const config = new pulumi.Config();
 const region = (config.get("region") ?? "US") as "US" | "EU";
