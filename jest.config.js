@@ -1,11 +1,14 @@
-// Three suites: `unit` (fast, next to the code), `integration` (real servers and
-// the real dynamic-provider host over gRPC), `e2e` (the real Pulumi CLI).
+// Four suites: `unit` (fast, next to the code), `integration` (real servers and
+// the real dynamic-provider host over gRPC), `e2e` (the real Pulumi CLI), `pg`
+// (a real PostgreSQL started by the tests).
 const tsJest = ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly: false } }];
 const common = { testEnvironment: "node", transform: { "^.+\\.ts$": tsJest }, modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/.tools/"] };
 module.exports = {
   projects: [
-    { ...common, displayName: "unit", testMatch: ["<rootDir>/{catalog,lib,clients,sdk,provider,sandbox,relay}/**/*.test.ts"] },
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/{catalog,lib,clients,sdk,provider,sandbox,relay}/**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", "\\.pg\\.test\\.ts$"] },
     { ...common, displayName: "integration", testMatch: ["<rootDir>/test/integration/**/*.test.ts"] },
     { ...common, displayName: "e2e", testMatch: ["<rootDir>/test/e2e/**/*.test.ts"] },
+    // A real PostgreSQL started by each test file (test/support/postgres.ts): `npm run test:pg`.
+    { ...common, displayName: "pg", testMatch: ["<rootDir>/{lib,relay}/**/*.pg.test.ts", "<rootDir>/test/pg/**/*.test.ts"] },
   ],
 };

@@ -19,9 +19,14 @@ ensure_packages() {
 build() { ./node_modules/.bin/tsc -p tsconfig.json; }
 ensure_pulumi() { bash scripts/setup-pulumi.sh >&2; export PATH="$repo_root/.tools/bin:$PATH"; }
 
+# pg-boss is an ES module: jest loads it through require(esm), which needs the VM modules flag.
+jest_node_options="--experimental-vm-modules --disable-warning=ExperimentalWarning ${NODE_OPTIONS:-}"
+
 case "$job" in
-  test)      ensure_packages; build; exec ./node_modules/.bin/jest --selectProjects unit integration "$@" ;;
-  test:e2e)  ensure_packages; build; ensure_pulumi; exec ./node_modules/.bin/jest --selectProjects e2e --runInBand "$@" ;;
+  test)      ensure_packages; build; NODE_OPTIONS="$jest_node_options" exec ./node_modules/.bin/jest --selectProjects unit integration "$@" ;;
+  test:e2e)  ensure_packages; build; ensure_pulumi; NODE_OPTIONS="$jest_node_options" exec ./node_modules/.bin/jest --selectProjects e2e --runInBand "$@" ;;
+  # A real PostgreSQL per test file (test/support/postgres.ts), started and stopped by the tests.
+  test:pg)   ensure_packages; build; NODE_OPTIONS="$jest_node_options" exec ./node_modules/.bin/jest --selectProjects pg --maxWorkers=2 "$@" ;;
   demo)      ensure_packages; build; ensure_pulumi; exec node dist/scripts/demo.js "$@" ;;
   sandbox)   ensure_packages; build; exec node dist/sandbox/cli.js "$@" ;;
   bench)     ensure_packages; build; exec node dist/scripts/bench.js "$@" ;;
