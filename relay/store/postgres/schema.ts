@@ -77,4 +77,25 @@ export const migrations: PgMigration[] = [
       CREATE INDEX webhook_ids_received_at ON relay.webhook_ids (received_at);
     `,
   },
+  {
+    name: "relay/003-alerts",
+    // The latest known state of each project alert and what PagerDuty was told. The row moves
+    // only forward (PgAlerts.record); delivery is level-triggered from it.
+    sql: `
+      CREATE TABLE relay.alerts (
+        dedup_key text PRIMARY KEY,
+        route_id text NOT NULL,
+        status text NOT NULL CHECK (status IN ('TRACKING','OPEN','CLOSED','CANCELLED')),
+        acknowledged boolean NOT NULL DEFAULT false,
+        inform boolean NOT NULL DEFAULT false,
+        updated_ms bigint NOT NULL,
+        rank int NOT NULL,
+        pd_state text NOT NULL DEFAULT 'none' CHECK (pd_state IN ('none','triggered','acknowledged','resolved')),
+        body jsonb,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        changed_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX alerts_route_status ON relay.alerts (route_id, status);
+    `,
+  },
 ];
