@@ -36,6 +36,12 @@ export function openPool(url: string, options: PoolOptions = {}): PgPool {
 export async function transaction<T>(pool: PgPool, fn: (client: PgClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
+  // A checked-out client has no error listener of the pool's: a server restart between two
+  // statements would otherwise crash the process with an unhandled 'error' event.
+  const onError = () => {
+    broken = true;
+  };
+  client.on("error", onError);
   try {
     await client.query("BEGIN");
     const result = await fn(client);
@@ -49,6 +55,7 @@ export async function transaction<T>(pool: PgPool, fn: (client: PgClient) => Pro
     }
     throw err;
   } finally {
+    client.off("error", onError);
     // A client whose connection failed must not go back to the pool.
     client.release(broken ? true : undefined);
   }

@@ -45,7 +45,8 @@ const routes: Record<string, string> = {};
 const logs: LogLine[] = [];
 const replicas: Replica[] = [];
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Unref: a pending wait never keeps jest from exiting.
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
 async function startReplica(name: string, db: string, env: Record<string, string> = {}): Promise<Replica> {
   const child = spawn(process.execPath, [REPLICA], {
@@ -55,6 +56,9 @@ async function startReplica(name: string, db: string, env: Record<string, string
   const exited = new Promise<void>((r) => child.on("exit", () => r()));
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
+  child.on("exit", (code, signal) => {
+    if (signal !== "SIGKILL" && signal !== "SIGTERM" && code !== 0) process.stderr.write(`${name} exited (${code ?? signal}): ${stderr.slice(-2000)}\n`);
+  });
   const ready = new Promise<number>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).on("line", (line) => {
       try {
@@ -153,7 +157,14 @@ async function waitSettled(db: string, timeoutMs: number): Promise<void> {
                   (SELECT count(*) FROM relay.alerts WHERE pd_state = 'triggered')::int AS open`,
         );
         if (rows[0].live === 0 && rows[0].open === 0) return;
-        if (Date.now() - t0 > timeoutMs) throw new Error(`not settled after ${timeoutMs} ms: ${JSON.stringify(rows[0])}`);
+        if (Date.now() - t0 > timeoutMs) {
+          const stuck = await pool.query("SELECT dedup_key, status, pd_state, updated_ms FROM relay.alerts WHERE pd_state = 'triggered' LIMIT 3");
+          const keys = stuck.rows.map((r) => r.dedup_key);
+          const jobs = await pool.query("SELECT singleton_key, state, retry_count, created_on, started_on, completed_on, data FROM relay_jobs.job WHERE singleton_key = ANY($1) ORDER BY created_on", [keys]);
+          const lines = logs.filter((l) => keys.includes(l.dedupKey ?? ""));
+          const pd = received.filter((e) => keys.includes(e.dedupKey));
+          throw new Error(`not settled after ${timeoutMs} ms: ${JSON.stringify(rows[0])}\n${JSON.stringify({ stuck: stuck.rows, jobs: jobs.rows, lines, pd }, null, 1)}`);
+        }
       } catch (err) {
         if (Date.now() - t0 > timeoutMs) throw err;
       }
@@ -172,6 +183,21 @@ function byDedupKey(tag: string): Map<string, string[]> {
     m.set(e.dedupKey, [...(m.get(e.dedupKey) ?? []), e.action]);
   }
   return m;
+}
+
+/**
+ * Sends of one alert that break the contract: a resolve before a trigger, or a trigger left
+ * unresolved. Repeats are allowed when a send's outcome was lost (PagerDuty deduplicates them),
+ * and a lone resolve is allowed for a trigger in doubt (PagerDuty drops it).
+ */
+function misordered(got: Map<string, string[]>): Array<{ k: string; actions: string[] }> {
+  const bad: Array<{ k: string; actions: string[] }> = [];
+  for (const [k, actions] of got) {
+    const lastTrigger = actions.lastIndexOf("trigger");
+    const firstResolve = actions.indexOf("resolve");
+    if (firstResolve === -1 || lastTrigger > firstResolve) bad.push({ k, actions });
+  }
+  return bad;
 }
 
 /** Pairs of overlapping sends of one dedup key (from the replicas' send-start/send-end log). */
@@ -269,7 +295,7 @@ describe("relay replicas on one PostgreSQL", () => {
     const burst = 5;
     const rs = await Promise.all([0, 1, 2].map((i) => startReplica(`${tag}-${i}`, db, { PER_MINUTE: String(perMinute), BURST: String(burst) })));
     const twoRoutes = Object.keys(routes).slice(0, 2);
-    const hooks = pairs(Math.round(120 * Math.max(SCALE, 0.25) * 2), tag).map((h, i) => ({ ...h, routeId: twoRoutes[Math.floor(i / 2) % 2] }));
+    const hooks = pairs(Math.round(120 * Math.max(SCALE, 0.25) * 2), tag).map((h) => ({ ...h, routeId: twoRoutes[Number(h.dedupKey.split("/").pop()) % 2] }));
     // One 429 from PagerDuty, a few seconds in.
     const fault = sleep(3_000).then(() =>
       fetch(`${sandbox.pagerdutyUrl.US}/sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ count: 1, status: 429, path: "events" }) }),
@@ -284,15 +310,19 @@ describe("relay replicas on one PostgreSQL", () => {
         expect(maxInWindow(key, w)).toBeLessThanOrEqual(burst + Math.ceil((perMinute * w) / 60_000) + 1);
       }
     }
-    const limited = received.filter((e) => e.status === 429 && (e.key === routes[twoRoutes[0]] || e.key === routes[twoRoutes[1]]));
-    expect(limited).toHaveLength(1);
-    const blocked = limited[0];
+    // The sandbox answers an injected fault before reading the body: find the 429's key from the replicas' log.
+    const limitedLog = logs.filter((l) => l.ev === "blocked" && l.dedupKey?.startsWith(`mongodb-atlas/${tag}/`));
+    expect(limitedLog).toHaveLength(1);
+    const routeOf = (dedupKey: string) => twoRoutes[Number(dedupKey.split("/").pop()) % 2];
+    // From when the block is on record (sends already under way may still land just after).
+    const blocked = { key: routes[routeOf(limitedLog[0].dedupKey!)], at: limitedLog[0].t };
     // Nobody (no replica) sent on that key in the 2 s block after the 429.
-    const during = received.filter((e) => e.key === blocked.key && e.at > blocked.at + 50 && e.at < blocked.at + 1_900);
+    const during = received.filter((e) => e.key === blocked.key && e.at > blocked.at + 100 && e.at < blocked.at + 1_800);
     expect(during).toEqual([]);
-    const after = received.filter((e) => e.key === blocked.key && e.at >= blocked.at + 1_900);
+    const after = received.filter((e) => e.key === blocked.key && e.at >= blocked.at + 1_800);
     expect(after.length).toBeGreaterThan(0);
-    expect([...byDedupKey(tag).values()].filter((a) => a.join() !== "trigger,resolve")).toEqual([]);
+    // The trigger refused with 429 stays in doubt for a close that arrives meanwhile: a lone resolve is allowed.
+    expect(misordered(byDedupKey(tag))).toEqual([]);
   }, 300_000);
 
   it("a replica killed with SIGKILL mid-delivery: the others take over its leased jobs; nothing lost, no resolve before its trigger", async () => {
@@ -308,17 +338,14 @@ describe("relay replicas on one PostgreSQL", () => {
     await rs[0].exited;
     const { refused } = await posting;
     expect(refused).toEqual([]);
-    await waitSettled(db, 240_000);
+    await waitSettled(db, 90_000);
     await fetch(`${sandbox.pagerdutyUrl.US}/sandbox/faults`, { method: "DELETE" }).catch(() => undefined);
     const got = byDedupKey(tag);
-    for (const [k, actions] of got) {
-      // A send cut off by the kill may be repeated (PagerDuty deduplicates it), never reordered.
-      const firstResolve = actions.indexOf("resolve");
-      expect({ k, actions, ok: firstResolve > 0 && actions.lastIndexOf("trigger") < firstResolve }).toMatchObject({ ok: true });
-    }
-    const repeated = [...got.values()].filter((a) => a.length > 2).length;
+    // A send cut off by the kill may be repeated (PagerDuty deduplicates it), never reordered.
+    expect(misordered(got)).toEqual([]);
+    const repeated = [...got.values()].filter((a) => a.join() !== "trigger,resolve").length;
     process.stdout.write(`SIGKILL: ${got.size} alerts paged, ${repeated} with a repeated send\n`);
-    expect(repeated).toBeLessThanOrEqual(4 * 2); // at most the killed replica's in-flight sends
+    expect(repeated).toBeLessThanOrEqual(4); // at most the killed replica's in-flight sends (CONCURRENCY)
   }, 300_000);
 
   it("PostgreSQL restarted under load: intake answers 503 while it is down, the replicas reconnect, nothing accepted is lost", async () => {
@@ -338,7 +365,9 @@ describe("relay replicas on one PostgreSQL", () => {
     expect(again.refused).toEqual([]);
     await waitSettled(db, 240_000);
     const got = byDedupKey(tag);
-    expect([...got.values()].filter((a) => a.join() !== "trigger,resolve")).toEqual([]);
+    // Sends whose outcome could not be recorded while the store was down are repeated, never reordered.
+    expect(misordered(got)).toEqual([]);
+    const repeated = [...got.values()].filter((a) => a.join() !== "trigger,resolve").length;
     // Every alert whose open was accepted before its close was paged and resolved.
     const acceptedKeys = new Set(accepted.filter((h) => h.status === "OPEN").map((h) => h.dedupKey));
     const pool = new Pool({ connectionString: db, max: 1 });
@@ -350,6 +379,6 @@ describe("relay replicas on one PostgreSQL", () => {
     } finally {
       await pool.end();
     }
-    process.stdout.write(`restart: ${refused.length} webhooks refused with 503 while PostgreSQL was down\n`);
+    process.stdout.write(`restart: ${refused.length} webhooks refused with 503 while PostgreSQL was down; ${repeated} alerts with a repeated send\n`);
   }, 300_000);
 });

@@ -19,6 +19,8 @@ export interface AlertObservation {
 
 export interface AlertRow extends AlertObservation {
   pdState: PdState;
+  /** The last action whose send started (its outcome may be unknown after a crash). */
+  pdAttempted: "trigger" | "acknowledge" | "resolve" | null;
 }
 
 /**
@@ -67,7 +69,13 @@ export class PgAlerts {
       rank: r.rank,
       body: r.body ?? undefined,
       pdState: r.pd_state,
+      pdAttempted: r.pd_attempted ?? null,
     };
+  }
+
+  /** Written before a send starts, so a crash mid-send leaves the doubt on record. */
+  async setAttempted(dedupKey: string, action: "trigger" | "acknowledge" | "resolve", db: Queryable = this.db): Promise<void> {
+    await db.query("UPDATE relay.alerts SET pd_attempted = $2 WHERE dedup_key = $1", [dedupKey, action]);
   }
 
   /** What PagerDuty accepted (after a 202). */

@@ -177,8 +177,11 @@ export class PgBossOutbox {
     if (input.dedupeKey !== undefined) {
       // Serialize enqueuers of one dedupe key, then reuse a job that has not started.
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`outbox-dedupe:${input.queue}:${input.dedupeKey}`]);
+      // FOR UPDATE: a job a worker is claiming right now is re-checked after the claim and no
+      // longer matches (it is active), so this enqueue makes a new one; a job locked here is
+      // skipped by claims until this transaction commits, and then runs on what it recorded.
       const { rows } = await client.query(
-        `SELECT * FROM ${this.schema}.job WHERE name = $1 AND singleton_key = $2 AND state IN ('created','retry') AND data->>'d' = $3 ORDER BY created_on LIMIT 1`,
+        `SELECT * FROM ${this.schema}.job WHERE name = $1 AND singleton_key = $2 AND state IN ('created','retry') AND data->>'d' = $3 ORDER BY created_on LIMIT 1 FOR UPDATE`,
         [input.queue, input.queueKey, input.dedupeKey],
       );
       if (rows[0]) return this.toJob<P>(rows[0]);

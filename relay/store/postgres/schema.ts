@@ -91,6 +91,9 @@ export const migrations: PgMigration[] = [
         updated_ms bigint NOT NULL,
         rank int NOT NULL,
         pd_state text NOT NULL DEFAULT 'none' CHECK (pd_state IN ('none','triggered','acknowledged','resolved')),
+        -- The last action whose send started: a replica killed after PagerDuty accepted a trigger
+        -- and before pd_state was written leaves 'trigger' here, so the close still resolves.
+        pd_attempted text CHECK (pd_attempted IN ('trigger','acknowledge','resolve')),
         body jsonb,
         created_at timestamptz NOT NULL DEFAULT now(),
         changed_at timestamptz NOT NULL DEFAULT now()
