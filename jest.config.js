@@ -10,5 +10,7 @@ module.exports = {
     { ...common, displayName: "e2e", testMatch: ["<rootDir>/test/e2e/**/*.test.ts"] },
     // A real PostgreSQL started by each test file (test/support/postgres.ts): `npm run test:pg`.
     { ...common, displayName: "pg", testMatch: ["<rootDir>/{lib,relay}/**/*.pg.test.ts", "<rootDir>/test/pg/**/*.test.ts"] },
+    // A real headless chromium (npm run test:browser).
+    { ...common, displayName: "browser", testMatch: ["<rootDir>/test/browser/**/*.test.ts"] },
   ],
 };

@@ -17,6 +17,17 @@ ensure_packages() {
   fi
 }
 build() { ./node_modules/.bin/tsc -p tsconfig.json; }
+ensure_chromium() {
+  # The status page is tested in Debian's chromium: install it when missing and we may.
+  if command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM_PATH:-}" ]; then return; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing chromium for the browser tests" >&2
+    (apt-get install -y chromium || (apt-get update && apt-get install -y chromium)) >&2
+  else
+    echo "setup: chromium is missing; install it (apt-get install -y chromium) or set CHROMIUM_PATH" >&2
+    exit 1
+  fi
+}
 ensure_pulumi() { bash scripts/setup-pulumi.sh >&2; export PATH="$repo_root/.tools/bin:$PATH"; }
 
 # pg-boss is an ES module: jest loads it through require(esm), which needs the VM modules flag.
@@ -30,5 +41,8 @@ case "$job" in
   demo)      ensure_packages; build; ensure_pulumi; exec node dist/scripts/demo.js "$@" ;;
   sandbox)   ensure_packages; build; exec node dist/sandbox/cli.js "$@" ;;
   bench)     ensure_packages; build; exec node dist/scripts/bench.js "$@" ;;
+  relay)     ensure_packages; build; exec node dist/relay/cli.js "$@" ;;
+  test:relay-slow) ensure_packages; build; NODE_OPTIONS="$jest_node_options" RELAY_SLOW=1 exec ./node_modules/.bin/jest --selectProjects integration --runInBand test/integration/relay "$@" ;;
+  test:browser) ensure_packages; build; ensure_chromium; NODE_OPTIONS="$jest_node_options" exec ./node_modules/.bin/jest --selectProjects browser --runInBand "$@" ;;
   *) echo "unknown job: $job" >&2; exit 2 ;;
 esac

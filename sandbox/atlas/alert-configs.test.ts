@@ -32,7 +32,10 @@ describe("alert configurations", () => {
       severityOverride: "CRITICAL",
       created: "2026-03-01T10:00:00Z",
       updated: "2026-03-01T10:00:00Z",
-      links: [{ rel: "self", href: `${sb.url}${base()}/${c.id}` }],
+      links: [
+        { rel: "self", href: `${sb.url}${base()}/${c.id}` },
+        { rel: `${sb.url}/alerts`, href: `${sb.url}${base()}/${c.id}/alerts` },
+      ],
     });
     expect(c.notifications).toEqual([
       { typeName: "PAGER_DUTY", serviceKey: "****************************0022", region: "US", delayMin: 5, notifierId: expect.stringMatching(/^[a-f0-9]{24}$/) },
@@ -41,7 +44,8 @@ describe("alert configurations", () => {
 
     expect((await sb.api("GET", `${base()}/${c.id}`)).body).toEqual(c);
     const list = await sb.api("GET", base());
-    expect(list.body).toMatchObject({ totalCount: 1, results: [c] });
+    // List entries link to themselves only.
+    expect(list.body).toMatchObject({ totalCount: 1, results: [{ ...c, links: [{ rel: "self", href: `${sb.url}${base()}/${c.id}` }] }] });
 
     sb.clock.advance(60_000);
     const on = await sb.api("PATCH", `${base()}/${c.id}`, { enabled: true });
@@ -145,10 +149,32 @@ describe("alert configurations", () => {
     }
   });
 
-  it("lists the matcher field names", async () => {
+  it("lists exactly the host matcher field names real Atlas serves, in its order", async () => {
     const res = await sb.api("GET", "/api/atlas/v2/alertConfigs/matchers/fieldNames");
     expect(res.status).toBe(200);
-    expect(res.body).toEqual(expect.arrayContaining(["CLUSTER_NAME", "HOSTNAME", "TYPE_NAME", "REPLICA_SET_NAME", "APPLICATION_ID"]));
+    expect(res.headers.get("content-type")).toBe(V1);
+    expect(res.body).toEqual(["ATLAS_NODE_TYPE", "CLUSTER_NAME", "HOSTNAME", "PORT", "HOSTNAME_AND_PORT", "APPLICATION_ID", "REPLICA_SET_NAME", "TYPE_NAME", "SHARD_NAME"]);
+  });
+
+  it("links a single configuration to its alerts (create, get, update, toggle) and serves them", async () => {
+    const created = await sb.api("POST", base(), { eventTypeName: "NO_PRIMARY", enabled: true, notifications: [pd()] });
+    const id = created.body.id;
+    const alertsLink = { rel: `${sb.url}/alerts`, href: `${sb.url}${base()}/${id}/alerts` };
+    const self = { rel: "self", href: `${sb.url}${base()}/${id}` };
+    expect(created.body.links).toEqual([self, alertsLink]);
+    expect((await sb.api("GET", `${base()}/${id}`)).body.links).toEqual([self, alertsLink]);
+    expect((await sb.api("PUT", `${base()}/${id}`, { eventTypeName: "NO_PRIMARY", enabled: true, notifications: [pd({ delayMin: 1 })] })).body.links).toEqual([self, alertsLink]);
+    expect((await sb.api("PATCH", `${base()}/${id}`, { enabled: true })).body.links).toEqual([self, alertsLink]);
+
+    const opened = await sb.api("POST", `/sandbox/groups/${sb.groupId}/alerts`, { alertConfigId: id, clusterName: "Cluster0" }, { accept: "application/json", "content-type": "application/json" });
+    expect(opened.status).toBe(201);
+    sb.clock.advance(60_000);
+    await sb.api("POST", "/sandbox/tick", undefined, { accept: "application/json" });
+    // Follow the link as a client would: the href is absolute.
+    const res = await fetch(alertsLink.href, { headers: { accept: V1, authorization: `Bearer ${await sb.token()}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as any;
+    expect(body).toMatchObject({ totalCount: 1, results: [{ id: opened.body.id, alertConfigId: id, status: "OPEN" }] });
   });
 });
 

@@ -117,7 +117,7 @@ export const webhookUrlNotSet = (path: string) =>
 export const ackCommentTooLong = (max: number) =>
   new AtlasError(400, "ACKNOWLEDGEMENT_COMMENT_TOO_LONG", `Acknowledgement comment too long. It must not exceed ${max} characters.`, [String(max)], field("acknowledgementComment", `at most ${max} characters`));
 
-/** Sandbox choice (code): acknowledging an alert that is already CLOSED or CANCELLED. */
+/** Sandbox choice (code): acknowledging a CANCELLED alert (never recorded on real Atlas; CLOSED ones are accepted). */
 export const alertNotAcknowledgeable = (id: string, status: string) =>
   new AtlasError(400, "CANNOT_ACKNOWLEDGE_ALERT", `Alert ${id} is ${status} and cannot be acknowledged.`, [id, status]);
 

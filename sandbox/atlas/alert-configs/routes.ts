@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { MATCHER_FIELD_NAMES } from "../../../catalog/atlas";
 import { alertConfigNotFound, invalidAlertConfigId } from "../error-codes";
 import { requireGroup } from "../http/group";
 import { originOf, page, parsePaging } from "../http/paging";
@@ -8,6 +7,7 @@ import { alertView } from "../alerts/view";
 import { newObjectId, isObjectId } from "../ids";
 import type { AtlasRuntime } from "../runtime";
 import { atlasTime } from "../time";
+import { SERVED_MATCHER_FIELD_NAMES } from "./field-names";
 import type { AlertConfig } from "./model";
 import { parseAlertConfig, parseToggle } from "./validate";
 import type { NotifierLookup } from "./validate-notification";
@@ -35,8 +35,10 @@ function requireConfig(rt: AtlasRuntime, groupId: string, id: string): AlertConf
 /** Alert configurations: list, create (201), get, replace, toggle, delete, their open alerts, and the matcher field names. */
 export function registerAlertConfigRoutes(app: FastifyInstance, rt: AtlasRuntime): void {
   const view = (req: FastifyRequest, c: AlertConfig) => alertConfigView(c, originOf(req), rt.integrations);
+  // A single configuration (create, get, update) also links to its alerts, as real Atlas answers.
+  const single = (req: FastifyRequest, c: AlertConfig) => alertConfigView(c, originOf(req), rt.integrations, { alertsLink: true });
 
-  app.get("/api/atlas/v2/alertConfigs/matchers/fieldNames", async () => MATCHER_FIELD_NAMES);
+  app.get("/api/atlas/v2/alertConfigs/matchers/fieldNames", async () => SERVED_MATCHER_FIELD_NAMES);
 
   app.get(BASE, async (req: Req) => {
     const g = requireGroup(rt, req.params.groupId);
@@ -50,12 +52,12 @@ export function registerAlertConfigRoutes(app: FastifyInstance, rt: AtlasRuntime
     const now = atlasTime(rt.ctx.clock.now());
     const c: AlertConfig = { id: newObjectId(), groupId: g.id, created: now, updated: now, doc };
     rt.alertConfigs.insert(c);
-    return reply.code(201).send(view(req, c));
+    return reply.code(201).send(single(req, c));
   });
 
   app.get(`${BASE}/:alertConfigId`, async (req: Req) => {
     const g = requireGroup(rt, req.params.groupId);
-    return view(req, requireConfig(rt, g.id, req.params.alertConfigId));
+    return single(req, requireConfig(rt, g.id, req.params.alertConfigId));
   });
 
   app.put(`${BASE}/:alertConfigId`, async (req: Req) => {
@@ -65,7 +67,7 @@ export function registerAlertConfigRoutes(app: FastifyInstance, rt: AtlasRuntime
     const updated = atlasTime(rt.ctx.clock.now());
     rt.alertConfigs.update(g.id, existing.id, doc, updated);
     if (existing.doc.enabled && !doc.enabled) rt.engine.cancelForConfig(g.id, existing.id);
-    return view(req, { ...existing, doc, updated });
+    return single(req, { ...existing, doc, updated });
   });
 
   app.patch(`${BASE}/:alertConfigId`, async (req: Req) => {
@@ -77,7 +79,7 @@ export function registerAlertConfigRoutes(app: FastifyInstance, rt: AtlasRuntime
     rt.alertConfigs.update(g.id, existing.id, doc, updated);
     // Disabling (or deleting) a configuration cancels its active alerts.
     if (existing.doc.enabled && !enabled) rt.engine.cancelForConfig(g.id, existing.id);
-    return view(req, { ...existing, doc, updated });
+    return single(req, { ...existing, doc, updated });
   });
 
   app.delete(`${BASE}/:alertConfigId`, async (req: Req, reply) => {

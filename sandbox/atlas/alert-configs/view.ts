@@ -27,7 +27,8 @@ export function notificationView(n: StoredNotification, groupId: string, integra
 }
 
 /** GroupAlertsConfig as returned by every read and write. */
-export function alertConfigView(c: AlertConfig, origin: string, integrations: IntegrationStore): Record<string, unknown> {
+export function alertConfigView(c: AlertConfig, origin: string, integrations: IntegrationStore, opts: { alertsLink?: boolean } = {}): Record<string, unknown> {
+  const self = `${origin}/api/atlas/v2/groups/${c.groupId}/alertConfigs/${c.id}`;
   const d = c.doc;
   const out: Record<string, unknown> = {
     id: c.id,
@@ -38,7 +39,8 @@ export function alertConfigView(c: AlertConfig, origin: string, integrations: In
     eventTypeName: d.eventTypeName,
     matchers: d.matchers,
     notifications: d.notifications.map((n) => notificationView(n, c.groupId, integrations)),
-    links: [{ href: `${origin}/api/atlas/v2/groups/${c.groupId}/alertConfigs/${c.id}`, rel: "self" }],
+    // Real Atlas: `self`, plus (single reads and writes) rel `<origin>/alerts` to the configuration's alerts.
+    links: opts.alertsLink ? [{ href: self, rel: "self" }, { href: `${self}/alerts`, rel: `${origin}/alerts` }] : [{ href: self, rel: "self" }],
   };
   if (d.threshold) out.threshold = d.threshold;
   if (d.metricThreshold) out.metricThreshold = d.metricThreshold;

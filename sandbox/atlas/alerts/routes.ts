@@ -42,7 +42,8 @@ export function registerAlertRoutes(app: FastifyInstance, rt: AtlasRuntime): voi
     const g = requireGroup(rt, req.params.groupId);
     const a = requireAlert(rt, g.id, req.params.alertId);
     const ack = parseAck(req.body, req.atlasBodyVersion ?? req.atlasVersion ?? "2023-01-01", rt.ctx.clock.now());
-    if (a.status !== "OPEN" && a.status !== "TRACKING") throw alertNotAcknowledgeable(a.id, a.status);
+    // Real Atlas acknowledges (and unacknowledges) CLOSED alerts too (recorded: 200); CANCELLED was never recorded.
+    if (a.status === "CANCELLED") throw alertNotAcknowledgeable(a.id, a.status);
     const updated = ack.kind === "ack" ? rt.engine.acknowledge(a, ack.until, ack.comment, acknowledgingUsername(req.principal)) : rt.engine.unacknowledge(a);
     return alertView(updated, originOf(req), g.orgId);
   });

@@ -114,7 +114,8 @@ export class AlertEngine {
       if (comment !== undefined) a.doc.acknowledgementComment = comment;
       else delete a.doc.acknowledgementComment;
       a.doc.updated = atlasTime(now);
-      this.notifyFired(a, "alert.acknowledge", now);
+      // Acknowledging a CLOSED alert is accepted but tells nobody: its close was the last word.
+      if (a.status === "OPEN" || a.status === "TRACKING") this.notifyFired(a, "alert.acknowledge", now);
       this.s.alerts.save(a);
       return a;
     });
