@@ -14,7 +14,8 @@ export async function ensureWebhookSubscriptions(d: { rest: PagerDutyRestClient;
   const secrets: string[] = [];
   const services = new Set<string>();
   for (const r of d.routes) {
-    const found = await d.rest.findIntegrationByKey(r.routingKey);
+    // Merge fix (main changed findIntegrationByKey to return { found?, complete }).
+    const { found } = await d.rest.findIntegrationByKey(r.routingKey);
     if (found) services.add(found.service.id);
     else d.log.warn({ route: r.id }, "no PagerDuty service owns this route's routing key (a ruleset key?); subscribe to its service by hand");
   }

@@ -44,5 +44,6 @@ case "$job" in
   relay)     ensure_packages; build; exec node dist/relay/cli.js "$@" ;;
   test:relay-slow) ensure_packages; build; NODE_OPTIONS="$jest_node_options" RELAY_SLOW=1 exec ./node_modules/.bin/jest --selectProjects integration --runInBand test/integration/relay "$@" ;;
   test:browser) ensure_packages; build; ensure_chromium; NODE_OPTIONS="$jest_node_options" exec ./node_modules/.bin/jest --selectProjects browser --runInBand "$@" ;;
+  gen:catalog) ensure_packages; build; exec node dist/scripts/gen-atlas-catalog.js "$@" ;;
   *) echo "unknown job: $job" >&2; exit 2 ;;
 esac
