@@ -37,7 +37,11 @@ case "$job" in
   test)      ensure_packages; build; NODE_OPTIONS="$jest_node_options" exec ./node_modules/.bin/jest --selectProjects unit integration "$@" ;;
   test:e2e)  ensure_packages; build; ensure_pulumi; NODE_OPTIONS="$jest_node_options" exec ./node_modules/.bin/jest --selectProjects e2e --runInBand "$@" ;;
   # A real PostgreSQL per test file (test/support/postgres.ts), started and stopped by the tests.
-  test:pg)   ensure_packages; build; NODE_OPTIONS="$jest_node_options" exec ./node_modules/.bin/jest --selectProjects pg --maxWorkers=2 "$@" ;;
+  # Then the relay's behaviour tests again, on the PostgreSQL store (RELAY_TEST_STORE=postgres).
+  test:pg)   ensure_packages; build; export NODE_OPTIONS="$jest_node_options"; status=0
+             ./node_modules/.bin/jest --selectProjects pg --maxWorkers=2 --passWithNoTests "$@" || status=$?
+             RELAY_TEST_STORE=postgres ./node_modules/.bin/jest --selectProjects integration --runInBand --passWithNoTests test/integration/relay "$@" || status=$?
+             exit $status ;;
   demo)      ensure_packages; build; ensure_pulumi; exec node dist/scripts/demo.js "$@" ;;
   sandbox)   ensure_packages; build; exec node dist/sandbox/cli.js "$@" ;;
   bench)     ensure_packages; build; exec node dist/scripts/bench.js "$@" ;;

@@ -154,11 +154,11 @@ async function waitSettled(db: string, timeoutMs: number): Promise<void> {
       try {
         const { rows } = await pool.query(
           `SELECT (SELECT count(*) FROM relay_jobs.job WHERE name = 'relay-deliver' AND state IN ('created','retry','active'))::int AS live,
-                  (SELECT count(*) FROM relay.alerts WHERE pd_state = 'triggered')::int AS open`,
+                  (SELECT count(*) FROM fixture.alerts WHERE pd_state = 'triggered')::int AS open`,
         );
         if (rows[0].live === 0 && rows[0].open === 0) return;
         if (Date.now() - t0 > timeoutMs) {
-          const stuck = await pool.query("SELECT dedup_key, status, pd_state, updated_ms FROM relay.alerts WHERE pd_state = 'triggered' LIMIT 3");
+          const stuck = await pool.query("SELECT dedup_key, status, pd_state, updated_ms FROM fixture.alerts WHERE pd_state = 'triggered' LIMIT 3");
           const keys = stuck.rows.map((r) => r.dedup_key);
           const jobs = await pool.query("SELECT singleton_key, state, retry_count, created_on, started_on, completed_on, data FROM relay_jobs.job WHERE singleton_key = ANY($1) ORDER BY created_on", [keys]);
           const lines = logs.filter((l) => keys.includes(l.dedupKey ?? ""));
@@ -372,7 +372,7 @@ describe("relay replicas on one PostgreSQL", () => {
     const acceptedKeys = new Set(accepted.filter((h) => h.status === "OPEN").map((h) => h.dedupKey));
     const pool = new Pool({ connectionString: db, max: 1 });
     try {
-      const { rows } = await pool.query("SELECT dedup_key, status, pd_state FROM relay.alerts");
+      const { rows } = await pool.query("SELECT dedup_key, status, pd_state FROM fixture.alerts");
       expect(rows.filter((r) => r.status !== "CLOSED")).toEqual([]);
       expect(rows.length).toBe(hooks.length / 2);
       expect(acceptedKeys.size).toBeGreaterThan(0);

@@ -4,6 +4,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { closeAtEnd } from "./cleanup";
 
 const run = promisify(execFile);
 
@@ -225,7 +226,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     },
     log: readLog,
   };
-  return server;
+  // Closed at the end of the test file even when a test or an afterAll failed.
+  const destroy = closeAtEnd(`PostgreSQL on port ${port}`, server.destroy);
+  return { ...server, destroy };
 }
 
 function postgresIds(): { uid: number; gid: number } {

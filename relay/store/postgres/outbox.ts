@@ -1,7 +1,7 @@
 import { PgBoss, type Db, type Job as BossJob } from "pg-boss";
-import { openPool, transaction, type PgClient, type PgPool } from "../../../lib/postgres";
+import { migrate, openPool, transaction, type PgClient, type PgPool } from "../../../lib/postgres";
 import type { Queryable } from "./queryable";
-import { JOBS_SCHEMA } from "./schema";
+import { JOBS_SCHEMA, migrations, SCHEMA } from "./schema";
 
 /**
  * The relay's outbox on PostgreSQL, run by pg-boss (jobs claimed with
@@ -23,12 +23,14 @@ import { JOBS_SCHEMA } from "./schema";
  * - Time is the database's (pg-boss's clock): the `now` arguments only stamp
  *   run-at times computed by the caller.
  *
- * Job ids are pg-boss's UUIDs (strings).
+ * Job ids are numbers from a sequence (relay.job_numbers) kept in the job's
+ * data, so the relay's status page and logs see the same ids on every store;
+ * pg-boss's own UUID stays inside.
  */
 export type JobState = "pending" | "running" | "done" | "dead";
 
 export interface PgJob<P = unknown> {
-  id: string;
+  id: number;
   queue: string;
   queueKey: string;
   dedupeKey: string | null;
@@ -77,6 +79,8 @@ export interface OutboxStats {
 
 /** What the store keeps in a pg-boss job's data next to the caller's payload. */
 interface Envelope<P = unknown> {
+  /** the job's number (its id for callers) */
+  n: number;
   p: P;
   /** dedupe key */
   d: string | null;
@@ -126,8 +130,8 @@ export class PgBossOutbox {
   readonly pool: PgPool;
   private readonly schema: string;
   private readonly queues: readonly string[];
-  /** Jobs this process claimed: id -> the pg-boss attempt (retryCount) and owner, to fence a lost lease. */
-  private readonly claimed = new Map<string, { retryCount: number; owner: string; queue: string; env: Envelope }>();
+  /** Jobs this process claimed: number -> pg-boss id and attempt (retryCount) and owner, to fence a lost lease. */
+  private readonly claimed = new Map<number, { id: string; retryCount: number; owner: string; queue: string; env: Envelope }>();
 
   private constructor(boss: PgBoss, pool: PgPool, schema: string, queues: readonly string[]) {
     this.boss = boss;
@@ -154,6 +158,7 @@ export class PgBossOutbox {
     boss.on("error", () => undefined);
     await boss.start();
     const pool = openPool(url, { max: opts.max ?? 10, applicationName: opts.applicationName });
+    await migrate(pool, SCHEMA, migrations);
     const expireInSeconds = Math.max(1, Math.ceil((opts.leaseMs ?? 60_000) / 1000));
     for (const q of opts.queues) {
       if (q.endsWith(DEAD)) throw new Error(`queue name ${q}: the suffix ${DEAD} is reserved for dead letters`);
@@ -186,7 +191,8 @@ export class PgBossOutbox {
       );
       if (rows[0]) return this.toJob<P>(rows[0]);
     }
-    const env: Envelope<P> = { p: input.payload, d: input.dedupeKey ?? null, r: 0, e: null };
+    const { rows: num } = await client.query<{ n: string }>("SELECT nextval('relay.job_numbers') AS n");
+    const env: Envelope<P> = { n: Number(num[0].n), p: input.payload, d: input.dedupeKey ?? null, r: 0, e: null };
     const startAfter = input.runAt !== undefined && input.runAt > now ? new Date(input.runAt) : undefined;
     const id = await this.boss.send(input.queue, env as unknown as object, { singletonKey: input.queueKey, startAfter, db });
     if (!id) throw new Error(`pg-boss refused a job for queue ${input.queue}`);
@@ -204,41 +210,41 @@ export class PgBossOutbox {
       if (out.length >= opts.limit) break;
       const jobs = await this.boss.fetch<Envelope>(queue, { batchSize: opts.limit - out.length, includeMetadata: true });
       for (const j of jobs) {
-        this.claimed.set(j.id, { retryCount: j.retryCount, owner: opts.owner, queue, env: j.data });
+        this.claimed.set(j.data.n, { id: j.id, retryCount: j.retryCount, owner: opts.owner, queue, env: j.data });
         out.push(this.fromBoss(j, opts.owner));
       }
     }
     return out;
   }
 
-  private held(id: string, owner: string) {
+  private held(id: number, owner: string) {
     const c = this.claimed.get(id);
     return c && c.owner === owner ? c : undefined;
   }
 
-  async complete(id: string, owner: string, _now: number): Promise<boolean> {
+  async complete(id: number, owner: string, _now: number): Promise<boolean> {
     const c = this.held(id, owner);
     if (!c) return false;
     this.claimed.delete(id);
-    const r = await this.boss.complete(c.queue, { id, retryCount: c.retryCount });
+    const r = await this.boss.complete(c.queue, { id: c.id, retryCount: c.retryCount });
     return affected(r) === 1;
   }
 
   /** Back to the queue at `runAt` (holding its key), counted as an attempt with its error. */
-  private async retryAt(id: string, owner: string, runAt: number, env: Envelope): Promise<boolean> {
+  private async retryAt(id: number, owner: string, runAt: number, env: Envelope): Promise<boolean> {
     const c = this.held(id, owner);
     if (!c) return false;
     this.claimed.delete(id);
     return transaction(this.pool, async (client) => {
       const db = txDb(client);
-      const r = await this.boss.fail(c.queue, { id, retryCount: c.retryCount }, null, { db });
+      const r = await this.boss.fail(c.queue, { id: c.id, retryCount: c.retryCount }, null, { db });
       if (affected(r) !== 1) return false;
-      await this.boss.update(c.queue, env as unknown as object, { id, startAfter: new Date(runAt), db });
+      await this.boss.update(c.queue, env as unknown as object, { id: c.id, startAfter: new Date(runAt), db });
       return true;
     });
   }
 
-  async fail(id: string, owner: string, error: string, now: number, opts: FailOptions): Promise<JobState | undefined> {
+  async fail(id: number, owner: string, error: string, now: number, opts: FailOptions): Promise<JobState | undefined> {
     const c = this.held(id, owner);
     if (!c) return undefined;
     const attempts = c.retryCount + 1 - c.env.r;
@@ -249,21 +255,21 @@ export class PgBossOutbox {
     return (await this.retryAt(id, owner, runAt, { ...c.env, e: error })) ? "pending" : undefined;
   }
 
-  async release(id: string, owner: string, runAt: number, _now: number): Promise<boolean> {
+  async release(id: number, owner: string, runAt: number, _now: number): Promise<boolean> {
     const c = this.held(id, owner);
     if (!c) return false;
     return this.retryAt(id, owner, runAt, { ...c.env, r: c.env.r + 1 });
   }
 
-  async deadLetter(id: string, owner: string, error: string, _now: number): Promise<boolean> {
+  async deadLetter(id: number, owner: string, error: string, _now: number): Promise<boolean> {
     const c = this.held(id, owner);
     if (!c) return false;
     this.claimed.delete(id);
-    const { rows } = await this.pool.query(`SELECT singleton_key FROM ${this.schema}.job WHERE name = $1 AND id = $2`, [c.queue, id]);
+    const { rows } = await this.pool.query(`SELECT singleton_key FROM ${this.schema}.job WHERE name = $1 AND id = $2`, [c.queue, c.id]);
     const dead: Envelope = { ...c.env, e: error, k: rows[0]?.singleton_key ?? "", a: c.retryCount + 1 - c.env.r };
     return transaction(this.pool, async (client) => {
       const db = txDb(client);
-      const r = await this.boss.complete(c.queue, { id, retryCount: c.retryCount }, null, { db });
+      const r = await this.boss.complete(c.queue, { id: c.id, retryCount: c.retryCount }, null, { db });
       if (affected(r) !== 1) return false;
       await this.boss.send(c.queue + DEAD, dead as unknown as object, { db });
       return true;
@@ -271,27 +277,29 @@ export class PgBossOutbox {
   }
 
   /** A person sends a dead letter again: a new pending job of its queue key, attempts reset. */
-  async retryDead(id: string, _now: number): Promise<boolean> {
+  async retryDead(id: number, _now: number): Promise<boolean> {
     return transaction(this.pool, async (client) => {
-      const { rows } = await client.query(`SELECT name, data FROM ${this.schema}.job WHERE id = $1 AND name LIKE '%' || $2 AND state = 'created' FOR UPDATE`, [id, DEAD]);
+      const { rows } = await client.query(`SELECT id, name, data FROM ${this.schema}.job WHERE name = ANY($1) AND state = 'created' AND (data->>'n')::bigint = $2 FOR UPDATE`, [this.queues.map((q) => q + DEAD), id]);
       if (!rows[0]) return false;
       const queue = String(rows[0].name).slice(0, -DEAD.length);
       const env = rows[0].data as Envelope;
-      await client.query(`DELETE FROM ${this.schema}.job WHERE name = $1 AND id = $2`, [rows[0].name, id]);
-      await this.boss.send(queue, { p: env.p, d: env.d, r: 0, e: null } satisfies Envelope, { singletonKey: env.k ?? "", db: txDb(client) });
+      await client.query(`DELETE FROM ${this.schema}.job WHERE name = $1 AND id = $2`, [rows[0].name, rows[0].id]);
+      await this.boss.send(queue, { n: env.n, p: env.p, d: env.d, r: 0, e: null } satisfies Envelope, { singletonKey: env.k ?? "", db: txDb(client) });
       return true;
     });
   }
 
-  async get<P = unknown>(id: string): Promise<PgJob<P> | undefined> {
-    const { rows } = await this.pool.query(`SELECT * FROM ${this.schema}.job WHERE id = $1 AND name = ANY($2)`, [id, this.allQueues()]);
+  async get<P = unknown>(id: number): Promise<PgJob<P> | undefined> {
+    const { rows } = await this.pool.query(`SELECT * FROM ${this.schema}.job WHERE name = ANY($2) AND (data->>'n')::bigint = $1 ORDER BY created_on DESC LIMIT 1`, [id, this.allQueues()]);
     return rows[0] ? this.toJob<P>(rows[0]) : undefined;
   }
 
   async list(opts: { states?: readonly JobState[]; queue?: string; limit?: number }): Promise<PgJob[]> {
     const names = opts.queue ? [opts.queue, opts.queue + DEAD] : this.allQueues();
-    const { rows } = await this.pool.query(`SELECT * FROM ${this.schema}.job WHERE name = ANY($1) ORDER BY created_on LIMIT $2`, [names, 10_000]);
-    const jobs = rows.map((r) => this.toJob(r)).filter((j) => !opts.states || opts.states.includes(j.state));
+    const states = new Set(opts.states ?? ["pending", "running", "done", "dead"]);
+    const boss = [...new Set([...states].flatMap((s) => (s === "pending" ? ["created", "retry"] : s === "running" ? ["active"] : s === "done" ? ["completed", "cancelled", "failed"] : ["created"])))];
+    const { rows } = await this.pool.query(`SELECT * FROM ${this.schema}.job WHERE name = ANY($1) AND state::text = ANY($2) ORDER BY created_on DESC LIMIT $3`, [names, boss, (opts.limit ?? 100) * 2]);
+    const jobs = rows.map((r) => this.toJob(r)).filter((j) => states.has(j.state));
     return jobs.slice(0, opts.limit ?? 100);
   }
 
@@ -337,7 +345,7 @@ export class PgBossOutbox {
   private fromBoss(j: BossJob<Envelope> & { createdOn?: Date; startAfter?: Date; singletonKey?: string | null }, owner: string): PgJob {
     const env = j.data;
     return {
-      id: j.id,
+      id: env.n,
       queue: j.name,
       queueKey: j.singletonKey ?? "",
       dedupeKey: env.d,
@@ -362,7 +370,7 @@ export class PgBossOutbox {
     const retryCount = Number(r.retry_count);
     const date = (v: unknown) => (v ? new Date(v as string).getTime() : null);
     return {
-      id: String(r.id),
+      id: Number(env.n),
       queue: isDead ? name.slice(0, -DEAD.length) : name,
       queueKey: isDead ? (env.k ?? "") : String(r.singleton_key ?? ""),
       dedupeKey: env.d,

@@ -78,27 +78,39 @@ export const migrations: PgMigration[] = [
     `,
   },
   {
-    name: "relay/003-alerts",
-    // The latest known state of each project alert and what PagerDuty was told. The row moves
-    // only forward (PgAlerts.record); delivery is level-triggered from it.
+    name: "relay/003-store",
+    // The RelayStore's tables (the same as the SQLite store's, relay/store/sqlite.ts), and the
+    // numbers the outbox gives its jobs (pg-boss's ids are UUIDs; the relay's are integers).
     sql: `
+      CREATE SEQUENCE relay.job_numbers;
       CREATE TABLE relay.alerts (
-        dedup_key text PRIMARY KEY,
         route_id text NOT NULL,
-        status text NOT NULL CHECK (status IN ('TRACKING','OPEN','CLOSED','CANCELLED')),
-        acknowledged boolean NOT NULL DEFAULT false,
-        inform boolean NOT NULL DEFAULT false,
+        alert_id text NOT NULL,
+        project_id text NOT NULL,
+        dedup_key text NOT NULL,
+        alert_config_id text,
+        status text NOT NULL,
+        acknowledged boolean NOT NULL,
+        acknowledged_until text,
+        inform boolean NOT NULL,
         updated_ms bigint NOT NULL,
         rank int NOT NULL,
-        pd_state text NOT NULL DEFAULT 'none' CHECK (pd_state IN ('none','triggered','acknowledged','resolved')),
-        -- The last action whose send started: a replica killed after PagerDuty accepted a trigger
-        -- and before pd_state was written leaves 'trigger' here, so the close still resolves.
-        pd_attempted text CHECK (pd_attempted IN ('trigger','acknowledge','resolve')),
-        body jsonb,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        changed_at timestamptz NOT NULL DEFAULT now()
+        last_event text NOT NULL,
+        pd_state text NOT NULL DEFAULT 'none',
+        acked_by_relay boolean NOT NULL DEFAULT false,
+        facts jsonb NOT NULL,
+        first_status text NOT NULL,
+        created_at bigint NOT NULL,
+        changed_at bigint NOT NULL,
+        PRIMARY KEY (route_id, alert_id)
       );
-      CREATE INDEX alerts_route_status ON relay.alerts (route_id, status);
+      CREATE INDEX alerts_dedup ON relay.alerts (dedup_key);
+      CREATE INDEX alerts_changed ON relay.alerts (changed_at);
+      CREATE TABLE relay.served_configs (route_id text NOT NULL, alert_config_id text NOT NULL, first_seen bigint NOT NULL, PRIMARY KEY (route_id, alert_config_id));
+      CREATE TABLE relay.intake_dead_letters (id bigserial PRIMARY KEY, route_id text NOT NULL, reason text NOT NULL, event text NOT NULL, project_id text, alert_id text, received_at bigint NOT NULL);
+      CREATE TABLE relay.sent (id bigserial PRIMARY KEY, route_id text NOT NULL, alert_id text NOT NULL, action text NOT NULL, at bigint NOT NULL);
+      CREATE TABLE relay.reconciled (route_id text PRIMARY KEY, at bigint NOT NULL, repairs int NOT NULL);
+      CREATE TABLE relay.settings (key text PRIMARY KEY, value text NOT NULL);
     `,
   },
 ];
