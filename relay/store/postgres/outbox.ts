@@ -12,8 +12,10 @@ import { JOBS_SCHEMA, migrations, SCHEMA } from "./schema";
  * - Ordering: every queue is `key_strict_fifo` with the queue key as the
  *   singleton key, so across all replicas one job per key runs at a time, in
  *   enqueue order; a job waiting for its retry holds its key back.
- * - Lease: the queue's `expireInSeconds`; a replica killed mid-job loses it and
- *   pg-boss's supervisor hands the job to another replica.
+ * - Lease: a heartbeat. The replica holding a job touches it every few seconds;
+ *   a replica killed mid-job stops, and pg-boss's supervisor hands the job to
+ *   another replica once the heartbeat is `heartbeatSeconds` old (default 10 s).
+ *   The queue's `expireInSeconds` (the caller's lease) bounds a job that hangs.
  * - Retry at an exact time (backoff, Retry-After, rate-limit wait): pg-boss
  *   `fail` puts the job in `retry`, then `update` sets its `startAfter`, in one
  *   transaction. Waiting holds no worker.
@@ -99,6 +101,8 @@ export interface PgBossOutboxOptions {
   leaseMs?: number;
   /** Pool size of pg-boss and of the store (default 10 each). */
   max?: number;
+  /** A held job whose heartbeat is this old goes to another replica (default 10 s, at least 10). */
+  heartbeatSeconds?: number;
   /** How often the supervisor looks for expired leases (default 5 s). */
   superviseIntervalSeconds?: number;
   /** Identifies this replica in pg_stat_activity. */
@@ -133,11 +137,22 @@ export class PgBossOutbox {
   /** Jobs this process claimed: number -> pg-boss id and attempt (retryCount) and owner, to fence a lost lease. */
   private readonly claimed = new Map<number, { id: string; retryCount: number; owner: string; queue: string; env: Envelope }>();
 
-  private constructor(boss: PgBoss, pool: PgPool, schema: string, queues: readonly string[]) {
+  private readonly heartbeat: NodeJS.Timeout;
+
+  private constructor(boss: PgBoss, pool: PgPool, schema: string, queues: readonly string[], heartbeatSeconds: number) {
     this.boss = boss;
     this.pool = pool;
     this.schema = schema;
     this.queues = queues;
+    this.heartbeat = setInterval(() => void this.touchHeld(), (heartbeatSeconds * 1000) / 3);
+    this.heartbeat.unref();
+  }
+
+  /** Heartbeat of every job this process holds (pg-boss's work() does the same for its own jobs). */
+  private async touchHeld(): Promise<void> {
+    const byQueue = new Map<string, Array<{ id: string; retryCount: number }>>();
+    for (const c of this.claimed.values()) byQueue.set(c.queue, [...(byQueue.get(c.queue) ?? []), { id: c.id, retryCount: c.retryCount }]);
+    for (const [queue, jobs] of byQueue) await this.boss.touch(queue, jobs).catch(() => undefined);
   }
 
   /** Starts pg-boss (its migrations are advisory-locked, so replicas may start together) and creates the queues. */
@@ -160,18 +175,20 @@ export class PgBossOutbox {
     const pool = openPool(url, { max: opts.max ?? 10, applicationName: opts.applicationName });
     await migrate(pool, SCHEMA, migrations);
     const expireInSeconds = Math.max(1, Math.ceil((opts.leaseMs ?? 60_000) / 1000));
+    const heartbeatSeconds = Math.max(10, Math.round(opts.heartbeatSeconds ?? 10));
     for (const q of opts.queues) {
       if (q.endsWith(DEAD)) throw new Error(`queue name ${q}: the suffix ${DEAD} is reserved for dead letters`);
       const existing = await boss.getQueue(q);
       if (!existing) {
-        await boss.createQueue(q, { policy: "key_strict_fifo", retryLimit: RETRY_FOREVER, retryDelay: 0, expireInSeconds, retentionSeconds: RETENTION_SECONDS, deleteAfterSeconds: 24 * 3600 });
+        await boss.createQueue(q, { policy: "key_strict_fifo", retryLimit: RETRY_FOREVER, retryDelay: 0, expireInSeconds, heartbeatSeconds, retentionSeconds: RETENTION_SECONDS, deleteAfterSeconds: 24 * 3600 });
       }
       if (!(await boss.getQueue(q + DEAD))) await boss.createQueue(q + DEAD, { retentionSeconds: RETENTION_SECONDS, deleteAfterSeconds: 24 * 3600 });
     }
-    return new PgBossOutbox(boss, pool, schema, opts.queues);
+    return new PgBossOutbox(boss, pool, schema, opts.queues, heartbeatSeconds);
   }
 
   async close(): Promise<void> {
+    clearInterval(this.heartbeat);
     await this.boss.stop({ graceful: false, close: true, timeout: 5_000 }).catch(() => undefined);
     await this.pool.end().catch(() => undefined);
   }
