@@ -20,8 +20,8 @@ import { createLogger } from "./logger";
 import { createMetrics, type Metrics } from "./metrics";
 import { Reconciler } from "./reconcile/reconciler";
 import { SqliteRelayStore } from "./store/sqlite";
-import { PgSingletonSchedule } from "./store/postgres/singleton";
-import { PgRelayStore } from "./store/postgres/store";
+// Types only: the PostgreSQL store (and pg-boss, an ES module) loads only when --store names it.
+import type { PgRelayStore } from "./store/postgres/store";
 import { QUEUES, type RelayStore } from "./store/types";
 import { ensureWebhookSubscriptions } from "./subscription";
 import { Worker } from "./worker";
@@ -76,6 +76,7 @@ export interface Relay {
 export async function openStore(storeUrl: string | undefined, config: RelayConfig, tuning: RelayTuning): Promise<RelayStore> {
   if (!storeUrl || storeUrl === "sqlite") return new SqliteRelayStore({ dataDir: config.dataDir, backoff: tuning.backoff });
   if (!/^postgres(ql)?:\/\//.test(storeUrl)) throw new Error("--store (RELAY_STORE) must be 'sqlite' or a postgres://user:password@host:port/database URL");
+  const { PgRelayStore } = await import("./store/postgres/store");
   return PgRelayStore.open({ url: storeUrl, backoff: tuning.backoff, leaseMs: tuning.leaseMs, max: Math.max(4, Math.ceil(tuning.concurrency / 2) + 2) });
 }
 
@@ -104,8 +105,8 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
     ? new PagerDutyRestClient({ baseUrl: config.pagerduty.restUrl[restRegion] ?? pagerDutyRestBaseUrl(restRegion), token: config.pagerduty.restToken, timeoutMs: tuning.httpTimeoutMs })
     : undefined;
   // On PostgreSQL the bucket is a row every replica shares; on SQLite (one process) it is in memory.
-  const pacer: Pacer =
-    store instanceof PgRelayStore ? store.pacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst) : new MemoryPacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst);
+  const pg = store.kind === "postgres" ? (store as PgRelayStore) : undefined;
+  const pacer: Pacer = pg ? pg.pacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst) : new MemoryPacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst);
   const severity = new SeverityResolver(atlas, (err) => {
     metrics.severityFallbacks.inc();
     log.warn({ err }, "reading the alert configuration failed; using the route's default severity");
@@ -140,8 +141,8 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
   worker.start();
   // Several replicas reconcile once per interval between them (a pg-boss singleton slot), not once each.
   const reconcileSchedule =
-    store instanceof PgRelayStore && config.reconcileIntervalMs > 0
-      ? new PgSingletonSchedule(store.boss, "relay.reconcile", Math.max(1_000, config.reconcileIntervalMs), () => reconciler.runOnce(), (err) => log.warn({ err }, "reconcile schedule"))
+    pg && config.reconcileIntervalMs > 0
+      ? pg.singleton("relay.reconcile", Math.max(1_000, config.reconcileIntervalMs), () => reconciler.runOnce(), (err) => log.warn({ err }, "reconcile schedule"))
       : undefined;
   if (reconcileSchedule) await reconcileSchedule.start();
   else reconciler.start();

@@ -45,6 +45,7 @@ case "$job" in
   demo)      ensure_packages; build; ensure_pulumi; exec node dist/scripts/demo.js "$@" ;;
   sandbox)   ensure_packages; build; exec node dist/sandbox/cli.js "$@" ;;
   bench)     ensure_packages; build; exec node dist/scripts/bench.js "$@" ;;
+  bench:relay-pg) ensure_packages; build; exec node dist/scripts/bench-relay-pg.js "$@" ;;
   relay)     ensure_packages; build; exec node dist/relay/cli.js "$@" ;;
   test:relay-slow) ensure_packages; build; NODE_OPTIONS="$jest_node_options" RELAY_SLOW=1 exec ./node_modules/.bin/jest --selectProjects integration --runInBand test/integration/relay "$@" ;;
   test:browser) ensure_packages; build; ensure_chromium; NODE_OPTIONS="$jest_node_options" exec ./node_modules/.bin/jest --selectProjects browser --runInBand "$@" ;;

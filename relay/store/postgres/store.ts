@@ -7,6 +7,7 @@ import { QUEUES, type AlertObservation, type AlertRecord, type IntakeDeadLetter,
 import { PgBossOutbox } from "./outbox";
 import type { Queryable } from "./queryable";
 import { PgPacer } from "./pacer";
+import { PgSingletonSchedule } from "./singleton";
 import { PgWebhookIds } from "./webhook-ids";
 
 export interface PgRelayStoreOptions {
@@ -20,6 +21,16 @@ export interface PgRelayStoreOptions {
   /** How often expired leases are looked for (default 5 s). */
   superviseIntervalSeconds?: number;
   applicationName?: string;
+}
+
+/** Marks a failure to reach PostgreSQL, so intake answers 503 (relay/app.ts) rather than 500. */
+function markUnavailable(err: unknown): never {
+  const e = err as Error & { code?: string; storeUnavailable?: boolean };
+  const code = String(e?.code ?? "");
+  if (/^(08|57P0)/.test(code) || ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(code) || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e?.message ?? "")) {
+    e.storeUnavailable = true;
+  }
+  throw err;
 }
 
 const PD_ORDER: Record<PdState, number> = { none: 0, triggered: 1, acknowledged: 2, resolved: 3 };
@@ -79,9 +90,9 @@ export class PgRelayStore implements RelayStore {
     return new PgPacer(this.pool, perMinute, burst);
   }
 
-  /** The pg-boss instance (the reconciler's singleton schedule runs on it). */
-  get boss() {
-    return this.outbox.boss;
+  /** A job run once per interval across all replicas (the reconciler). Call start() on it. */
+  singleton(name: string, intervalMs: number, handler: () => Promise<void>, onError?: (err: unknown) => void): PgSingletonSchedule {
+    return new PgSingletonSchedule(this.outbox.boss, name, intervalMs, handler, onError);
   }
 
   private get pool() {
@@ -94,6 +105,10 @@ export class PgRelayStore implements RelayStore {
   }
 
   async observeAlert(o: AlertObservation, now: number): Promise<ObserveResult> {
+    return this.observe(o, now).catch(markUnavailable);
+  }
+
+  private observe(o: AlertObservation, now: number): Promise<ObserveResult> {
     return transaction(this.pool, async (c) => {
       if (o.alertConfigId) {
         await c.query("INSERT INTO relay.served_configs (route_id, alert_config_id, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [o.routeId, o.alertConfigId, now]);
@@ -193,6 +208,10 @@ export class PgRelayStore implements RelayStore {
   }
 
   async acceptPdWebhook(payload: PdWebhookPayload, now: number): Promise<boolean> {
+    return this.accept(payload, now).catch(markUnavailable);
+  }
+
+  private accept(payload: PdWebhookPayload, now: number): Promise<boolean> {
     return transaction(this.pool, async (c) => {
       // The id and the job commit together: a duplicate racing on another replica waits on the
       // id's primary key and then finds it taken.
