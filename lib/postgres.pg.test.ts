@@ -1,6 +1,9 @@
 import { startPostgres, type PostgresServer } from "../test/support/postgres";
 import { migrate, openPool, transaction, type PgPool } from "./postgres";
 
+// Real PostgreSQL on a shared, loaded machine: generous per-test time.
+jest.setTimeout(60_000);
+
 let server: PostgresServer;
 const pools: PgPool[] = [];
 const pool = (url: string) => {

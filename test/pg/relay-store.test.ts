@@ -4,6 +4,9 @@ import { startRelay, type Relay } from "../../relay/main";
 import { startPostgres, type PostgresServer } from "../support/postgres";
 import { alertBody, dedupKey, eventsFor, FAST_TUNING, postAtlas, startWorld, waitUntil, type RelayWorld } from "../support/relay";
 
+// Real PostgreSQL on a shared, loaded machine: generous per-test time.
+jest.setTimeout(60_000);
+
 // The relay itself (relay/main.ts) on the PostgreSQL store: two replicas in one database, and the
 // database going away under it.
 let pg: PostgresServer;

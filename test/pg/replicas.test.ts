@@ -5,6 +5,9 @@ import { Pool } from "pg";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { startPostgres, type PostgresServer } from "../support/postgres";
 
+// Real PostgreSQL on a shared, loaded machine: generous per-test time.
+jest.setTimeout(60_000);
+
 /**
  * Several relay replicas (processes) on one PostgreSQL database, delivering to
  * the sandbox's PagerDuty. Sizes scale with RELAY_PG_TEST_SCALE (default 0.2:

@@ -1,6 +1,9 @@
 import { startPostgres, type PostgresServer } from "../../../test/support/postgres";
 import { PgBossOutbox } from "./outbox";
 
+// Real PostgreSQL on a shared, loaded machine: generous per-test time.
+jest.setTimeout(60_000);
+
 // The outbox contract of lib/outbox (issue 8) on pg-boss, in real time (the database's clock).
 let server: PostgresServer;
 const opened: PgBossOutbox[] = [];

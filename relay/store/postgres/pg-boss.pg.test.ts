@@ -2,6 +2,9 @@ import { PgBoss, type Db as IDatabase } from "pg-boss";
 import { openPool, transaction, type PgClient, type PgPool } from "../../../lib/postgres";
 import { startPostgres, type PostgresServer } from "../../../test/support/postgres";
 
+// Real PostgreSQL on a shared, loaded machine: generous per-test time.
+jest.setTimeout(60_000);
+
 // What the PostgreSQL store relies on from pg-boss, checked against a real server.
 let server: PostgresServer;
 const bosses: PgBoss[] = [];

@@ -2,6 +2,9 @@ import { PgBoss } from "pg-boss";
 import { startPostgres, type PostgresServer } from "../../../test/support/postgres";
 import { PgSingletonSchedule } from "./singleton";
 
+// Real PostgreSQL on a shared, loaded machine: generous per-test time.
+jest.setTimeout(60_000);
+
 let server: PostgresServer;
 const bosses: PgBoss[] = [];
 const schedules: PgSingletonSchedule[] = [];

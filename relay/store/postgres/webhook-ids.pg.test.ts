@@ -3,6 +3,9 @@ import { startPostgres, type PostgresServer } from "../../../test/support/postgr
 import { migrations, SCHEMA } from "./schema";
 import { PgWebhookIds } from "./webhook-ids";
 
+// Real PostgreSQL on a shared, loaded machine: generous per-test time.
+jest.setTimeout(60_000);
+
 let server: PostgresServer;
 let pools: PgPool[] = [];
 
