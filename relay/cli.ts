@@ -11,6 +11,7 @@ const FLAGS = {
   host: { env: "RELAY_HOST", help: "listen address (overrides listen.host; default 127.0.0.1)" },
   port: { env: "RELAY_PORT", help: "listen port (overrides listen.port; default 8490; 0 picks one)" },
   "data-dir": { env: "RELAY_DATA_DIR", help: "where SQLite keeps the relay's state (overrides dataDir; 'memory' keeps nothing)" },
+  store: { env: "RELAY_STORE", help: "'sqlite' (default: one process, file in the data dir) or postgres://user:password@host:port/db (several replicas)" },
   "log-level": { env: "RELAY_LOG_LEVEL", help: "pino level: fatal, error, warn, info (default), debug, trace" },
 } as const;
 
@@ -50,7 +51,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const dataDir = get("data-dir");
   if (dataDir) config.dataDir = dataDir === "memory" ? undefined : require("node:path").resolve(dataDir);
-  const relay = await startRelay(config, { logLevel: get("log-level") });
+  const relay = await startRelay(config, { logLevel: get("log-level"), storeUrl: get("store") });
   // One line on stdout for people and scripts; the logs are JSON on stdout too.
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);

@@ -20,6 +20,8 @@ import { createLogger } from "./logger";
 import { createMetrics, type Metrics } from "./metrics";
 import { Reconciler } from "./reconcile/reconciler";
 import { SqliteRelayStore } from "./store/sqlite";
+// Types only: the PostgreSQL store (and pg-boss, an ES module) loads only when --store names it.
+import type { PgRelayStore } from "./store/postgres/store";
 import { QUEUES, type RelayStore } from "./store/types";
 import { ensureWebhookSubscriptions } from "./subscription";
 import { Worker } from "./worker";
@@ -52,6 +54,8 @@ export interface StartOptions {
   tuning?: Partial<RelayTuning>;
   /** Overrides the config's store (tests). */
   store?: RelayStore;
+  /** `postgres://…` runs on PostgreSQL (several replicas); unset or `sqlite` keeps the embedded store. */
+  storeUrl?: string;
   logger?: Logger;
   logLevel?: string;
   /** Port override (0 = any). */
@@ -68,10 +72,19 @@ export interface Relay {
   close(): Promise<void>;
 }
 
+/** The store `--store` names: SQLite in the data directory by default, PostgreSQL for a postgres:// URL. */
+export async function openStore(storeUrl: string | undefined, config: RelayConfig, tuning: RelayTuning): Promise<RelayStore> {
+  if (!storeUrl || storeUrl === "sqlite") return new SqliteRelayStore({ dataDir: config.dataDir, backoff: tuning.backoff });
+  if (!/^postgres(ql)?:\/\//.test(storeUrl)) throw new Error("--store (RELAY_STORE) must be 'sqlite' or a postgres://user:password@host:port/database URL");
+  const { PgRelayStore } = await import("./store/postgres/store");
+  return PgRelayStore.open({ url: storeUrl, backoff: tuning.backoff, leaseMs: tuning.leaseMs, max: Math.max(4, Math.ceil(tuning.concurrency / 2) + 2) });
+}
+
 export async function startRelay(config: RelayConfig, opts: StartOptions = {}): Promise<Relay> {
   const tuning: RelayTuning = { ...DEFAULT_TUNING, ...opts.tuning };
-  const log = opts.logger ?? createLogger({ level: opts.logLevel ?? process.env.RELAY_LOG_LEVEL ?? "info", secrets: configSecrets(config) });
-  const store = opts.store ?? new SqliteRelayStore({ dataDir: config.dataDir, backoff: tuning.backoff });
+  const storePassword = opts.storeUrl && /^postgres/.test(opts.storeUrl) ? decodeURIComponent(new URL(opts.storeUrl).password) : "";
+  const log = opts.logger ?? createLogger({ level: opts.logLevel ?? process.env.RELAY_LOG_LEVEL ?? "info", secrets: [...configSecrets(config), ...(storePassword.length >= 4 ? [storePassword] : [])] });
+  const store = opts.store ?? (await openStore(opts.storeUrl, config, tuning));
   const metrics = createMetrics(store);
   const routes = new Map(config.routes.map((r) => [r.id, r]));
   const noRetry = { maxAttempts: 1 };
@@ -99,7 +112,9 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
         timeoutMs: tuning.httpTimeoutMs,
       })
     : undefined;
-  const pacer: Pacer = new MemoryPacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst);
+  // On PostgreSQL the bucket is a row every replica shares; on SQLite (one process) it is in memory.
+  const pg = store.kind === "postgres" ? (store as PgRelayStore) : undefined;
+  const pacer: Pacer = pg ? pg.pacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst) : new MemoryPacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst);
   const severity = new SeverityResolver(atlas, (err) => {
     metrics.severityFallbacks.inc();
     log.warn({ err }, "reading the alert configuration failed; using the route's default severity");
@@ -146,7 +161,13 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
   });
 
   worker.start();
-  reconciler.start();
+  // Several replicas reconcile once per interval between them (a pg-boss singleton slot), not once each.
+  const reconcileSchedule =
+    pg && config.reconcileIntervalMs > 0
+      ? pg.singleton("relay.reconcile", Math.max(1_000, config.reconcileIntervalMs), () => reconciler.runOnce(), (err) => log.warn({ err }, "reconcile schedule"))
+      : undefined;
+  if (reconcileSchedule) await reconcileSchedule.start();
+  else reconciler.start();
   // Hourly: webhook ids after 73 hours (PagerDuty retries for 48), finished jobs and the send log after 7 days.
   const pruner = setInterval(() => {
     void store.pruneWebhookIds(Date.now() - 73 * 3_600_000).catch(() => undefined);
@@ -159,6 +180,7 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
     url = await app.listen({ host: config.listen.host, port: opts.port ?? config.listen.port });
   } catch (err) {
     await worker.stop(0);
+    await reconcileSchedule?.stop();
     await reconciler.stop();
     clearInterval(pruner);
     await store.close();
@@ -184,6 +206,7 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
         draining = true;
         clearInterval(pruner);
         await app.close(); // stops intake; in-flight requests finish
+        await reconcileSchedule?.stop();
         await reconciler.stop();
         await worker!.stop(tuning.drainMs);
         await store.close();

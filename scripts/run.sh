@@ -31,16 +31,26 @@ ensure_chromium() {
 }
 ensure_pulumi() { bash scripts/setup-pulumi.sh >&2; export PATH="$repo_root/.tools/bin:$PATH"; }
 
+# pg-boss is an ES module: jest loads it through require(esm), which needs the VM modules flag.
+jest_node_options="--experimental-vm-modules --disable-warning=ExperimentalWarning ${NODE_OPTIONS:-}"
+
 case "$job" in
-  test)      ensure_packages; build; exec ./node_modules/.bin/jest --selectProjects unit integration "$@" ;;
-  test:e2e)  ensure_packages; build; ensure_pulumi; exec ./node_modules/.bin/jest --selectProjects e2e --runInBand "$@" ;;
+  test)      ensure_packages; build; NODE_OPTIONS="$jest_node_options" exec ./node_modules/.bin/jest --selectProjects unit integration "$@" ;;
+  test:e2e)  ensure_packages; build; ensure_pulumi; NODE_OPTIONS="$jest_node_options" exec ./node_modules/.bin/jest --selectProjects e2e --runInBand "$@" ;;
+  # A real PostgreSQL per test file (test/support/postgres.ts), started and stopped by the tests.
+  # Then the relay's behaviour tests again, on the PostgreSQL store (RELAY_TEST_STORE=postgres).
+  test:pg)   ensure_packages; build; export NODE_OPTIONS="$jest_node_options"; status=0
+             ./node_modules/.bin/jest --selectProjects pg --maxWorkers=2 --passWithNoTests "$@" || status=$?
+             RELAY_TEST_STORE=postgres ./node_modules/.bin/jest --selectProjects integration --runInBand --passWithNoTests test/integration/relay "$@" || status=$?
+             exit $status ;;
   demo)      ensure_packages; build; ensure_pulumi; exec node dist/scripts/demo.js "$@" ;;
   sandbox)   ensure_packages; build; exec node dist/sandbox/cli.js "$@" ;;
   bench)     ensure_packages; build; ensure_pulumi; exec node dist/scripts/bench.js "$@" ;;
+  bench:relay-pg) ensure_packages; build; exec node dist/scripts/bench-relay-pg.js "$@" ;;
   pack)      ensure_packages; build; exec node dist/scripts/stage-packages.js --pack .packages "$@" ;;
   relay)     ensure_packages; build; exec node dist/relay/cli.js "$@" ;;
-  test:relay-slow) ensure_packages; build; RELAY_OUTAGE_SECONDS=60 exec ./node_modules/.bin/jest --selectProjects integration --runInBand --runTestsByPath test/integration/relay/faults.test.ts -t outage "$@" ;;
-  test:browser) ensure_packages; build; ensure_chromium; exec ./node_modules/.bin/jest --selectProjects browser --runInBand "$@" ;;
+  test:relay-slow) ensure_packages; build; NODE_OPTIONS="$jest_node_options" RELAY_OUTAGE_SECONDS=60 exec ./node_modules/.bin/jest --selectProjects integration --runInBand --runTestsByPath test/integration/relay/faults.test.ts -t outage "$@" ;;
+  test:browser) ensure_packages; build; ensure_chromium; NODE_OPTIONS="$jest_node_options" exec ./node_modules/.bin/jest --selectProjects browser --runInBand "$@" ;;
   gen:catalog) ensure_packages; build; exec node dist/scripts/gen-atlas-catalog.js "$@" ;;
   # Biome (biome.json): `format` rewrites files; `lint` checks formatting and lint rules, writing nothing.
   format)    ensure_packages; exec ./node_modules/.bin/biome format --write "${@:-.}" ;;

@@ -6,6 +6,20 @@ import * as net from "node:net";
 import { parseConfig, type RawConfig, type RelayConfig } from "../../relay/config";
 import { startRelay, type Relay, type RelayTuning, type StartOptions } from "../../relay/main";
 import { mmsSignature } from "../../lib/signatures";
+import { startPostgres, type PostgresServer } from "./postgres";
+
+/**
+ * The store relay tests run on: SQLite by default; RELAY_TEST_STORE=postgres (npm run test:pg)
+ * runs the same tests on PostgreSQL, one server per test file and a fresh database per relay.
+ */
+export const TEST_STORE = process.env.RELAY_TEST_STORE === "postgres" ? "postgres" : "sqlite";
+let pgServer: Promise<PostgresServer> | undefined;
+let pgDatabases = 0;
+export async function testStoreUrl(): Promise<string | undefined> {
+  if (TEST_STORE !== "postgres") return undefined;
+  pgServer ??= startPostgres();
+  return (await pgServer).database(`relay_${++pgDatabases}`);
+}
 
 /**
  * One sandbox (project API + PagerDuty), one PagerDuty service with a key, one project, and a
@@ -61,7 +75,11 @@ export async function startWorld(opts: WorldOptions = {}): Promise<RelayWorld> {
     await atlas.createProject(projectId);
     const svc = await pd.serviceWithKey(`relay-${projectId.slice(0, 6)}`);
     const secret = crypto.randomBytes(16).toString("hex");
-    const env = {
+    const storeUrl = await testStoreUrl();
+    // A relay process a test starts from the CLI gets its own database (RELAY_STORE), as it would its own data dir.
+    const cliStore = await testStoreUrl();
+    const env: Record<string, string> = {
+      ...(cliStore ? { RELAY_STORE: cliStore } : {}),
       ATLAS_ID: sandbox.credentials.clientId,
       ATLAS_SECRET: sandbox.credentials.clientSecret,
       PD_TOKEN: sandbox.pagerdutyToken,
@@ -91,7 +109,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<RelayWorld> {
     const config = parseConfig(rawConfig, { env });
     opts.mutate?.(config);
     const logger = pino({ level: process.env.RELAY_TEST_LOG ?? "silent" });
-    const start = (o: StartOptions = {}) => startRelay(config, { logger, ...opts.start, ...o, tuning: { ...FAST_TUNING, ...opts.start?.tuning, ...o.tuning } });
+    const start = (o: StartOptions = {}) => startRelay(config, { logger, ...(storeUrl ? { storeUrl } : {}), ...opts.start, ...o, tuning: { ...FAST_TUNING, ...opts.start?.tuning, ...o.tuning } });
     relay = await start();
     const world: RelayWorld = {
       sandbox,
