@@ -14,7 +14,7 @@ import { stackFactory, stateBytesPerResource } from "../support/e2e-stack";
 // no schema version) is managed by this version: the stack is created by the
 // program and provider of commit 9a4d691, built from git into a temporary
 // directory, then refreshed, updated and destroyed by today's program.
-jest.setTimeout(600_000);
+jest.setTimeout(900_000);
 
 const OLD_COMMIT = "9a4d691";
 const programDir = path.resolve(__dirname, "program").replace(`${path.sep}dist${path.sep}`, path.sep);
