@@ -21,14 +21,17 @@ const FLAGS = {
   "pagerduty-token": { env: "SANDBOX_PAGERDUTY_TOKEN", help: "PagerDuty REST API token" },
   "rate-limit": { env: "SANDBOX_RATE_LIMIT", help: "project API token bucket as capacity/refillPerSecond, e.g. 100/10 (default off)" },
   "events-per-minute": { env: "SANDBOX_EVENTS_PER_MINUTE", help: "PagerDuty events per routing key per minute (default 120)" },
+  "no-default-alert-configs": { env: "SANDBOX_NO_DEFAULT_ALERT_CONFIGS", help: "new projects start empty, without Atlas's default alert configurations" },
   log: { env: "SANDBOX_LOG", help: "log requests (secrets are never logged)" },
 } as const;
+
+const BOOLEAN_FLAGS: string[] = ["log", "no-default-alert-configs"];
 
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      ...Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: k === "log" ? "boolean" : "string", multiple: k === "project" } as const])),
+      ...Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: BOOLEAN_FLAGS.includes(k) ? "boolean" : "string", multiple: k === "project" } as const])),
       help: { type: "boolean", short: "h" },
     } as any,
   }) as { values: Record<string, any> };
@@ -70,6 +73,7 @@ export async function main(argv: string[]): Promise<void> {
     atlasRateLimit,
     eventsPerMinutePerKey: epm ? Number(epm) : undefined,
     logger: get("log") === "true",
+    defaultAlertConfigs: get("no-default-alert-configs") !== "true",
   });
   const c = sandbox.credentials;
   console.log(

@@ -24,6 +24,8 @@ export interface SandboxOptions {
   pagerdutyToken?: string;
   /** Project ids created at start. */
   projects?: string[];
+  /** New projects get Atlas's default alert configurations (default true, as on real Atlas). */
+  defaultAlertConfigs?: boolean;
   atlasRateLimit?: { capacity: number; refillPerSecond: number };
   eventsPerMinutePerKey?: number;
   clock?: Clock;
@@ -75,6 +77,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       clock,
       credentials: secrets.credentials,
       projects: opts.projects,
+      defaultAlertConfigs: opts.defaultAlertConfigs,
       rateLimit: opts.atlasRateLimit,
       pagerdutyEventsUrl: pagerdutyUrl,
       observe: opts.observe,

@@ -78,12 +78,22 @@ async function main(): Promise<number> {
       return `stack demo, project ${projectId}`;
     });
 
+    // A new project already holds Atlas's default alert configurations: the program must leave them alone.
+    let defaults: any[] = [];
+    await step("The new project holds Atlas's default alert configurations (not ours: they must stay untouched)", async () => {
+      defaults = await atlas.alertConfigs(projectId);
+      check(defaults.length > 0, "the project has no default alert configurations");
+      return `${defaults.length} default alert configurations`;
+    });
+    const ours = (configs: any[]) => configs.filter((c) => !defaults.some((d) => d.id === c.id));
+
     let outputs: Record<string, any> = {};
     await step("pulumi up: the integration and five alert routings", async () => {
       await ws.ok(["up", "--yes"]);
       outputs = await ws.outputs();
       const configs = await atlas.alertConfigs(projectId);
-      check(configs.length === 5, `expected 5 alert configurations, found ${configs.length}`);
+      check(ours(configs).length === 5, `expected 5 new alert configurations, found ${ours(configs).length}`);
+      check(JSON.stringify(configs.filter((c) => defaults.some((d) => d.id === c.id))) === JSON.stringify(defaults), "a default alert configuration changed");
       const integ = await atlas.integration(projectId);
       check(integ?.serviceKey?.endsWith(service.key.slice(-4)), "the project API does not hold our key");
       return `integration ${outputs.integrationId} (key ****${outputs.keyLast4}, confirmed through the REST API: ${outputs.keyConfirmed}), 5 alert configurations`;
@@ -97,7 +107,7 @@ async function main(): Promise<number> {
     });
 
     await step("A project alert (NO_PRIMARY) opens a PagerDuty incident; closing the alert resolves it", async () => {
-      const config = (await atlas.alertConfigs(projectId)).find((c) => c.eventTypeName === "NO_PRIMARY");
+      const config = ours(await atlas.alertConfigs(projectId)).find((c) => c.eventTypeName === "NO_PRIMARY");
       check(config, "no NO_PRIMARY alert configuration");
       const alert = await atlas.openAlert(projectId, { alertConfigId: config.id, clusterName: "Cluster0", replicaSetName: "atlas-rs0" });
       const opened = await pd.waitForIncident(alert.id, "triggered");
@@ -133,14 +143,15 @@ async function main(): Promise<number> {
       return `the project holds ****${service.key.slice(-4)} in US again; refresh is clean`;
     });
 
-    await step("pulumi destroy: the project API is empty and no incident is open", async () => {
+    await step("pulumi destroy: only the project's defaults remain, untouched, and no incident is open", async () => {
       await ws.ok(["destroy", "--yes"]);
       const integrations = await atlas.integrations(projectId);
       const configs = await atlas.alertConfigs(projectId);
       const open = (await pd.allIncidents()).filter((i) => i.status !== "resolved");
-      check(integrations.length === 0 && configs.length === 0, `left behind: ${integrations.length} integrations, ${configs.length} alert configurations`);
+      check(integrations.length === 0 && ours(configs).length === 0, `left behind: ${integrations.length} integrations, ${ours(configs).length} alert configurations`);
+      check(JSON.stringify(configs) === JSON.stringify(defaults), "the default alert configurations changed");
       check(open.length === 0, `${open.length} incident(s) still open`);
-      return "0 integrations, 0 alert configurations, 0 open incidents";
+      return `0 integrations, 0 of our alert configurations, the ${defaults.length} defaults unchanged, 0 open incidents`;
     });
 
     await step("The state never held the integration key in plain text", async () => {

@@ -28,5 +28,8 @@ case "$job" in
   bench)     ensure_packages; build; ensure_pulumi; exec node dist/scripts/bench.js "$@" ;;
   pack)      ensure_packages; build; exec node dist/scripts/stage-packages.js --pack .packages "$@" ;;
   gen:catalog) ensure_packages; build; exec node dist/scripts/gen-atlas-catalog.js "$@" ;;
+  # Biome (biome.json): `format` rewrites files; `lint` checks formatting and lint rules, writing nothing.
+  format)    ensure_packages; exec ./node_modules/.bin/biome format --write "${@:-.}" ;;
+  lint)      ensure_packages; exec ./node_modules/.bin/biome ci "${@:-.}" ;;
   *) echo "unknown job: $job" >&2; exit 2 ;;
 esac

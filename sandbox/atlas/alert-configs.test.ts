@@ -7,7 +7,8 @@ describe("alert configurations", () => {
   const base = () => `/api/atlas/v2/groups/${sb.groupId}/alertConfigs`;
 
   beforeEach(async () => {
-    sb = await startSandbox();
+    // An empty project, so lists hold exactly what each test created (default-alert-configs.test.ts covers the defaults).
+    sb = await startSandbox({ defaultAlertConfigs: false });
   });
   afterEach(async () => {
     const errors = sb.conformance();

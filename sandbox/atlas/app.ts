@@ -16,6 +16,7 @@ import { registerAtlasFaults } from "./faults";
 import { registerIntegrationRoutes } from "./integrations/routes";
 import { AlertEngine } from "./lifecycle/engine";
 import { OutboxWorker } from "./notify/outbox-worker";
+import { ensureProject } from "./projects";
 import type { AtlasRuntime } from "./runtime";
 import { registerSandboxRoutes } from "./sandbox-api/routes";
 import { AlertConfigStore } from "./store/alert-configs";
@@ -52,6 +53,7 @@ function contextOf(deps: AtlasDeps): AtlasContext {
     clock: deps.clock ?? systemClock,
     credentials: deps.credentials,
     tokenTtlSeconds: deps.tokenTtlSeconds ?? 3600,
+    defaultAlertConfigs: deps.defaultAlertConfigs ?? true,
     rateLimit: deps.rateLimit,
     pagerdutyEventsUrl: deps.pagerdutyEventsUrl,
     notifyRetry: deps.notifyRetry ?? { baseDelayMs: 1000, maxAttempts: 5 },
@@ -67,9 +69,10 @@ export function buildAtlasApp(deps: AtlasDeps): FastifyInstance {
   const ctx = contextOf(deps);
   migrateAtlas(ctx.db);
   const groups = new GroupStore(ctx.db);
+  const alertConfigs = new AlertConfigStore(ctx.db);
   for (const id of deps.projects ?? []) {
     if (!isObjectId(id)) throw new Error(`project id ${JSON.stringify(id)} is not 24 lowercase hexadecimal digits`);
-    groups.ensure(id, undefined, ctx.clock.now());
+    ensureProject(ctx, { groups, alertConfigs }, id, undefined);
   }
 
   const app = Fastify({
@@ -88,7 +91,7 @@ export function buildAtlasApp(deps: AtlasDeps): FastifyInstance {
     db: ctx.db,
     groups,
     integrations: new IntegrationStore(ctx.db),
-    alertConfigs: new AlertConfigStore(ctx.db),
+    alertConfigs,
     alerts: new AlertStore(ctx.db),
     outbox,
   };

@@ -20,6 +20,11 @@ export interface AtlasDeps {
   tokenTtlSeconds?: number;
   /** Project (group) ids created at start when missing. */
   projects?: string[];
+  /**
+   * New projects get Atlas's default alert configurations, as real ones do
+   * (default true). Turn off for tests that need an empty project.
+   */
+  defaultAlertConfigs?: boolean;
   /** Token bucket per project; undefined = no rate limit (default). */
   rateLimit?: { capacity: number; refillPerSecond: number };
   /** PagerDuty Events API base URLs per service region; the sandbox POSTs to `${url}/v2/enqueue`. */
@@ -38,6 +43,7 @@ export interface AtlasContext {
   clock: Clock;
   credentials: AtlasCredentials;
   tokenTtlSeconds: number;
+  defaultAlertConfigs: boolean;
   rateLimit?: { capacity: number; refillPerSecond: number };
   pagerdutyEventsUrl: { US: string; EU: string };
   notifyRetry: { baseDelayMs: number; maxAttempts: number };

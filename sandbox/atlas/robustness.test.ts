@@ -1,5 +1,6 @@
 import * as net from "node:net";
 import { PD_KEY, startSandbox, V1, type Sandbox } from "../../test/support/atlas/harness";
+import { DEFAULT_ALERT_CONFIGS } from "./alert-configs/defaults";
 
 describe("robustness: garbage in, Atlas errors out, still serving", () => {
   let sb: Sandbox;
@@ -78,6 +79,6 @@ describe("robustness: garbage in, Atlas errors out, still serving", () => {
     expect(burst.map((r) => r.status).sort()).toEqual([...Array(20).fill(201), ...Array(20).fill(400)].sort());
     const list = await sb.api("GET", `${cfgs()}?itemsPerPage=500`);
     expect(list.status).toBe(200);
-    expect(list.body.totalCount).toBe(20);
+    expect(list.body.totalCount).toBe(DEFAULT_ALERT_CONFIGS.length + 20); // the project's defaults and the 20 created
   });
 });

@@ -49,10 +49,24 @@ async function stack(config: Record<string, string>): Promise<PulumiWorkspace> {
   return ws;
 }
 
+/** Alert configurations each new project was created with (Atlas's defaults): the program must never touch them. */
+const defaultsOf = new Map<string, any[]>();
+
 async function project(): Promise<string> {
   const id = newProjectId();
   await atlasApi(sb).createProject(id);
+  const defaults = await atlasApi(sb).alertConfigs(id);
+  expect(defaults.length).toBeGreaterThan(0);
+  defaultsOf.set(id, defaults);
   return id;
+}
+
+/** The project's alert configurations split into the program's and the defaults (which must be exactly as created). */
+async function configsOf(projectId: string): Promise<any[]> {
+  const defaults = defaultsOf.get(projectId) ?? [];
+  const all = await atlasApi(sb).alertConfigs(projectId);
+  expect(all.filter((c) => defaults.some((d) => d.id === c.id))).toEqual(defaults);
+  return all.filter((c) => !defaults.some((d) => d.id === c.id));
 }
 
 /** API calls (not sandbox controls) made while `run` ran. */
@@ -86,7 +100,7 @@ describe("the Pulumi CLI against the sandbox", () => {
     const atlas = atlasApi(sb);
     const integrations = await atlas.integrations(projectId);
     expect(integrations).toEqual([expect.objectContaining({ type: "PAGER_DUTY", region: "US", serviceKey: "*".repeat(28) + key.slice(-4) })]);
-    const configs = await atlas.alertConfigs(projectId);
+    const configs = await configsOf(projectId);
     expect(configs.map((c) => c.eventTypeName).sort()).toEqual(["NO_PRIMARY", "OUTSIDE_METRIC_THRESHOLD"]);
     const out = await ws.outputs();
     expect((await pagerDutyApi(sb).incidents(out.initialDedupKey)).map((i) => i.status)).toEqual(["resolved"]);
@@ -97,7 +111,7 @@ describe("the Pulumi CLI against the sandbox", () => {
 
     await ws.ok(["destroy", "--yes"]);
     expect(await atlas.integrations(projectId)).toEqual([]);
-    expect(await atlas.alertConfigs(projectId)).toEqual([]);
+    expect(await configsOf(projectId)).toEqual([]); // and the defaults are exactly as created
     expect((await pagerDutyApi(sb).allIncidents()).filter((i) => i.status !== "resolved")).toEqual([]);
 
     // State, history and backups, and everything the CLI printed: no key, no credential in plain text.
@@ -120,7 +134,7 @@ describe("the Pulumi CLI against the sandbox", () => {
     const projectId = await project();
     const ws = await stack({ projectId, integrationKey: key, routings: "true" });
     await ws.ok(["up", "--yes"]);
-    await change(projectId, await atlasApi(sb).alertConfigs(projectId));
+    await change(projectId, await configsOf(projectId));
     const drift = await ws.run(["refresh", "--yes", "--expect-no-changes", "--diff"]);
     expect(drift.code).not.toBe(0);
     expect(drift.stdout).toMatch(shown);
@@ -128,7 +142,7 @@ describe("the Pulumi CLI against the sandbox", () => {
     await ws.ok(["refresh", "--yes", "--expect-no-changes"]);
     const integ = await atlasApi(sb).integration(projectId);
     expect(integ).toMatchObject({ region: "US", serviceKey: "*".repeat(28) + key.slice(-4) });
-    expect((await atlasApi(sb).alertConfigs(projectId)).every((c) => c.enabled)).toBe(true);
+    expect((await configsOf(projectId)).every((c) => c.enabled)).toBe(true);
     await ws.ok(["destroy", "--yes"]);
   });
 

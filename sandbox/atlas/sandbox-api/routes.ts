@@ -7,6 +7,7 @@ import { bodyObject, onlyKnown, optString, reqString } from "../http/body";
 import { requireGroup } from "../http/group";
 import { originOf } from "../http/paging";
 import { isObjectId, newObjectId } from "../ids";
+import { ensureProject } from "../projects";
 import { redactKey, redactUrl } from "../redact";
 import type { AtlasRuntime } from "../runtime";
 import type { OutboxEntry } from "../store/outbox";
@@ -60,7 +61,7 @@ export function registerSandboxRoutes(app: FastifyInstance, rt: AtlasRuntime, ti
     if (!isObjectId(id)) throw invalidAttribute("id", "must be 24 lowercase hexadecimal digits");
     const name = optString(o, "name", "");
     if (name !== undefined && (name.length === 0 || name.length > 64)) throw invalidAttribute("name", "1 to 64 characters");
-    const { group, created } = rt.groups.ensure(id, name, rt.ctx.clock.now());
+    const { group, created } = ensureProject(rt.ctx, rt, id, name);
     return reply.code(created ? 201 : 200).send(group);
   });
 
