@@ -8,7 +8,7 @@ import { stackFactory } from "../support/e2e-stack";
 
 // An exact preview: for each change a reviewer may read in a preview, the
 // resources `pulumi preview` lists are exactly those `pulumi up` then changes.
-jest.setTimeout(300_000);
+jest.setTimeout(600_000);
 
 const programDir = path.resolve(__dirname, "program").replace(`${path.sep}dist${path.sep}`, path.sep);
 let sb: Sandbox;
