@@ -79,6 +79,7 @@ async function main(): Promise<void> {
 
 main()
   .then(() => scaleBench())
+  .then(() => (process.env.BENCH_SKIP_RELAY ? undefined : require("./bench-relay").benchRelay()))
   .catch((err) => {
     console.error(err);
     process.exit(1);

@@ -22,9 +22,12 @@ export interface MetricThresholdArgs {
 }
 
 export interface AlertRoutingArgs {
-  /** The PagerDuty integration of the project: the notification references it (by its id in the project), so the key is never repeated. */
-  integration: PagerDutyIntegration;
-  /** The Atlas project id; default: the integration's. */
+  /**
+   * The PagerDuty integration of the project: the notification references it (by its id in the project), so the key is never repeated.
+   * Required for `native` delivery; not needed with `delivery: "relay"` (the relay's route holds the key; give `projectId`).
+   */
+  integration?: PagerDutyIntegration;
+  /** The Atlas project id; default: the integration's. Required when there is no integration. */
   projectId?: pulumi.Input<string>;
   /** The Atlas alert event type, for example `NO_PRIMARY`, `OUTSIDE_METRIC_THRESHOLD`, `REPLICATION_OPLOG_WINDOW_RUNNING_OUT`. */
   eventTypeName: pulumi.Input<string>;
@@ -68,15 +71,17 @@ export class AlertRouting extends pulumi.dynamic.Resource {
   constructor(name: string, args: AlertRoutingArgs, opts?: pulumi.CustomResourceOptions) {
     const { import: importId, ...options } = opts ?? {};
     const { integration, relaySecret, ...rest } = args;
-    if (!integration) throw new Error(`AlertRouting ${name}: integration is required: pass the project's PagerDutyIntegration`);
+    if (!integration && args.projectId === undefined) {
+      throw new Error(`AlertRouting ${name}: give integration (a PagerDutyIntegration), or projectId with delivery "relay"`);
+    }
     // The integration's inputs and instance id, never its integrationId: those
     // are known when `pulumi preview` runs, so a change to the integration shows
     // on a routing only when it changes the routing too.
     const props: Record<string, unknown> = {
       ...rest,
-      projectId: args.projectId ?? integration.projectId,
-      integrationInstanceId: integration.instanceId,
-      region: integration.region,
+      projectId: args.projectId ?? integration!.projectId,
+      integrationInstanceId: integration?.instanceId,
+      region: integration?.region ?? "US",
       integrationId: undefined,
       relaySecret: relaySecret === undefined ? undefined : pulumi.secret(relaySecret),
       importId,

@@ -8,6 +8,8 @@
  *   integrationKey       (secret) an Events API v2 Integration Key, or
  *   pagerdutyServiceId   a PagerDuty service to create the integration on
  *   region               US (default) or EU
+ *   relayUrl             optional: the relay's route URL (https://relay.example.com/atlas/<routeId>)
+ *   relaySecret          (secret) with relayUrl: the route's webhook secret
  */
 import * as pulumi from "@pulumi/pulumi";
 // The package by its name, as in your own program (inside this repository it is
@@ -53,6 +55,19 @@ new AlertRouting("cpu", {
   severity: "WARNING",
   delayMin: 10,
 });
+
+// Through the relay (npm run relay): no PagerDutyIntegration needed, the relay's route holds the key.
+const relayUrl = config.get("relayUrl");
+if (relayUrl) {
+  new AlertRouting("host-down-via-relay", {
+    projectId: config.require("projectId"),
+    delivery: "relay",
+    relayUrl,
+    relaySecret: config.requireSecret("relaySecret"),
+    eventTypeName: "HOST_DOWN",
+    severity: "ERROR",
+  });
+}
 
 export const integrationId = integration.integrationId;
 export const keyLast4 = integration.keyLast4;

@@ -112,3 +112,13 @@ describe("checkRouting", () => {
     expect(inputs).toMatchObject({ integrationInstanceId: UNKNOWN, region: UNKNOWN });
   });
 });
+
+describe("relay delivery without a PagerDutyIntegration", () => {
+  it.each([
+    ["relay: projectId is enough", { ...base, integrationId: undefined, delivery: "relay", relayUrl: "https://relay.example.com/atlas/orders", relaySecret: "s".repeat(16) }, undefined],
+    ["native still needs the integration", { ...base, integrationId: undefined, delivery: "native" }, "integrationId"],
+  ])("%s", (_n, news, failing) => {
+    const { failures } = checkRouting(news as any, configured);
+    expect((failures ?? []).map((f) => f.property)).toEqual(failing ? [failing] : []);
+  });
+});

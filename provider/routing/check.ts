@@ -152,7 +152,7 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
       if (info?.metricThreshold && !info.threshold && !v.metricThreshold) ctx.addIssue({ code: "custom", path: ["metricThreshold"], message: `${v.eventTypeName} needs a metricThreshold (metricName, operator, threshold, units)` });
       if (v.threshold && v.metricThreshold) ctx.addIssue({ code: "custom", path: ["threshold"], message: "set threshold or metricThreshold, not both" });
       if (v.delivery === "native" && !v.integrationInstanceId) {
-        ctx.addIssue({ code: "custom", path: ["integration"], message: "integration is required: pass the project's PagerDutyIntegration (its notification references the project's PagerDuty integration)" });
+        ctx.addIssue({ code: "custom", path: ["integration"], message: "integration is required: pass the project's PagerDutyIntegration (its notification references the project's PagerDuty integration), or use delivery \"relay\" with projectId" });
       }
       if (v.delivery === "relay") {
         if (!v.relayUrl && !unknowns.includes("relayUrl")) ctx.addIssue({ code: "custom", path: ["relayUrl"], message: "delivery \"relay\" needs relayUrl: the relay's webhook URL" });

@@ -18,17 +18,21 @@ export const ADOPT_WITHIN_MS = 60 * 60 * 1000;
  */
 export async function createRouting(inputs: RoutingInputs, clients: Clients): Promise<CreateResult<RoutingOutputs>> {
   if (inputs.importId) return adoptRouting(inputs, clients);
-  const integration = await clients.atlas.getIntegration(inputs.projectId, "PAGER_DUTY").catch((err: unknown) => {
-    throw upstreamFailure(`reading the PagerDuty integration of project ${inputs.projectId}`, err);
-  });
-  if (!integration) {
-    throw new ProviderError(
-      "INTEGRATION_MISSING",
-      `project ${inputs.projectId} has no PagerDuty integration: declare a PagerDutyIntegration for it and pass it as this routing's integration`,
-      "integration",
-    );
+  // Relay delivery needs no PAGER_DUTY integration: the relay's route holds the key.
+  let integrationId: string | undefined;
+  if (inputs.delivery !== "relay") {
+    const integration = await clients.atlas.getIntegration(inputs.projectId, "PAGER_DUTY").catch((err: unknown) => {
+      throw upstreamFailure(`reading the PagerDuty integration of project ${inputs.projectId}`, err);
+    });
+    if (!integration) {
+      throw new ProviderError(
+        "INTEGRATION_MISSING",
+        `project ${inputs.projectId} has no PagerDuty integration: declare a PagerDutyIntegration for it and pass it as this routing's integration`,
+        "integration",
+      );
+    }
+    integrationId = String(integration.id);
   }
-  const integrationId = inputs.delivery === "native" ? String(integration.id) : undefined;
   const earlier = await findEarlierAttempt(inputs, integrationId, clients);
   if (earlier) return created(inputs, integrationId, earlier);
   let live: unknown;

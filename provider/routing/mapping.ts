@@ -61,6 +61,8 @@ export function fromAlertConfig(live: any, state: Partial<RoutingOutputs>): Rout
     out.relayUrl = sameRedactedUrl(state.relayUrl, ours.webhookUrl) ? state.relayUrl : ours.webhookUrl;
     out.relaySecret = state.relaySecret && ours.webhookSecret && matchesRedacted(state.relaySecret, ours.webhookSecret) ? state.relaySecret : ours.webhookSecret;
   }
+  // Relay routings have no integration; an undefined value cannot cross the provider protocol.
+  if (out.integrationId === undefined) delete out.integrationId;
   return out;
 }
 

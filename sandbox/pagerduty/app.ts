@@ -7,7 +7,7 @@ import { registerDashboard } from "./dashboard/routes";
 import { DEFAULT_WEBHOOK_RETRY, type PagerDutyDeps, type PdContext, type WebhookRetryPolicy } from "./deps";
 import { registerErrorHandlers } from "./errors";
 import { registerEventsRoutes } from "./events/routes";
-import { FaultInjector } from "./faults";
+import { FaultInjector, registerOutageRoutes } from "./faults";
 import { registerFaultHook } from "./faults-hook";
 import { links } from "./links";
 import { migratePagerDuty } from "./migrations";
@@ -53,6 +53,7 @@ export function buildPagerDutyApp(deps: PagerDutyDeps): FastifyInstance {
   registerEventsRoutes(app, ctx, eventsLimiter);
   registerRestRoutes(app, ctx, { restToken: deps.restToken, limiter: restLimiter });
   registerSandboxRoutes(app, ctx, faults, worker);
+  registerOutageRoutes(app, faults);
   registerDashboard(app, ctx, faults);
 
   app.addHook("onReady", async () => worker.start());
