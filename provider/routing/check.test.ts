@@ -115,8 +115,8 @@ describe("checkRouting", () => {
 
 describe("relay delivery without a PagerDutyIntegration", () => {
   it.each([
-    ["relay: projectId is enough", { ...base, integrationId: undefined, delivery: "relay", relayUrl: "https://relay.example.com/atlas/orders", relaySecret: "s".repeat(16) }, undefined],
-    ["native still needs the integration", { ...base, integrationId: undefined, delivery: "native" }, "integrationId"],
+    ["relay: projectId is enough", { ...base, integrationInstanceId: undefined, delivery: "relay", relayUrl: "https://relay.example.com/atlas/orders", relaySecret: "s".repeat(16) }, undefined],
+    ["native still needs the integration", { ...base, integrationInstanceId: undefined, delivery: "native" }, "integration"],
   ])("%s", (_n, news, failing) => {
     const { failures } = checkRouting(news as any, configured);
     expect((failures ?? []).map((f) => f.property)).toEqual(failing ? [failing] : []);

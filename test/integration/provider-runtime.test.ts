@@ -5,7 +5,7 @@ import { atlas, makeService, newProjectId } from "../support/sandbox-client";
 // The provider as the host loads it through the stub: a small `__provider`,
 // one OAuth token and connection pool per process, and state written by
 // 0.1.0 (no schemaVersion) upgraded without API calls.
-jest.setTimeout(90_000);
+jest.setTimeout(180_000);
 
 let h: Harness;
 const projectId = newProjectId();
