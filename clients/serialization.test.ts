@@ -18,6 +18,9 @@ async function serializeAndLoad(fn: () => unknown): Promise<{ text: string; hand
   return { text: serialized.text, handler: mod[serialized.exportName] };
 }
 
+// Serializing a closure reads sources through the inspector: seconds on a loaded machine.
+jest.setTimeout(30_000);
+
 describe("clients survive Pulumi closure serialization", () => {
   let server: ScriptedServer;
   beforeEach(async () => {
