@@ -1,5 +1,5 @@
 import * as net from "node:net";
-import { PD_KEY, startSandbox, V1, type Sandbox } from "./testing/harness";
+import { PD_KEY, startSandbox, V1, type Sandbox } from "../../test/support/atlas/harness";
 
 describe("robustness: garbage in, Atlas errors out, still serving", () => {
   let sb: Sandbox;
