@@ -19,7 +19,7 @@ async function serializeAndLoad(fn: () => unknown): Promise<{ text: string; hand
 }
 
 // Serializing a closure reads sources through the inspector: seconds on a loaded machine.
-jest.setTimeout(30_000);
+jest.setTimeout(120_000);
 
 describe("clients survive Pulumi closure serialization", () => {
   let server: ScriptedServer;

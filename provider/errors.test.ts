@@ -11,7 +11,7 @@ async function serializeAndLoad<T>(fn: () => T): Promise<() => T> {
 }
 
 // Serializing a closure reads sources through the inspector: seconds on a loaded machine.
-jest.setTimeout(30_000);
+jest.setTimeout(120_000);
 
 describe("ProviderError", () => {
   it("is a real Error with code, property, name and stack, with or without new", () => {
