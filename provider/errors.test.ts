@@ -10,6 +10,9 @@ async function serializeAndLoad<T>(fn: () => T): Promise<() => T> {
   return mod[serialized.exportName];
 }
 
+// Serializing a closure reads sources through the inspector: seconds on a loaded machine.
+jest.setTimeout(120_000);
+
 describe("ProviderError", () => {
   it("is a real Error with code, property, name and stack, with or without new", () => {
     for (const e of [new ProviderError("CONFIG", "pdac:x is wrong", "pdac:x"), (ProviderError as any)("CONFIG", "pdac:x is wrong", "pdac:x")]) {

@@ -207,8 +207,9 @@ export async function readIntegration(id: string, props: Partial<IntegrationOutp
     initialIncidentOpen: props.initialIncidentOpen === true,
     ...(props.pagerdutyIntegrationId ? { pagerdutyIntegrationId: props.pagerdutyIntegrationId } : {}),
     createdPagerdutyIntegration: props.createdPagerdutyIntegration === true,
-    ...(Array.isArray(props.pendingCleanup) && props.pendingCleanup.length > 0 ? { pendingCleanup: props.pendingCleanup } : {}),
-    ...(Array.isArray(props.retiredKeys) && props.retiredKeys.length > 0 ? { retiredKeys: props.retiredKeys } : {}),
+    // Not visible in the project API: carried over from state as they are.
+    ...(Array.isArray(props.pendingCleanup) ? { pendingCleanup: props.pendingCleanup } : {}),
+    ...(Array.isArray(props.retiredKeys) ? { retiredKeys: props.retiredKeys } : {}),
   };
   const inputs: IntegrationInputs = {
     projectId,

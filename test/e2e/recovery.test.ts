@@ -47,6 +47,22 @@ async function stack(config: Record<string, string>): Promise<PulumiWorkspace> {
   return ws;
 }
 
+/** The process and every descendant (the CLI starts its plugins in their own process groups), from /proc. */
+function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      for (const task of fs.readdirSync(`/proc/${out[i]}/task`)) {
+        const kids = fs.readFileSync(`/proc/${out[i]}/task/${task}/children`, "utf8").trim();
+        if (kids) out.push(...kids.split(/\s+/).map(Number));
+      }
+    } catch {
+      // gone already
+    }
+  }
+  return out;
+}
+
 async function faults(method: string, body?: unknown): Promise<any> {
   const res = await pagerDutyApi(sb).call(method, "/sandbox/faults", body);
   return res.status === 204 ? undefined : res.json();
@@ -63,7 +79,7 @@ it("after pulumi up is killed mid-create, cancel/refresh --clear-pending-creates
     cwd: programDir,
     env: ws.env,
     stdio: "ignore",
-    detached: true, // its own process group: the CLI, the language host and the provider host die together
+    detached: true,
   });
   const exited = new Promise((r) => child.once("exit", r));
   try {
@@ -73,7 +89,20 @@ it("after pulumi up is killed mid-create, cancel/refresh --clear-pending-creates
     }
     expect(await atlasApi(sb).integration(projectId)).toBeDefined();
   } finally {
-    process.kill(-child.pid!, "SIGKILL");
+    // A crash: the CLI, the language host and the provider host die at once.
+    const tree = processTree(child.pid!);
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    for (const pid of tree) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
     await exited;
     await faults("DELETE");
   }
