@@ -13,20 +13,34 @@ export type ProviderErrorCode =
   | "CONFIG"
   | "INVALID_ID";
 
-export class ProviderError extends Error {
-  declare readonly code: ProviderErrorCode;
-  declare readonly property?: string;
+export interface ProviderError extends Error {
+  readonly name: "ProviderError";
+  readonly code: ProviderErrorCode;
+  readonly property?: string;
+}
 
-  // Everything is assigned here, not in field initializers or through super():
-  // Pulumi's closure serializer rewrites classes into functions, dropping field
-  // initializers and turning super(message) into a no-op Error.call.
-  constructor(code: ProviderErrorCode, message: string, property?: string) {
-    super(message);
-    this.name = "ProviderError";
-    this.message = message;
-    this.code = code;
-    if (property !== undefined) this.property = property;
-  }
+/**
+ * Builds a ProviderError: always a real `Error` (with message and stack),
+ * whatever Pulumi's closure serializer does to classes (it rewrites them into
+ * functions, dropping field initializers and turning super() into a no-op, so
+ * a serialized `class extends Error` is no Error at all and the provider host
+ * logs "[object Object]: undefined"). Callable with or without `new`: a
+ * constructor returning an object yields that object.
+ */
+export const ProviderError = function ProviderError(code: ProviderErrorCode, message: string, property?: string): ProviderError {
+  const e = new Error(message) as Error & { code: ProviderErrorCode; property?: string };
+  e.name = "ProviderError";
+  e.code = code;
+  if (property !== undefined) e.property = property;
+  return e as ProviderError;
+} as unknown as {
+  new (code: ProviderErrorCode, message: string, property?: string): ProviderError;
+  (code: ProviderErrorCode, message: string, property?: string): ProviderError;
+};
+
+/** Whether `err` is a ProviderError (by shape: instanceof does not survive serialization). */
+export function isProviderError(err: unknown): err is ProviderError {
+  return err instanceof Error && err.name === "ProviderError" && typeof (err as { code?: unknown }).code === "string";
 }
 
 /** The message of anything thrown, for wrapping into a ProviderError. */
@@ -36,6 +50,15 @@ export function messageOf(err: unknown): string {
 
 /** Wraps a failure of `doing` (an upstream error or anything else) into a ProviderError; ProviderErrors pass through. */
 export function upstreamFailure(doing: string, err: unknown): ProviderError {
-  if (err instanceof ProviderError) return err;
+  if (isProviderError(err)) return err;
   return new ProviderError("UPSTREAM", `${doing} failed: ${messageOf(err)}`);
+}
+
+/**
+ * A warning for the person running `pulumi up`: the dynamic-provider host has
+ * no engine log channel, so it goes to stderr, which the engine shows. Never
+ * pass a secret.
+ */
+export function warn(message: string): void {
+  process.stderr.write(`warning: ${message}\n`);
 }

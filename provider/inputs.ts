@@ -61,7 +61,11 @@ export function issuesToFailures(issues: ReadonlyArray<any>, resource: string): 
     const unknownKey = issue.code === "unrecognized_keys" ? [issue.keys[0]] : [];
     const path: PropertyKey[] = [...issue.path, ...unknownKey];
     const dotted = path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
-    const reason = unknownKey.length ? `unknown property ${dotted}: remove it (check the spelling against the ${resource} arguments)` : issue.message;
+    const reason = unknownKey.length
+      ? `unknown property ${dotted}: remove it (check the spelling against the ${resource} arguments)`
+      : /^Invalid input/.test(String(issue.message))
+        ? `${dotted || "the arguments"} ${issue.expected ? `must be ${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}` : "is not valid"}: check it against the ${resource} arguments`
+        : issue.message;
     return { property: dotted, reason };
   });
 }

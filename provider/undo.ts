@@ -1,4 +1,4 @@
-import { messageOf, ProviderError } from "./errors";
+import { isProviderError, messageOf, ProviderError } from "./errors";
 
 /**
  * Steps already done by a create or update, undone in reverse when a later
@@ -34,7 +34,7 @@ export class UndoStack {
       }
     }
     this.steps.length = 0;
-    const base = err instanceof ProviderError ? err : new ProviderError("UPSTREAM", messageOf(err));
+    const base = isProviderError(err) ? err : new ProviderError("UPSTREAM", messageOf(err));
     if (leftovers.length === 0) throw base;
     throw new ProviderError(base.code, `${base.message}\nCleanup after the failure was incomplete; fix by hand:\n- ${leftovers.join("\n- ")}`, base.property);
   }

@@ -25,5 +25,6 @@ case "$job" in
   demo)      ensure_packages; build; ensure_pulumi; exec node dist/scripts/demo.js "$@" ;;
   sandbox)   ensure_packages; build; exec node dist/sandbox/cli.js "$@" ;;
   bench)     ensure_packages; build; exec node dist/scripts/bench.js "$@" ;;
+  gen:catalog) ensure_packages; build; exec node dist/scripts/gen-atlas-catalog.js "$@" ;;
   *) echo "unknown job: $job" >&2; exit 2 ;;
 esac

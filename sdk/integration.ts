@@ -49,6 +49,8 @@ export class PagerDutyIntegration extends pulumi.dynamic.Resource {
   declare readonly pagerdutyServiceId: pulumi.Output<string | undefined>;
   declare readonly pagerdutyIntegrationId: pulumi.Output<string | undefined>;
   declare readonly createdPagerdutyIntegration: pulumi.Output<boolean>;
+  /** Clean-up an earlier up could not finish (retried by the next up). */
+  declare readonly pendingCleanup: pulumi.Output<unknown[] | undefined>;
 
   /**
    * `opts.import` (`<projectId>/PAGER_DUTY`) adopts the project's existing
@@ -73,7 +75,9 @@ export class PagerDutyIntegration extends pulumi.dynamic.Resource {
       initialIncidentOpen: undefined,
       pagerdutyIntegrationId: undefined,
       createdPagerdutyIntegration: undefined,
+      pendingCleanup: undefined,
+      retiredKeys: undefined,
     };
-    super(integrationProvider, name, props, { ...rest, additionalSecretOutputs: [...(rest.additionalSecretOutputs ?? []), "integrationKey"] }, "pdac", "PagerDutyIntegration");
+    super(integrationProvider, name, props, { ...rest, additionalSecretOutputs: [...(rest.additionalSecretOutputs ?? []), "integrationKey", "retiredKeys"] }, "pdac", "PagerDutyIntegration");
   }
 }

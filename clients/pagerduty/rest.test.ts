@@ -59,13 +59,28 @@ describe("PagerDutyRestClient", () => {
     );
     server.on("GET", "/services/PA/integrations/PI2", { status: 200, body: { integration: { id: "PI2", type: "events_api_v2_inbound_integration", integration_key: "00000000000000000000000000000000" } } });
     server.on("GET", "/services/PC/integrations/PI3", { status: 200, body: { integration: { id: "PI3", type: "events_api_v2_inbound_integration", integration_key: KEY, name: "Atlas" } } });
-    const found = await rest.findIntegrationByKey(KEY);
+    const { found, complete } = await rest.findIntegrationByKey(KEY);
+    expect(complete).toBe(true);
     expect(found?.service.id).toBe("PC");
     expect(found?.integration).toMatchObject({ id: "PI3", integration_key: KEY });
-    expect(server.log).toEqual(["GET /services", "GET /services", "GET /services/PA/integrations/PI2", "GET /services/PC/integrations/PI3"]);
+    expect(server.log).toEqual(["GET /services", "GET /services/PA/integrations/PI2", "GET /services", "GET /services/PC/integrations/PI3"]);
 
     server.on("GET", "/services", { status: 200, body: { services: [], more: false } });
-    expect(await rest.findIntegrationByKey(KEY)).toBeUndefined();
+    expect(await rest.findIntegrationByKey(KEY)).toEqual({ complete: true });
+  });
+
+  test.each<[number, number | undefined, boolean]>([
+    [11, undefined, false],
+    [10, undefined, true],
+    [4, 3, false],
+    [3, 3, true],
+  ])("findIntegrationByKey reads at most maxPages pages: %i pages, bound %s: complete %s", async (pages, maxPages, complete) => {
+    for (let p = 1; p <= pages; p++) {
+      server.on("GET", "/services", { status: 200, body: { services: [service(`P${p}`, [])], more: p < pages } });
+    }
+    const res = await rest.findIntegrationByKey(KEY, maxPages === undefined ? {} : { maxPages });
+    expect(res).toEqual({ complete });
+    expect(server.log.filter((l) => l === "GET /services").length).toBe(Math.min(pages, maxPages ?? 10));
   });
 
   test("createEventsIntegration posts the events v2 type; a 503 is not retried", async () => {

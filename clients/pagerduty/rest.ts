@@ -161,21 +161,31 @@ export class PagerDutyRestClient {
   }
 
   /**
-   * Finds the service and Events API v2 integration that own `key`: lists the
-   * services with their integrations, then reads each events integration
-   * (the list does not carry the key) and compares `integration_key`.
+   * Finds the service and Events API v2 integration that own `key`: pages
+   * through the services with their integrations, reading each events
+   * integration the list does not carry the key of. At most `maxPages` pages
+   * of services (default 10): on a larger account `complete` is false and the
+   * key is neither found nor ruled out, so one create never spends a large
+   * account's REST rate limit.
    */
-  async findIntegrationByKey(key: string): Promise<{ service: PdService; integration: PdIntegration } | undefined> {
-    const services = await this.listServices({ includeIntegrations: true });
-    for (const service of services) {
-      for (const ref of service.integrations ?? []) {
-        if (!String(ref?.type ?? "").startsWith(EVENTS_V2_INTEGRATION_TYPE)) continue;
-        if ((ref as PdIntegration).integration_key === key) return { service, integration: ref as PdIntegration };
-        const integration = await this.getIntegration(service.id, ref.id);
-        if (integration?.integration_key === key) return { service, integration };
+  async findIntegrationByKey(key: string, opts: { maxPages?: number } = {}): Promise<{ found?: { service: PdService; integration: PdIntegration }; complete: boolean }> {
+    const maxPages = Math.max(1, Math.floor(opts.maxPages ?? 10));
+    let offset = 0;
+    for (let page = 1; page <= maxPages; page++) {
+      const { items: services, more } = await this.page<PdService>("/services", "services", { "include[]": ["integrations"] }, offset, "listing services");
+      for (const service of services) {
+        for (const ref of service.integrations ?? []) {
+          if (!String(ref?.type ?? "").startsWith(EVENTS_V2_INTEGRATION_TYPE)) continue;
+          if ((ref as PdIntegration).integration_key === key) return { found: { service, integration: ref as PdIntegration }, complete: true };
+          if ((ref as PdIntegration).integration_key !== undefined) continue;
+          const integration = await this.getIntegration(service.id, ref.id);
+          if (integration?.integration_key === key) return { found: { service, integration }, complete: true };
+        }
       }
+      if (!more) return { complete: true };
+      offset += services.length;
     }
-    return undefined;
+    return { complete: false };
   }
 
   async listIncidents(opts: { incidentKey?: string; statuses?: PdIncidentStatus[]; serviceIds?: string[] } = {}): Promise<PdIncident[]> {
@@ -207,21 +217,27 @@ export class PagerDutyRestClient {
     return this.http.request<T>({ accept: PAGERDUTY_REST_ACCEPT, contentType: "application/json", ...req });
   }
 
+  /** One limit/offset page: its items and whether PagerDuty has more. */
+  private async page<T>(path: string, key: string, query: Query, offset: number, action: string): Promise<{ items: T[]; more: boolean }> {
+    const res = await this.call<Record<string, unknown>>({
+      method: "GET",
+      path,
+      query: { ...query, limit: this.limit, offset },
+      expect: [200],
+      action: offset > 0 ? `${action} (offset ${offset})` : action,
+    });
+    const items = Array.isArray(res.body?.[key]) ? (res.body[key] as T[]) : [];
+    return { items, more: res.body?.more === true && items.length > 0 };
+  }
+
   /** limit/offset paging until `more` is false. */
   private async listAll<T>(path: string, key: string, query: Query, action: string): Promise<T[]> {
     const out: T[] = [];
     let offset = 0;
     for (let page = 1; page <= 10_000; page++) {
-      const res = await this.call<Record<string, unknown>>({
-        method: "GET",
-        path,
-        query: { ...query, limit: this.limit, offset },
-        expect: [200],
-        action: page > 1 ? `${action} (offset ${offset})` : action,
-      });
-      const items = Array.isArray(res.body?.[key]) ? (res.body[key] as T[]) : [];
+      const { items, more } = await this.page<T>(path, key, query, offset, action);
       out.push(...items);
-      if (res.body?.more !== true || items.length === 0) break;
+      if (!more) break;
       offset += items.length;
     }
     return out;

@@ -34,6 +34,8 @@ describe("diffIntegration", () => {
     ["service form: key changed by hand", { ...serviceState, keyLast4: "8f90" }, serviceInputs, { changes: true, replaces: [], deleteBeforeReplace: false }],
     ["service form: other service", serviceState, { ...serviceInputs, pagerdutyServiceId: "PXYZ789" }, { changes: true, replaces: [], deleteBeforeReplace: false }],
     ["service form to key form", serviceState, { ...inputs, integrationKey: OTHER }, { changes: true, replaces: [], deleteBeforeReplace: false }],
+    ["pending clean-up is a change", { ...state, pendingCleanup: [{ action: "resolveInitialAlert", region: "US", dedupKey: "d", keyLast4: "8f90" }] }, inputs, { changes: true, replaces: [], deleteBeforeReplace: false }],
+    ["no pending clean-up left", { ...state, pendingCleanup: [] }, inputs, { changes: false, replaces: [], deleteBeforeReplace: false }],
   ])("%s", (_name, olds, news, expected) => {
     expect(diffIntegration(olds, news)).toEqual(expected);
   });

@@ -5,7 +5,8 @@ import type { IntegrationInputs, IntegrationOutputs } from "./types";
 /**
  * What changed between the state (`olds`, possibly refreshed) and the program.
  * Another project replaces the resource, deleting first (a project has one
- * PAGER_DUTY integration); key, service and region update in place.
+ * PAGER_DUTY integration); key, service and region update in place. Pending
+ * clean-up is a change, so preview shows it and up retries it.
  */
 export function diffIntegration(olds: IntegrationOutputs, news: IntegrationInputs): DiffResult {
   const changed: string[] = [];
@@ -14,6 +15,8 @@ export function diffIntegration(olds: IntegrationOutputs, news: IntegrationInput
   if (keyChanged(olds, news)) changed.push("integrationKey");
   if ((olds.pagerdutyServiceId ?? undefined) !== (news.pagerdutyServiceId ?? undefined)) changed.push("pagerdutyServiceId");
   if (!deepEqual(olds.initialAlert, news.initialAlert)) changed.push("initialAlert");
+  // Clean-up a previous up could not finish (PagerDuty unreachable...): the next up retries it.
+  if ((olds.pendingCleanup ?? []).length > 0) changed.push("pendingCleanup");
   const replaces = changed.includes("projectId") ? ["projectId"] : [];
   return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
 }

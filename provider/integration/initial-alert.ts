@@ -2,10 +2,16 @@ import type { Region } from "../config";
 import type { Clients } from "../clients";
 import type { InitialAlertOptions } from "./types";
 
-/** A dedup key unique to one resource and one key-proving attempt. */
-export function newInitialDedupKey(projectId: string): string {
-  const { randomBytes } = require("node:crypto") as typeof import("node:crypto");
-  return `pdac-initial-${projectId}-${randomBytes(6).toString("hex")}`;
+/**
+ * The initial alert's dedup key: a hash of the project id and the key, so a
+ * create retried after a crash triggers and resolves the same incident as the
+ * attempt that died (the dedup key was never saved), and so the key whose
+ * incident it is can be recognised later. Contains neither the project id,
+ * nor the key, nor its last 4 characters.
+ */
+export function initialDedupKey(projectId: string, key: string): string {
+  const { createHash } = require("node:crypto") as typeof import("node:crypto");
+  return `pdac-initial-${createHash("sha256").update(`pdac-initial\0${projectId}\0${key}`).digest("hex").slice(0, 40)}`;
 }
 
 /** Triggers the alert that proves the key: PagerDuty answers 400 to a malformed key, 202 otherwise. */

@@ -42,7 +42,23 @@ export interface IntegrationOutputs extends IntegrationInputs {
   pagerdutyIntegrationId?: string;
   /** The provider created the PagerDuty integration (service form) and deletes it on delete. */
   createdPagerdutyIntegration: boolean;
+  /**
+   * Clean-up after a commit point that failed (PagerDuty unreachable...):
+   * shown by the next preview as a change and retried by the next `pulumi up`.
+   * Never holds a secret.
+   */
+  pendingCleanup?: PendingCleanup[];
+  /**
+   * Keys that are no longer the project's but still have a kept-open initial
+   * incident to resolve (a pending clean-up). A secret output, like integrationKey.
+   */
+  retiredKeys?: string[];
 }
+
+/** One clean-up step still to do. An incident is found by its dedup key; the key that resolves it is the one whose hash it is. */
+export type PendingCleanup =
+  | { action: "resolveInitialAlert"; region: Region; dedupKey: string; keyLast4: string }
+  | { action: "deletePagerDutyIntegration"; region: Region; serviceId: string; integrationId: string };
 
 export const INTEGRATION_TYPE = "PAGER_DUTY";
 

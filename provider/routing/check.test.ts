@@ -6,6 +6,8 @@ const PROJECT = "5f1e2d3c4b5a69788796a5b4";
 const INTEGRATION = "6a1e2d3c4b5a69788796a5b4";
 const configured = readProviderConfig({ get: (k: string) => ({ "pdac:atlasClientId": "id", "pdac:atlasClientSecret": "secret" } as Record<string, string>)[k] }, {});
 const base = { projectId: PROJECT, integrationId: INTEGRATION, region: "US", eventTypeName: "NO_PRIMARY" };
+const relay = { ...base, delivery: "relay", relayUrl: "https://relay.example.com/atlas/webhook", relaySecret: "s".repeat(16) };
+const disk = (threshold: number) => ({ eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "DISK_PARTITION_SPACE_USED_DATA", operator: ">", threshold, units: "RAW" } });
 
 describe("checkRouting", () => {
   it("applies defaults", () => {
@@ -54,10 +56,48 @@ describe("checkRouting", () => {
     ["relay without secret", { ...base, delivery: "relay", relayUrl: "https://relay.example.com/hook" }, "relaySecret", /needs relaySecret/],
     ["relay url on native", { ...base, relayUrl: "https://relay.example.com/hook" }, "relayUrl", /only apply with delivery "relay"/],
     ["relay url scheme", { ...base, delivery: "relay", relayUrl: "ftp://relay", relaySecret: "s".repeat(16) }, "relayUrl", /http\(s\) URL/],
+    ["relay url over http", { ...relay, relayUrl: "http://relay.example.com/hook" }, "relayUrl", /must use https .* loopback/],
+    ["relay url with user info", { ...relay, relayUrl: "https://user:pass@relay.example.com/hook" }, "relayUrl", /user info .* relaySecret/],
+    ["relay url with a token in the query", { ...relay, relayUrl: "https://relay.example.com/hook?token=abc" }, "relayUrl", /query string .* relaySecret/],
+    ["relay secret of 15 characters", { ...relay, relaySecret: "s".repeat(15) }, "relaySecret", /at least 16/],
+    ["matchers not a list", { ...base, matchers: "CLUSTER_NAME=prod" }, "matchers", /matchers must be a list of \{fieldName, operator, value\}/],
+    ["matcher not an object", { ...base, matchers: ["CLUSTER_NAME"] }, "matchers[0]", /matchers must be a list of \{fieldName, operator, value\}/],
+    ["matcher value of the wrong type", { ...base, matchers: [{ fieldName: "CLUSTER_NAME", operator: "EQUALS", value: 3 }] }, "matchers[0].value", /value is required \(a string\)/],
+    ["REGEX that does not compile", { ...base, matchers: [{ fieldName: "CLUSTER_NAME", operator: "REGEX", value: "([" }] }, "matchers[0].value", /valid regular expression/],
+    ["REGEX with a dangling quantifier", { ...base, matchers: [{ fieldName: "CLUSTER_NAME", operator: "REGEX", value: "*prod" }] }, "matchers[0].value", /valid regular expression/],
+    ["negative election count", { ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: ">", threshold: -1, units: "RAW" } }, "threshold.threshold", /0 or more/],
+    ["election count past int32", { ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: ">", threshold: 2147483648, units: "RAW" } }, "threshold.threshold", /at most 2147483647/],
+    ["threshold of the wrong type", { ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: 3 }, "threshold", /threshold must be an object \{operator, threshold, units\}/],
+    ["threshold on an event type that takes none (units it cannot have)", { ...base, threshold: { operator: ">", threshold: 3, units: "pixels" } }, "threshold", /NO_PRIMARY takes no threshold: remove it/],
+    ["metricThreshold on an event type that takes none", { ...base, metricThreshold: { metricName: "OPLOG_SLAVE_LAG_MASTER_TIME", operator: ">", threshold: 1, units: "SECONDS" } }, "metricThreshold", /NO_PRIMARY takes no metricThreshold/],
+    ["negative disk percentage", { ...base, ...disk(-0.5) }, "metricThreshold.threshold", /0 or more/],
+    ["disk percentage over 100", { ...base, ...disk(100.5) }, "metricThreshold.threshold", /at most 100: .* percentage/],
+    ["absurd metric threshold", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "OPLOG_SLAVE_LAG_MASTER_TIME", operator: ">", threshold: 1e308, units: "SECONDS" } }, "metricThreshold.threshold", /at most 9007199254740991/],
+    ["metricThreshold of the wrong type", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: "CPU > 90" }, "metricThreshold", /metricThreshold must be an object/],
+    ["severity of the wrong type", { ...base, severity: 3 }, "severity", /INFO, WARNING, ERROR, CRITICAL/],
+    ["project id of the wrong type", { ...base, projectId: 12 }, "projectId", /projectId must be a string/],
+    ["delay past a day", { ...base, delayMin: 1441 }, "delayMin", /at most 1440/],
     ["unknown property", { ...base, serviceKey: "x" }, "serviceKey", /unknown property serviceKey/],
   ])("%s", (_name, news, property, reason) => {
     const { failures } = checkRouting(news, configured);
     expect(failures).toEqual(expect.arrayContaining([expect.objectContaining({ property, reason: expect.stringMatching(reason) })]));
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["relay on https", relay],
+    ["relay on loopback http (the sandbox)", { ...relay, relayUrl: "http://127.0.0.1:8480/hook" }],
+    ["relay on localhost http", { ...relay, relayUrl: "http://localhost:9000/hook" }],
+    ["relay secret of exactly 16 characters", { ...relay, relaySecret: "s".repeat(16) }],
+    ["REGEX that compiles", { ...base, matchers: [{ fieldName: "CLUSTER_NAME", operator: "REGEX", value: "^prod-[0-9]+$" }] }],
+    ["\"([\" with a literal operator", { ...base, matchers: [{ fieldName: "CLUSTER_NAME", operator: "CONTAINS", value: "([" }] }],
+    ["zero elections", { ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: ">", threshold: 0, units: "RAW" } }],
+    ["int32 max elections", { ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: ">", threshold: 2147483647, units: "RAW" } }],
+    ["disk at 0 %", { ...base, ...disk(0) }],
+    ["disk at 100 %", { ...base, ...disk(100) }],
+    ["non-percentage metric over 100", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "OPLOG_SLAVE_LAG_MASTER_TIME", operator: ">", threshold: 3600, units: "SECONDS" } }],
+    ["a day of delay", { ...base, delayMin: 1440 }],
+  ])("accepts the other side of each boundary: %s", (_name, news) => {
+    expect(checkRouting(news, configured).failures).toBeUndefined();
   });
 
   it("accepts an unknown integration id during preview", () => {

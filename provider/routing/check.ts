@@ -27,11 +27,20 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
   if ("intervalMin" in news) {
     failures.push({ property: "intervalMin", reason: "intervalMin is not accepted for PagerDuty notifications: PagerDuty re-notifies through the service's escalation policy; remove it" });
   }
-  const eventType = typeof news.eventTypeName === "string" ? EVENT_TYPES[news.eventTypeName] : undefined;
+  const cataloged = typeof news.eventTypeName === "string" ? EVENT_TYPES[news.eventTypeName] : undefined;
+  const eventType = cataloged && NO_THRESHOLD_EVENT_TYPES.includes(String(news.eventTypeName)) ? { ...cataloged, threshold: false, thresholdUnits: [], thresholdOperators: [] } : cataloged;
   const thresholdUnits = eventType?.thresholdUnits ?? [];
+  // A threshold on an event type that takes none is refused whole (its units or operator would only mislead).
+  const skip = ["intervalMin"];
+  for (const [field, takes, other] of [["threshold", eventType?.threshold, "metricThreshold"], ["metricThreshold", eventType?.metricThreshold, "threshold"]] as const) {
+    if (!eventType || takes || news[field] === undefined || news[field] === null) continue;
+    const alt = other === "threshold" ? eventType.threshold : eventType.metricThreshold;
+    failures.push({ property: field, reason: `${String(news.eventTypeName)} takes no ${field}: ${alt ? `use ${other}` : "remove it"}` });
+    skip.push(field);
+  }
   const schema = z
     .object({
-      projectId: z.string({ error: "projectId is required: the 24-character hexadecimal Atlas project id" }).regex(PROJECT_ID, { error: "projectId must be the 24-character lowercase hexadecimal Atlas project id" }),
+      projectId: z.string({ error: (i) => `projectId ${i.input === undefined ? "is required" : "must be a string"}: the 24-character hexadecimal Atlas project id` }).regex(PROJECT_ID, { error: "projectId must be the 24-character lowercase hexadecimal Atlas project id" }),
       integrationId: z
         .string({ error: "integration is required: pass the project's PagerDutyIntegration (its integrationId is used by the notification)" })
         .regex(OBJECT_ID, { error: "integrationId must be a PagerDutyIntegration's integrationId (24 hexadecimal characters)" }),
@@ -42,24 +51,33 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
       matchers: z
         .array(
           z.object({
-            fieldName: z.string({ error: "fieldName is required" }).refine((f) => !eventType || eventType.matcherFields.includes(f), {
+            fieldName: z.string({ error: "fieldName is required (a string), for example CLUSTER_NAME" }).refine((f) => !eventType || eventType.matcherFields.includes(f), {
               error: (i) => `fieldName ${JSON.stringify(i.input)} cannot be matched for ${String(news.eventTypeName)}: use one of ${eventType?.matcherFields.join(", ") || "(none: this event type takes no matchers)"}`,
             }),
             operator: z.enum(["EQUALS", "CONTAINS", "STARTS_WITH", "ENDS_WITH", "NOT_EQUALS", "NOT_CONTAINS", "REGEX"], {
               error: "operator must be one of EQUALS, CONTAINS, STARTS_WITH, ENDS_WITH, NOT_EQUALS, NOT_CONTAINS, REGEX",
             }),
             value: z.string({ error: "value is required (a string)" }),
-          }).strict()
+          }, { error: MATCHERS_SHAPE }).strict()
+            // Atlas compiles REGEX values and refuses a pattern that does not compile (400 INVALID_ATTRIBUTE).
+            .superRefine((m, ctx) => {
+              if (m.operator !== "REGEX") return;
+              const problem = regexProblem(m.value);
+              if (problem) ctx.addIssue({ code: "custom", path: ["value"], message: `a REGEX matcher's value must be a valid regular expression (${problem}): fix the pattern, or use another operator to match the text literally` });
+            })
             // Host type matchers take the spec's host types; other fields take any string (host names, ports).
             .refine((m) => m.fieldName !== "TYPE_NAME" || !eventType?.matcherValues || eventType.matcherValues.includes(m.value), {
               error: `a TYPE_NAME matcher's value must be one of ${eventType?.matcherValues?.join(", ") ?? ""}`,
               path: ["value"],
             }),
+          { error: MATCHERS_SHAPE },
         )
-        .max(50)
+        .max(50, { error: "matchers: at most 50 per alert configuration" })
+        .optional()
         .default([]),
       threshold: z
-        .object({
+        .object(
+          {
           operator: z
             .string()
             .refine((o) => o in THRESHOLD_OPERATORS, { error: "threshold.operator must be \">\" or \"<\" (or GREATER_THAN / LESS_THAN)" })
@@ -70,37 +88,58 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
             .refine((o) => !eventType || eventType.thresholdOperators.length === 0 || eventType.thresholdOperators.includes(o), {
               error: `threshold.operator for ${String(news.eventTypeName)} must be ${eventType?.thresholdOperators.join(" or ")}`,
             }),
-          threshold: z.number({ error: "threshold.threshold must be a whole number" }).int({ error: "threshold.threshold must be a whole number" }),
+          // int32 in the spec (GreaterThanRawThreshold...); counts, durations and days are never negative.
+          threshold: z
+            .number({ error: "threshold.threshold must be a whole number" })
+            .int({ error: "threshold.threshold must be a whole number" })
+            .min(0, { error: `threshold.threshold must be 0 or more: ${String(news.eventTypeName)} counts or measures time, which is never negative` })
+            .max(INT32_MAX, { error: `threshold.threshold must be at most ${INT32_MAX} (the project API stores a 32-bit integer)` }),
           units: z
             .string({ error: `threshold.units is required: one of ${thresholdUnits.join(", ") || "the units of the event type"}` })
             .refine((u) => !eventType || thresholdUnits.includes(u), { error: `threshold.units for ${String(news.eventTypeName)} must be one of ${thresholdUnits.join(", ")}` }),
-        }).strict()
+          },
+          { error: "threshold must be an object {operator, threshold, units}" },
+        ).strict()
         .optional(),
       metricThreshold: z
-        .object({
+        .object(
+          {
           metricName: z.string({ error: "metricThreshold.metricName is required, for example OPLOG_SLAVE_LAG_MASTER_TIME" }).refine((m) => METRIC_UNITS[m] !== undefined, {
             error: (i) => `metricThreshold.metricName ${JSON.stringify(i.input)} is not an Atlas metric${suggest(String(i.input), Object.keys(METRIC_UNITS))}`,
           }),
           operator: z.string().refine((o) => o in METRIC_OPERATORS, { error: "metricThreshold.operator must be GREATER_THAN or LESS_THAN" }).transform((o) => METRIC_OPERATORS[o]),
-          threshold: z.number({ error: "metricThreshold.threshold must be a number" }),
+          threshold: z.number({ error: "metricThreshold.threshold must be a number" }).refine(Number.isFinite, { error: "metricThreshold.threshold must be a finite number" }),
           units: z.string({ error: "metricThreshold.units is required (for example RAW, SECONDS, GIGABYTES): the metric's unit" }),
           mode: z.literal("AVERAGE", { error: "metricThreshold.mode must be AVERAGE" }).default("AVERAGE"),
-        }).strict()
+          },
+          { error: "metricThreshold must be an object {metricName, operator, threshold, units, mode?}" },
+        ).strict()
         .superRefine((m, ctx) => {
           const units = METRIC_UNITS[m.metricName];
           if (units && !units.includes(m.units)) ctx.addIssue({ code: "custom", path: ["units"], message: `metricThreshold.units for ${m.metricName} must be one of ${units.join(", ")}` });
+          const max = maxMetricThreshold(m.metricName);
+          if (m.threshold < 0) ctx.addIssue({ code: "custom", path: ["threshold"], message: `metricThreshold.threshold must be 0 or more: ${m.metricName} is never negative` });
+          else if (m.threshold > max) {
+            ctx.addIssue({ code: "custom", path: ["threshold"], message: max === 100 ? `metricThreshold.threshold must be at most 100: ${m.metricName} is a percentage` : `metricThreshold.threshold must be at most ${max}: no ${m.units} value of ${m.metricName} is that large` });
+          }
         })
         .optional(),
       severity: z
-        .string()
+        .string({ error: "severity must be one of INFO, WARNING, ERROR, CRITICAL" })
         .transform((s) => s.toUpperCase())
         .pipe(z.enum(["INFO", "WARNING", "ERROR", "CRITICAL"], { error: "severity must be one of INFO, WARNING, ERROR, CRITICAL" }))
         .optional(),
       delayMin: z.number({ error: "delayMin must be a whole number of minutes" }).int({ error: "delayMin must be a whole number of minutes" }).min(0, { error: "delayMin must be 0 or more minutes" }).max(1440, { error: "delayMin must be at most 1440 minutes" }).default(0),
       enabled: z.boolean({ error: "enabled must be true or false" }).default(true),
       delivery: z.enum(["native", "relay"], { error: "delivery must be \"native\" (the project sends to PagerDuty) or \"relay\" (through the relay's webhook)" }).default("native"),
-      relayUrl: z.url({ protocol: /^https?$/, error: "relayUrl must be the relay's http(s) URL, for example https://relay.example.com/atlas/webhook" }).optional(),
-      relaySecret: z.string().min(16, { error: "relaySecret must be at least 16 characters: the webhook secret the relay checks" }).optional(),
+      relayUrl: z
+        .url({ protocol: /^https?$/, error: "relayUrl must be the relay's http(s) URL, for example https://relay.example.com/atlas/webhook" })
+        .superRefine((url, ctx) => {
+          const problem = relayUrlProblem(url);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .optional(),
+      relaySecret: z.string({ error: "relaySecret must be a string of at least 16 characters" }).min(16, { error: "relaySecret must be at least 16 characters: the webhook secret the relay checks" }).optional(),
       importId: z.string().regex(/^[0-9a-f]{24}\/[0-9a-f]{24}$/, { error: "the import id of an AlertRouting is <projectId>/<alertConfigId>" }).optional(),
     })
     .strict()
@@ -118,7 +157,7 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
       }
     });
 
-  const parsed = schema.safeParse(validationCandidate(news, unknowns, placeholderFor, ["intervalMin"]));
+  const parsed = schema.safeParse(validationCandidate(news, unknowns, placeholderFor, skip));
   if (!parsed.success) failures.push(...issuesToFailures(parsed.error.issues, "AlertRouting"));
   if (config) failures.push(...configProblems(config));
   if (failures.length > 0 || !parsed.success) return { inputs: news as unknown as RoutingInputs, failures };
@@ -143,6 +182,52 @@ function placeholderFor(key: string): unknown {
   }
 }
 
+
+const INT32_MAX = 2147483647;
+
+/**
+ * Event types the spec lists in ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold:
+ * they take no threshold, although the generated catalog (which reads the
+ * replica-set threshold view's wider enum) says they do. To be folded into
+ * scripts/gen-atlas-catalog.py.
+ */
+const NO_THRESHOLD_EVENT_TYPES: readonly string[] = ["NO_PRIMARY", "PRIMARY_ELECTED"];
+
+const MATCHERS_SHAPE = "matchers must be a list of {fieldName, operator, value}, for example [{ fieldName: \"CLUSTER_NAME\", operator: \"EQUALS\", value: \"prod\" }]";
+
+/** Percentages (disk space used, normalized CPU, memory or connections percent) cannot exceed 100; nothing exceeds 2^53 meaningfully. */
+function maxMetricThreshold(metricName: string): number {
+  return /PERCENT|^(MAX_)?DISK_PARTITION_SPACE_USED_|^(MAX_)?NORMALIZED_/.test(metricName) ? 100 : Number.MAX_SAFE_INTEGER;
+}
+
+/** Why `pattern` does not compile, or undefined. (Atlas compiles Java patterns; JavaScript's syntax agrees on everything a matcher needs.) */
+function regexProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern);
+    return undefined;
+  } catch (e) {
+    return (e instanceof Error ? e.message : String(e)).replace(/^Invalid regular expression: /, "");
+  }
+}
+
+/**
+ * relayUrl is shown to reviewers (not a secret), so it must not carry one:
+ * no user info and no query string (the secret belongs in relaySecret), and
+ * https except on a loopback address (the sandbox, a local relay).
+ */
+export function relayUrlProblem(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return "relayUrl must be the relay's https URL, for example https://relay.example.com/atlas/webhook";
+  }
+  if (u.username || u.password) return "relayUrl must not carry user info (user:password@): put the secret in relaySecret, which is stored as a secret";
+  if (u.search || u.hash) return "relayUrl must not carry a query string or fragment (it is shown in diffs and state): put any secret in relaySecret";
+  const loopback = u.hostname === "localhost" || u.hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(u.hostname);
+  if (u.protocol !== "https:" && !loopback) return "relayUrl must use https (http is only accepted on a loopback address such as 127.0.0.1)";
+  return undefined;
+}
 
 /** ": did you mean X?" for a near miss, else "". */
 function suggest(input: string, candidates: string[]): string {

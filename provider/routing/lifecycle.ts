@@ -6,7 +6,16 @@ import { changedRoutingFields } from "./diff";
 import { fromAlertConfig, toAlertConfig } from "./mapping";
 import { routingResourceId, type RoutingInputs, type RoutingOutputs } from "./types";
 
-/** Create: the project must already have its PagerDuty integration; then POST the alert configuration. */
+/** A configuration identical to the program and created this recently is taken to be an earlier attempt of this create that crashed. */
+export const ADOPT_WITHIN_MS = 60 * 60 * 1000;
+
+/**
+ * Create: the project must already have its PagerDuty integration; then POST
+ * the alert configuration. Safe to run again: an identical configuration
+ * (every field, the same integration) created within the last hour is the
+ * attempt that crashed or whose POST failed ambiguously, and is adopted
+ * instead of creating a duplicate that would page on-call twice.
+ */
 export async function createRouting(inputs: RoutingInputs, clients: Clients): Promise<CreateResult<RoutingOutputs>> {
   if (inputs.importId) return adoptRouting(inputs, clients);
   const integration = await clients.atlas.getIntegration(inputs.projectId, "PAGER_DUTY").catch((err: unknown) => {
@@ -19,11 +28,37 @@ export async function createRouting(inputs: RoutingInputs, clients: Clients): Pr
       "integration",
     );
   }
-  const created = await clients.atlas.createAlertConfig(inputs.projectId, toAlertConfig(inputs) as any).catch((err: unknown) => {
+  const earlier = await findEarlierAttempt(inputs, clients);
+  if (earlier) return created(inputs, earlier);
+  let live: unknown;
+  try {
+    live = await clients.atlas.createAlertConfig(inputs.projectId, toAlertConfig(inputs) as any);
+  } catch (err) {
+    // The POST may have landed (a timeout, a 5xx after processing): adopt it rather than leave a duplicate for the retry.
+    const landed = (err as { ambiguous?: boolean }).ambiguous ? await findEarlierAttempt(inputs, clients).catch(() => undefined) : undefined;
+    if (landed) return created(inputs, landed);
     throw upstreamFailure(`creating the ${inputs.eventTypeName} alert configuration in project ${inputs.projectId}`, err);
-  });
-  const outs = fromAlertConfig(created, inputs);
+  }
+  return created(inputs, live);
+}
+
+function created(inputs: RoutingInputs, live: unknown): CreateResult<RoutingOutputs> {
+  const outs = fromAlertConfig(live, inputs);
   return { id: routingResourceId(inputs.projectId, outs.alertConfigId), outs: { ...inputs, alertConfigId: outs.alertConfigId, notifierId: outs.notifierId } };
+}
+
+/** The project's alert configuration identical to the program in every field, referencing this integration, created within ADOPT_WITHIN_MS. */
+async function findEarlierAttempt(inputs: RoutingInputs, clients: Clients): Promise<unknown> {
+  const configs = await clients.atlas.listAlertConfigs(inputs.projectId).catch((err: unknown) => {
+    throw upstreamFailure(`listing the alert configurations of project ${inputs.projectId}`, err);
+  });
+  const now = Date.now();
+  return configs.find((c) => {
+    const at = Date.parse(String((c as { created?: string }).created ?? ""));
+    if (!Number.isFinite(at) || now - at > ADOPT_WITHIN_MS) return false;
+    const seen = fromAlertConfig(c, inputs);
+    return seen.notifierId !== "" && (c as { notifications?: unknown[] }).notifications?.length === 1 && changedRoutingFields(seen, inputs).length === 0;
+  });
 }
 
 /**

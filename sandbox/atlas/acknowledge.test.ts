@@ -1,4 +1,4 @@
-import { PD_KEY, startSandbox, V2024, type Sandbox } from "./testing/harness";
+import { PD_KEY, startSandbox, V2024, type Sandbox } from "../../test/support/atlas/harness";
 
 /**
  * Acknowledging as real Atlas does (recorded Atlas Administration API v2

@@ -1,4 +1,4 @@
-import { PD_KEY, PD_KEY_2, startSandbox, V1, type Sandbox } from "./testing/harness";
+import { PD_KEY, PD_KEY_2, startSandbox, V1, type Sandbox } from "../../test/support/atlas/harness";
 
 const pd = (extra: object = {}) => ({ typeName: "PAGER_DUTY", serviceKey: PD_KEY, delayMin: 0, ...extra });
 

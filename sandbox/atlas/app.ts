@@ -12,6 +12,7 @@ import { malformedJson, payloadTooLarge, resourceNotFound, unexpectedError, unsu
 import { isApiPath, pathOf, registerApiHooks } from "./http/api-hooks";
 import { TokenBuckets } from "./http/rate-limit";
 import { isObjectId } from "./ids";
+import { registerAtlasFaults } from "./faults";
 import { registerIntegrationRoutes } from "./integrations/routes";
 import { AlertEngine } from "./lifecycle/engine";
 import { OutboxWorker } from "./notify/outbox-worker";
@@ -137,6 +138,7 @@ export function buildAtlasApp(deps: AtlasDeps): FastifyInstance {
   registerAlertConfigRoutes(app, rt);
   registerAlertRoutes(app, rt);
   registerSandboxRoutes(app, rt, tick);
+  registerAtlasFaults(app);
 
   let timer: NodeJS.Timeout | undefined;
   app.addHook("onReady", async () => {

@@ -1,5 +1,5 @@
-import { DigestClient, digestAuthorization, parseChallenge } from "./testing/digest-client";
-import { CREDS, PD_KEY, startSandbox, V1, type Sandbox } from "./testing/harness";
+import { DigestClient, digestAuthorization, parseChallenge } from "../../test/support/atlas/digest-client";
+import { CREDS, PD_KEY, startSandbox, V1, type Sandbox } from "../../test/support/atlas/harness";
 
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
 

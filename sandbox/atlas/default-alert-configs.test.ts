@@ -1,4 +1,4 @@
-import { startSandbox, tempDir, type Sandbox } from "./testing/harness";
+import { startSandbox, tempDir, type Sandbox } from "../../test/support/atlas/harness";
 
 const GROUP_NOTIFICATION = { typeName: "GROUP", roles: ["GROUP_OWNER"], emailEnabled: true, smsEnabled: false, delayMin: 0, intervalMin: 60 };
 

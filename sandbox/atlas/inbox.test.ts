@@ -1,4 +1,4 @@
-import { PD_KEY, startSandbox, type Sandbox } from "./testing/harness";
+import { PD_KEY, startSandbox, type Sandbox } from "../../test/support/atlas/harness";
 
 const SLACK_TOKEN = "xoxb-0123456789-secret-slack-token";
 const DD_KEY = "0123456789abcdef0123456789abcdef";

@@ -1,4 +1,4 @@
-import { PD_KEY, PD_KEY_2, startSandbox, type Sandbox } from "./testing/harness";
+import { PD_KEY, PD_KEY_2, startSandbox, type Sandbox } from "../../test/support/atlas/harness";
 
 describe("third-party integrations", () => {
   let sb: Sandbox;

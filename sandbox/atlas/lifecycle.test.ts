@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
-import type { Captured } from "./testing/capture-server";
-import { PD_KEY, PD_KEY_2, startSandbox, V2024, type Sandbox } from "./testing/harness";
-import { pagerDutyEventErrors } from "./testing/pagerduty-check";
+import type { Captured } from "../../test/support/atlas/capture-server";
+import { PD_KEY, PD_KEY_2, startSandbox, V2024, type Sandbox } from "../../test/support/atlas/harness";
+import { pagerDutyEventErrors } from "../../test/support/atlas/pagerduty-check";
 
 const SECRET = "whsec-0123456789";
 const isPd = (c: Captured) => c.path.endsWith("/v2/enqueue");

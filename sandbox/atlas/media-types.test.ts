@@ -1,4 +1,4 @@
-import { PD_KEY, startSandbox, V1, V2024, type Sandbox } from "./testing/harness";
+import { PD_KEY, startSandbox, V1, V2024, type Sandbox } from "../../test/support/atlas/harness";
 
 describe("versioned media types", () => {
   let sb: Sandbox;

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { ManualClock } from "../../lib/clock";
-import { CaptureServer } from "./testing/capture-server";
-import { PD_KEY, startSandbox, tempDir, V1 } from "./testing/harness";
+import { CaptureServer } from "../../test/support/atlas/capture-server";
+import { PD_KEY, startSandbox, tempDir, V1 } from "../../test/support/atlas/harness";
 
 describe("persistence across restart", () => {
   const dir = tempDir();

@@ -1,4 +1,4 @@
-import { startSandbox, type Sandbox } from "./testing/harness";
+import { startSandbox, type Sandbox } from "../../test/support/atlas/harness";
 
 describe("rate limits (token bucket per project)", () => {
   let sb: Sandbox;

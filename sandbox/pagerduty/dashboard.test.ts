@@ -1,6 +1,6 @@
 import { ConformanceRecorder } from "../../test/support/openapi";
 import { esc } from "./dashboard/html";
-import { call, restClient, sendEvent, startPd, trigger, type Started } from "./testing/harness";
+import { call, restClient, sendEvent, startPd, trigger, type Started } from "../../test/support/pagerduty/harness";
 
 /** The page a person checks, and the JSON state dump: escaped, self-contained, and never showing a full key. */
 const recorder = new ConformanceRecorder();

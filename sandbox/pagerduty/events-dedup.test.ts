@@ -1,6 +1,6 @@
 import { ConformanceRecorder } from "../../test/support/openapi";
 import { openDb } from "../../lib/sqlite";
-import { restClient, sendEvent, serviceWithKey, startPd, trigger, type RestClient, type Started } from "./testing/harness";
+import { restClient, sendEvent, serviceWithKey, startPd, trigger, type RestClient, type Started } from "../../test/support/pagerduty/harness";
 
 /** Dedup and incident rules of the Events API, observed through the REST API, over real sockets. */
 const recorder = new ConformanceRecorder();

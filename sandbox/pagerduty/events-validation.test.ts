@@ -1,6 +1,6 @@
 import { ConformanceRecorder } from "../../test/support/openapi";
 import { MAX_EVENT_BYTES } from "./events/messages";
-import { call, startPd, type Started } from "./testing/harness";
+import { call, startPd, type Started } from "../../test/support/pagerduty/harness";
 
 /** Request/response validation of the Events API, table-driven, over a real socket. */
 const recorder = new ConformanceRecorder();

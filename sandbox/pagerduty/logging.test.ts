@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { ConformanceRecorder } from "../../test/support/openapi";
-import { call, Receiver, restClient, sendEvent, serviceWithKey, startPd, TOKEN, trigger, waitFor } from "./testing/harness";
+import { call, Receiver, restClient, sendEvent, serviceWithKey, startPd, TOKEN, trigger, waitFor } from "../../test/support/pagerduty/harness";
 
 /** With logging on, routing keys, tokens and webhook secrets never reach the log. */
 test("logs carry no routing key, REST token or webhook secret", async () => {

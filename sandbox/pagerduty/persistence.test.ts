@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { ConformanceRecorder } from "../../test/support/openapi";
 import { openDb } from "../../lib/sqlite";
 import { drainWebhookDeliveries } from "./app";
-import { call, Receiver, restClient, sendEvent, serviceWithKey, startPd, trigger, waitFor } from "./testing/harness";
+import { call, Receiver, restClient, sendEvent, serviceWithKey, startPd, trigger, waitFor } from "../../test/support/pagerduty/harness";
 
 /** State lives in the SQLite file: a restarted sandbox knows its services, keys, incidents and pending webhooks. */
 const recorder = new ConformanceRecorder();

@@ -1,5 +1,5 @@
 import { ConformanceRecorder } from "../../test/support/openapi";
-import { call, restClient, sendEvent, serviceWithKey, startPd, TOKEN, trigger, type RestClient, type Started } from "./testing/harness";
+import { call, restClient, sendEvent, serviceWithKey, startPd, TOKEN, trigger, type RestClient, type Started } from "../../test/support/pagerduty/harness";
 
 /** The REST subset over real sockets; every exchange is checked against pagerduty-rest-subset.openapi.json. */
 const recorder = new ConformanceRecorder();

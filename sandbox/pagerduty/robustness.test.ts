@@ -1,6 +1,6 @@
 import * as net from "node:net";
 import { ConformanceRecorder } from "../../test/support/openapi";
-import { call, restClient, sendEvent, serviceWithKey, startPd, TOKEN, trigger, type Started } from "./testing/harness";
+import { call, restClient, sendEvent, serviceWithKey, startPd, TOKEN, trigger, type Started } from "../../test/support/pagerduty/harness";
 
 /**
  * Garbage in: the server answers every request with a 4xx in the right

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { ConformanceRecorder, specsDir } from "../../test/support/openapi";
 import { ManualClock } from "../../lib/clock";
 import { drainWebhookDeliveries } from "./app";
-import { call, Receiver, restClient, sendEvent, serviceWithKey, startPd, trigger, waitFor, type RestClient, type Started } from "./testing/harness";
+import { call, Receiver, restClient, sendEvent, serviceWithKey, startPd, trigger, waitFor, type RestClient, type Started } from "../../test/support/pagerduty/harness";
 
 /** Webhook v3 deliveries to real local receivers. */
 const recorder = new ConformanceRecorder();

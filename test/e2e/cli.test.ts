@@ -87,7 +87,7 @@ describe("the Pulumi CLI against the sandbox", () => {
     expect(r.code).not.toBe(0);
     const out = r.stdout + r.stderr;
     expect(out).toMatch(/projectId must be the 24-character lowercase hexadecimal Atlas project id/);
-    expect(out).toMatch(/integrationKey must contain only letters and digits/);
+    expect(out).toMatch(/integrationKey must be 32 hexadecimal digits/);
     expect(out).not.toContain(badKey);
     expect(out).toMatch(/region must be "US" or "EU"/);
     expect(calls).toEqual([]);

@@ -1,6 +1,7 @@
 import { startHarness, type Harness } from "../support/harness";
 import { UNKNOWN, urnOf } from "../support/provider-host";
 import { atlas, incidentsFor, makeService, newProjectId, pd } from "../support/sandbox-client";
+import { initialDedupKey } from "../../provider/integration/initial-alert";
 
 // PagerDutyIntegration through the real dynamic-provider host over gRPC,
 // against the sandbox servers: the path `pulumi up/refresh/destroy` takes.
@@ -95,7 +96,11 @@ describe("PagerDutyIntegration through the provider host", () => {
 
     const updated = await h.host.update(URN, id, read.props, inputs);
     expect(updated).toMatchObject({ keyLast4: service.key.slice(-4), region: "US", integrationKey: service.key });
-    expect(updated.initialDedupKey).not.toBe(outs.initialDedupKey);
+    // Same project and key: the same dedup key (a hash of both), a new incident resolved at once.
+    expect(updated.initialDedupKey).toBe(outs.initialDedupKey);
+    expect(updated.initialDedupKey).not.toContain(projectId);
+    expect(updated.initialDedupKey).not.toContain(service.key.slice(-4));
+    expect((await incidentsFor(h.sandbox, updated.initialDedupKey)).every((i) => i.status === "resolved")).toBe(true);
     const stored = await live(projectId);
     expect(stored.body).toMatchObject({ region: "US", serviceKey: "*".repeat(28) + service.key.slice(-4) });
     // The repair's PUT carried the real key, never the redacted value read back.
@@ -180,8 +185,9 @@ describe("PagerDutyIntegration through the provider host", () => {
       return err!.message;
     }
 
-    async function lastInitialDedupKey(projectId: string): Promise<string | undefined> {
-      const ev = h.recorder.exchanges.filter((e) => e.path === "/v2/enqueue" && (e.requestBody as any)?.dedup_key?.includes(projectId) && (e.requestBody as any)?.event_action === "trigger");
+    async function lastInitialDedupKey(projectId: string, key: string = service.key): Promise<string | undefined> {
+      const dedup = initialDedupKey(projectId, key);
+      const ev = h.recorder.exchanges.filter((e) => e.path === "/v2/enqueue" && (e.requestBody as any)?.dedup_key === dedup && (e.requestBody as any)?.event_action === "trigger");
       return (ev.at(-1)?.requestBody as any)?.dedup_key;
     }
 
@@ -191,7 +197,7 @@ describe("PagerDutyIntegration through the provider host", () => {
       const msg = await failingCreate({ projectId, integrationKey: "0123456789abcdef0123456789abcdef" });
       expect(msg).toMatch(/does not belong to any Events API v2 integration .*\(region US\)/);
       expect(msg).not.toContain("0123456789abcdef0123456789abcdef");
-      expect(await lastInitialDedupKey(projectId)).toBeUndefined();
+      expect(await lastInitialDedupKey(projectId, "0123456789abcdef0123456789abcdef")).toBeUndefined();
       expect((await live(projectId)).status).toBe(404);
     });
 
@@ -230,21 +236,31 @@ describe("PagerDutyIntegration through the provider host", () => {
       expect(after).toBe(before);
     });
 
-    it("step 4: resolving the initial alert fails: the stored integration is deleted and the alert resolved on the way out", async () => {
+    it("step 4 (after the commit point): resolving the initial alert fails: a warning and a pending clean-up that the next up retries", async () => {
       const projectId = newProjectId();
       await atlas(h.sandbox, "POST", "/sandbox/groups", { id: projectId });
-      // Let the trigger through, then fail the resolve for all its attempts (FAST_RETRY: 3); the undo's resolve succeeds.
+      // Let the trigger through, then fail the resolve for all its attempts (FAST_RETRY: 3).
       await pd(h.sandbox, "POST", "/sandbox/faults", { skip: 1, count: 3, status: 503, path: "events" });
+      let created: Awaited<ReturnType<typeof up>>;
       try {
-        const msg = await failingCreate({ projectId, integrationKey: service.key });
-        expect(msg).toMatch(/resolving the initial alert failed/);
-        expect(msg).not.toMatch(/Cleanup after the failure was incomplete/);
+        created = await up({ projectId, integrationKey: service.key });
       } finally {
         await pd(h.sandbox, "DELETE", "/sandbox/faults");
       }
-      expect((await live(projectId)).status).toBe(404);
-      const dedup = await lastInitialDedupKey(projectId);
-      expect(await incidentsFor(h.sandbox, dedup!)).toEqual([expect.objectContaining({ status: "resolved" })]);
+      const { id, outs, inputs } = created;
+      // Committed: the project keeps the key; nothing was rolled back.
+      expect((await live(projectId)).body.serviceKey.slice(-4)).toBe(service.key.slice(-4));
+      expect(outs.pendingCleanup).toEqual([{ action: "resolveInitialAlert", region: "US", dedupKey: outs.initialDedupKey, keyLast4: service.key.slice(-4) }]);
+      expect(outs.initialIncidentOpen).toBe(true);
+      expect(h.host.output).toMatch(/warning: .*clean-up failed; the next pulumi up retries it/);
+      expect(await incidentsFor(h.sandbox, outs.initialDedupKey)).toEqual([expect.objectContaining({ status: "triggered" })]);
+      // The next preview shows a change; up resolves the incident and clears the pending clean-up.
+      expect(await h.host.diff(URN, id, outs, inputs)).toMatchObject({ changes: "some", replaces: [] });
+      const updated = await h.host.update(URN, id, outs, inputs);
+      expect(updated).toMatchObject({ pendingCleanup: [], initialIncidentOpen: false, integrationKey: service.key });
+      expect(await incidentsFor(h.sandbox, outs.initialDedupKey)).toEqual([expect.objectContaining({ status: "resolved" })]);
+      expect(await h.host.diff(URN, id, updated, inputs)).toMatchObject({ changes: "none" });
+      await h.host.delete(URN, id, updated);
     });
 
     it("an unknown project is reported by the project API and nothing is left open", async () => {
@@ -253,6 +269,128 @@ describe("PagerDutyIntegration through the provider host", () => {
       expect(msg).toMatch(/project API/);
       const dedup = await lastInitialDedupKey(projectId);
       expect(await incidentsFor(h.sandbox, dedup!)).toEqual([expect.objectContaining({ status: "resolved" })]);
+    });
+  });
+
+  describe("each failure point of an update ends in the declared state or the previous one", () => {
+    async function project(): Promise<string> {
+      const projectId = newProjectId();
+      await atlas(h.sandbox, "POST", "/sandbox/groups", { id: projectId });
+      return projectId;
+    }
+    async function checked(news: Record<string, unknown>): Promise<Record<string, any>> {
+      const res = await h.host.check(URN, {}, { ...news, __provider: h.provider.integration });
+      expect(res.failures).toEqual([]);
+      return res.inputs;
+    }
+    async function named(serviceId: string, projectId: string): Promise<any[]> {
+      const svc = await pd(h.sandbox, "GET", `/services/${serviceId}?include[]=integrations`);
+      return (svc.body.service.integrations as any[]).filter((i) => (i.name ?? i.summary) === `MongoDB Atlas project ${projectId}`);
+    }
+    async function failure(p: Promise<unknown>): Promise<string> {
+      const err = await p.then(() => undefined, (e: Error) => e);
+      expect(err).toBeInstanceOf(Error);
+      return err!.message;
+    }
+
+    it("the new service's trigger failing: the integration created on it is deleted, the project keeps the old key", async () => {
+      const projectId = await project();
+      const { id, outs } = await up({ projectId, pagerdutyServiceId: service.serviceId });
+      const news = await checked({ projectId, pagerdutyServiceId: otherService.serviceId });
+      await pd(h.sandbox, "POST", "/sandbox/faults", { count: 3, status: 503, path: "events" });
+      let msg: string;
+      try {
+        msg = await failure(h.host.update(URN, id, outs, news));
+      } finally {
+        await pd(h.sandbox, "DELETE", "/sandbox/faults");
+      }
+      expect(msg).toMatch(/sending the initial alert to PagerDuty failed/);
+      expect(await named(otherService.serviceId, projectId)).toEqual([]);
+      expect(await named(service.serviceId, projectId)).toEqual([expect.objectContaining({ id: outs.pagerdutyIntegrationId })]);
+      expect((await live(projectId)).body.serviceKey.slice(-4)).toBe(outs.integrationKey.slice(-4));
+      await h.host.delete(URN, id, outs);
+    });
+
+    it("the PUT refused: the new initial alert is resolved, nothing of the new key remains", async () => {
+      const projectId = await project();
+      const { id, outs } = await up({ projectId, integrationKey: service.key });
+      await atlas(h.sandbox, "DELETE", `/api/atlas/v2/groups/${projectId}/integrations/PAGER_DUTY`);
+      const msg = await failure(h.host.update(URN, id, outs, await checked({ projectId, integrationKey: otherService.key })));
+      expect(msg).toMatch(/no PagerDuty integration any more .* pulumi refresh/);
+      expect(await incidentsFor(h.sandbox, initialDedupKey(projectId, otherService.key))).toEqual([expect.objectContaining({ status: "resolved" })]);
+      expect((await live(projectId)).status).toBe(404);
+    });
+
+    it("issue 10 case 1: deleting the old service's integration fails after the PUT: the project keeps the new key, the old deletion is pending and retried", async () => {
+      const projectId = await project();
+      const { id, outs } = await up({ projectId, pagerdutyServiceId: service.serviceId });
+      const news = await checked({ projectId, pagerdutyServiceId: otherService.serviceId });
+      // REST: read the new service, create the integration on it, then fail every attempt (3) to delete the old one.
+      await pd(h.sandbox, "POST", "/sandbox/faults", { skip: 2, count: 3, status: 503, path: "rest" });
+      let updated: Record<string, any>;
+      try {
+        updated = await h.host.update(URN, id, outs, news);
+      } finally {
+        await pd(h.sandbox, "DELETE", "/sandbox/faults");
+      }
+      const created = await pd(h.sandbox, "GET", `/services/${otherService.serviceId}/integrations/${updated.pagerdutyIntegrationId}`);
+      expect(created.status).toBe(200);
+      // The project holds the new key, which still exists; state names it.
+      expect((await live(projectId)).body.serviceKey.slice(-4)).toBe(created.body.integration.integration_key.slice(-4));
+      expect(updated).toMatchObject({ pagerdutyServiceId: otherService.serviceId, integrationKey: created.body.integration.integration_key });
+      expect(updated.pendingCleanup).toEqual([{ action: "deletePagerDutyIntegration", region: "US", serviceId: service.serviceId, integrationId: outs.pagerdutyIntegrationId }]);
+      expect(h.host.output).toMatch(/warning: .*clean-up failed.*\n- delete PagerDuty integration/);
+      expect(await named(service.serviceId, projectId)).toHaveLength(1);
+      // The next up shows a change and finishes the clean-up.
+      expect(await h.host.diff(URN, id, updated, news)).toMatchObject({ changes: "some" });
+      const next = await h.host.update(URN, id, updated, news);
+      expect(next.pendingCleanup).toEqual([]);
+      expect(await named(service.serviceId, projectId)).toEqual([]);
+      expect(await h.host.diff(URN, id, next, news)).toMatchObject({ changes: "none" });
+      await h.host.delete(URN, id, next);
+    });
+
+    it("resolving the old key's kept-open incident fails after the PUT: pending (the old key kept as a secret output), resolved by the next up", async () => {
+      const projectId = await project();
+      const { id, outs } = await up({ projectId, integrationKey: service.key, initialAlert: { keepOpen: true } });
+      const news = await checked({ projectId, integrationKey: otherService.key });
+      // Events: the new trigger and its resolve pass, the old incident's resolve fails (3 attempts).
+      await pd(h.sandbox, "POST", "/sandbox/faults", { skip: 2, count: 3, status: 503, path: "events" });
+      let updated: Record<string, any>;
+      try {
+        updated = await h.host.update(URN, id, outs, news);
+      } finally {
+        await pd(h.sandbox, "DELETE", "/sandbox/faults");
+      }
+      expect((await live(projectId)).body.serviceKey.slice(-4)).toBe(otherService.key.slice(-4));
+      expect(updated.pendingCleanup).toEqual([{ action: "resolveInitialAlert", region: "US", dedupKey: outs.initialDedupKey, keyLast4: service.key.slice(-4) }]);
+      expect(updated.retiredKeys).toEqual([service.key]);
+      expect(JSON.stringify(updated.pendingCleanup)).not.toContain(service.key);
+      expect(await incidentsFor(h.sandbox, outs.initialDedupKey)).toEqual([expect.objectContaining({ status: "triggered" })]);
+      const next = await h.host.update(URN, id, updated, news);
+      expect(next).toMatchObject({ pendingCleanup: [], retiredKeys: [] });
+      expect(await incidentsFor(h.sandbox, outs.initialDedupKey)).toEqual([expect.objectContaining({ status: "resolved" })]);
+      await h.host.delete(URN, id, next);
+    });
+
+    it("issue 10 case 3: a new region proves the key again there: the service form's US service is not in the EU account", async () => {
+      const projectId = await project();
+      const { id, outs } = await up({ projectId, pagerdutyServiceId: service.serviceId });
+      const before = h.recorder.exchanges.length;
+      const msg = await failure(h.host.update(URN, id, outs, await checked({ projectId, pagerdutyServiceId: service.serviceId, region: "EU" })));
+      expect(msg).toMatch(/no such service in the PagerDuty account \(region EU\)/);
+      expect(h.recorder.exchanges.slice(before).some((e) => e.path === "/v2/enqueue")).toBe(false);
+      expect((await live(projectId)).body).toMatchObject({ region: "US" });
+      await h.host.delete(URN, id, outs);
+    });
+
+    it("issue 10 case 3, key form: a US key is not confirmed in the EU account, nothing is sent or stored", async () => {
+      const projectId = await project();
+      const { id, outs } = await up({ projectId, integrationKey: service.key });
+      const msg = await failure(h.host.update(URN, id, outs, await checked({ projectId, integrationKey: service.key, region: "EU" })));
+      expect(msg).toMatch(/does not belong to any Events API v2 integration .*\(region EU\)/);
+      expect((await live(projectId)).body).toMatchObject({ region: "US" });
+      await h.host.delete(URN, id, outs);
     });
   });
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { closeAtEnd, endChild } from "../support/cleanup";
 import { repoRoot } from "../support/provider-host";
 
 // `npm run sandbox` as a person runs it: one command starts both servers,
@@ -18,6 +19,7 @@ const creds = {
 
 interface Running {
   child: ChildProcess;
+  end: () => Promise<void>;
   out: () => string;
   urls: { atlas: string; pd: string };
 }
@@ -26,23 +28,30 @@ async function start(dataDir: string): Promise<Running> {
   const args = [cli, "--data-dir", dataDir, "--atlas-port", "0", "--pagerduty-port", "0", "--pagerduty-eu-port", "0", "--log", "--project", "5f1e2d3c4b5a69788796a5b4"];
   for (const [k, v] of Object.entries(creds)) args.push(`--${k}`, v);
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+  // Ended when the file ends if an assertion fails before stop() (a passing test has stopped it already).
+  const end = closeAtEnd("sandbox CLI process", () => endChild(child));
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
   const deadline = Date.now() + 20_000;
   while (!/PagerDuty EU/.test(out)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`sandbox did not start:\n${out}`);
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await end();
+      throw new Error(`sandbox did not start:\n${out}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   const atlas = /project API:\s+(http:\/\/\S+)/.exec(out)![1];
   const pd = /PagerDuty US:\s+(http:\/\/\S+)/.exec(out)![1];
-  return { child, out: () => out, urls: { atlas, pd } };
+  return { child, end, out: () => out, urls: { atlas, pd } };
 }
 
 async function stop(r: Running): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => r.child.once("exit", (code) => resolve(code)));
   r.child.kill("SIGINT");
-  return exited;
+  const code = await exited;
+  await r.end();
+  return code;
 }
 
 async function token(atlas: string): Promise<string> {

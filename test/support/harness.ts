@@ -1,4 +1,5 @@
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox";
+import { closeAtEnd } from "./cleanup";
 import { ConformanceRecorder } from "./openapi";
 import { ProviderHost, serializedProvider } from "./provider-host";
 
@@ -21,17 +22,19 @@ export const FAST_RETRY = { "pdac:retryMaxAttempts": "3", "pdac:retryBaseDelayMs
 export async function startHarness(opts: SandboxOptions = {}): Promise<Harness> {
   const recorder = new ConformanceRecorder();
   const sandbox = await startSandbox({ retry: { baseDelayMs: 5, maxAttempts: 3, timeoutMs: 2000 }, ...opts, observe: recorder.observe });
-  const host = await ProviderHost.start();
-  await host.configure({ ...sandbox.providerConfig(), ...FAST_RETRY });
-  const provider = { integration: await serializedProvider("integration"), routing: await serializedProvider("routing") };
-  return {
-    sandbox,
-    host,
-    recorder,
-    provider,
-    close: async () => {
-      await host.stop();
-      await sandbox.close();
-    },
-  };
+  let host: ProviderHost | undefined;
+  // Closed once: by the test's afterAll, here when a later step throws, or by the test environment.
+  const close = closeAtEnd("provider harness", async () => {
+    await host?.stop();
+    await sandbox.close();
+  });
+  try {
+    host = await ProviderHost.start();
+    await host.configure({ ...sandbox.providerConfig(), ...FAST_RETRY });
+    const provider = { integration: await serializedProvider("integration"), routing: await serializedProvider("routing") };
+    return { sandbox, host, recorder, provider, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }

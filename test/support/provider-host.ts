@@ -1,6 +1,7 @@
-import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { spawn, execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { closeAtEnd, endChild } from "./cleanup";
 
 /**
  * Drives the real Pulumi dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`)
@@ -43,8 +44,9 @@ export class ProviderHost {
   readonly errors: string[] = [];
 
   private constructor(
-    private readonly child: ChildProcess,
     private readonly client: any,
+    private readonly end: () => Promise<void>,
+    private readonly child: import("node:child_process").ChildProcess,
   ) {}
 
   static async start(env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
@@ -56,6 +58,7 @@ export class ProviderHost {
       env: { ...process.env, PULUMI_PROJECT: "pdac-test", PULUMI_STACK: "test", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    const end = closeAtEnd("provider host process", () => endChild(child));
     let out = "";
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`provider host did not start: ${out}`)), 30_000);
@@ -68,10 +71,16 @@ export class ProviderHost {
         }
       });
       child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-      child.on("exit", (code) => reject(new Error(`provider host exited with ${code}: ${out}`)));
+      child.on("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`provider host exited with ${code}: ${out}`));
+      });
+    }).catch(async (err) => {
+      await end();
+      throw err;
     });
     const client = new services.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    const host = new ProviderHost(child, client);
+    const host = new ProviderHost(client, end, child);
     host.output = out;
     child.stdout!.on("data", (d: Buffer) => (host.output += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (host.output += d.toString()));
@@ -80,11 +89,18 @@ export class ProviderHost {
 
   async stop(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode === null) {
+    await this.end();
+  }
+
+  /** Kills the host as a crash would (SIGKILL): calls in flight never answer. */
+  async kill(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((r) => this.child.once("exit", r));
-      this.child.kill("SIGTERM");
+      this.child.kill("SIGKILL");
       await exited;
     }
+    await this.end();
   }
 
   private call<T>(method: string, req: any): Promise<T> {

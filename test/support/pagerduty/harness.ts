@@ -1,10 +1,11 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { closeAtEnd } from "../cleanup";
 import type { FastifyInstance } from "fastify";
-import { ConformanceRecorder } from "../../../test/support/openapi";
+import { ConformanceRecorder } from "../openapi";
 import { openDb, type Db } from "../../../lib/sqlite";
-import { buildPagerDutyApp } from "../app";
-import type { PagerDutyDeps } from "../deps";
+import { buildPagerDutyApp } from "../../../sandbox/pagerduty/app";
+import type { PagerDutyDeps } from "../../../sandbox/pagerduty/deps";
 
 /** Test-only helpers: real sockets on 127.0.0.1, every exchange recorded for spec validation. */
 
@@ -21,8 +22,14 @@ export interface Started {
 export async function startPd(recorder: ConformanceRecorder, deps: Partial<PagerDutyDeps> = {}): Promise<Started> {
   const db = deps.db ?? openDb();
   const app = buildPagerDutyApp({ region: "US", restToken: TOKEN, observe: recorder.observe, webhookRetry: { baseDelayMs: 20, maxAttempts: 4, timeoutMs: 500 }, ...deps, db });
-  const url = await app.listen({ host: "127.0.0.1", port: 0 });
-  return { app, url, db, close: () => app.close() };
+  const close = closeAtEnd("PagerDuty sandbox", () => app.close());
+  try {
+    const url = await app.listen({ host: "127.0.0.1", port: 0 });
+    return { app, url, db, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
 
 export interface Res<T = any> {
@@ -102,6 +109,7 @@ export interface Received {
 export class Receiver {
   readonly requests: Received[] = [];
   private server?: http.Server;
+  private release?: () => Promise<void>;
   url = "";
 
   constructor(public answer: (req: Received, index: number) => number | Promise<number> = () => 200) {}
@@ -125,14 +133,18 @@ export class Receiver {
         res.writeHead(status, { "content-type": "application/json" }).end("{}");
       });
     });
-    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", () => r()));
-    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/pagerduty`;
+    const server = this.server;
+    this.release = closeAtEnd("webhook receiver", async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/pagerduty`;
     return this;
   }
 
   async close(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
+    await this.release?.();
   }
 }
 

@@ -5,8 +5,9 @@ import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { ManualClock } from "../../../lib/clock";
 import { openDb, type Db } from "../../../lib/sqlite";
-import { ConformanceRecorder } from "../../../test/support/openapi";
-import { buildAtlasApp, type AtlasCredentials, type AtlasDeps } from "../index";
+import { ConformanceRecorder } from "../openapi";
+import { buildAtlasApp, type AtlasCredentials, type AtlasDeps } from "../../../sandbox/atlas/index";
+import { closeAtEnd } from "../cleanup";
 import { CaptureServer } from "./capture-server";
 
 export const CREDS: AtlasCredentials = {
@@ -48,10 +49,28 @@ export const GROUP = "5f0000000000000000000001";
 
 /** A real server on 127.0.0.1:0 with a capture server for PagerDuty (/us, /eu) and webhooks. */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
-  const capture = opts.capture ?? (await new CaptureServer().start());
-  const clock = opts.clock ?? new ManualClock("2026-03-01T10:00:00Z");
-  const db = opts.db ?? openDb(opts.dataDir);
   const recorder = new ConformanceRecorder();
+  const clock = opts.clock ?? new ManualClock("2026-03-01T10:00:00Z");
+  const capture = opts.capture ?? (await new CaptureServer().start());
+  let db: Db | undefined;
+  let app: FastifyInstance | undefined;
+  // What this call started, closed once: by the test, or by the test environment if a step below throws.
+  const close = closeAtEnd("Atlas sandbox", async () => {
+    await app?.close();
+    if (!opts.capture) await capture.stop();
+    if (!opts.db) db?.close();
+  });
+  try {
+    db = opts.db ?? openDb(opts.dataDir);
+    app = await listenAtlas(db, clock, capture, recorder, opts);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return sandboxHandle(app, db, clock, capture, recorder, close);
+}
+
+async function listenAtlas(db: Db, clock: ManualClock, capture: CaptureServer, recorder: ConformanceRecorder, opts: SandboxOptions): Promise<FastifyInstance> {
   const app = buildAtlasApp({
     db,
     clock,
@@ -62,7 +81,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     notifyRetry: { baseDelayMs: 1000, maxAttempts: 3 },
     ...opts,
   });
-  await app.listen({ port: 0, host: "127.0.0.1" });
+  try {
+    await app.listen({ port: 0, host: "127.0.0.1" });
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  return app;
+}
+
+function sandboxHandle(app: FastifyInstance, db: Db, clock: ManualClock, capture: CaptureServer, recorder: ConformanceRecorder, close: () => Promise<void>): Sandbox {
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   let token: string | undefined;
   const getToken = async () => {
@@ -101,11 +129,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       return { status: res.status, headers: res.headers, body: parsed, text };
     },
     conformance: () => recorder.errors(),
-    async close() {
-      await app.close();
-      if (!opts.capture) await capture.stop();
-      if (!opts.db) db.close();
-    },
+    close,
   };
 }
 

@@ -1,5 +1,6 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { closeAtEnd } from "../cleanup";
 
 /** One request the capture server received, with its exact body bytes. */
 export interface Captured {
@@ -21,6 +22,7 @@ export class CaptureServer {
     body: { status: "success", message: "Event processed" },
   });
   private server?: http.Server;
+  private close?: () => Promise<void>;
   private waiters: Array<() => void> = [];
   url = "";
 
@@ -44,8 +46,13 @@ export class CaptureServer {
         for (const w of this.waiters.splice(0)) w();
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const server = this.server;
+    this.close = closeAtEnd("capture server", async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this;
   }
 
@@ -68,8 +75,6 @@ export class CaptureServer {
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    await this.close?.();
   }
 }

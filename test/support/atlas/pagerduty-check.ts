@@ -1,5 +1,5 @@
 import type { Captured } from "./capture-server";
-import { SpecValidator } from "../../../test/support/openapi";
+import { SpecValidator } from "../openapi";
 
 let validator: SpecValidator | undefined;
 

@@ -1,0 +1,211 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { startHarness, FAST_RETRY, type Harness } from "../support/harness";
+import { ProviderHost, urnOf } from "../support/provider-host";
+import { atlas, incidentsFor, makeService, newProjectId, pd } from "../support/sandbox-client";
+import { initialDedupKey } from "../../provider/integration/initial-alert";
+import { serviceIntegrationName } from "../../provider/integration/lifecycle";
+
+// Crash safety through the real provider host: a sandbox delay fault holds one
+// step of a create, update or delete open, the host is killed (SIGKILL) while
+// it waits, and the same operation runs again in a new host, as the next
+// `pulumi up` would after `pulumi refresh --clear-pending-creates`. Afterwards
+// the project holds exactly what the program declares, PagerDuty has no open
+// initial incident, no orphaned integration, and no duplicate configuration.
+jest.setTimeout(90_000);
+
+const HOLD_MS = 2500;
+const INT = urnOf("PagerDutyIntegration", "crash");
+const ROUTE = urnOf("AlertRouting", "crash");
+
+let h: Harness;
+let host: ProviderHost;
+let service: { serviceId: string; integrationId: string; key: string };
+let other: { serviceId: string; integrationId: string; key: string };
+
+beforeAll(async () => {
+  h = await startHarness();
+  host = h.host;
+  service = await makeService(h.sandbox, "Crash on-call");
+  other = await makeService(h.sandbox, "Crash other");
+});
+
+afterAll(async () => {
+  await host?.stop();
+  await h?.close();
+});
+
+async function project(): Promise<string> {
+  const id = newProjectId();
+  expect((await atlas(h.sandbox, "POST", "/sandbox/groups", { id })).status).toBe(201);
+  return id;
+}
+
+async function freshHost(): Promise<ProviderHost> {
+  const next = await ProviderHost.start();
+  await next.configure({ ...h.sandbox.providerConfig(), ...FAST_RETRY });
+  return next;
+}
+
+type Fault = { server: "pagerduty"; body: Record<string, unknown> } | { server: "atlas"; body: Record<string, unknown> };
+
+/**
+ * Starts `op` on the current host with `fault` holding one request, kills the
+ * host once the held request has arrived, waits until the request landed (or
+ * not) on the server, and returns a new host.
+ */
+async function crashDuring(fault: Fault, op: (host: ProviderHost) => Promise<unknown>): Promise<void> {
+  const control = (method: string, body?: unknown) =>
+    fault.server === "atlas" ? atlas(h.sandbox, method, "/sandbox/faults", body) : pd(h.sandbox, method, "/sandbox/faults", body);
+  expect((await control("POST", { count: 1, delayMs: HOLD_MS, ...fault.body })).status).toBe(201);
+  const running = op(host).then(
+    () => "finished",
+    () => "failed",
+  );
+  try {
+    // The fault is consumed when the held request arrives.
+    for (let i = 0; ; i++) {
+      const pending = (await control("GET")).body.faults as unknown[];
+      if (pending.length === 0) break;
+      if (i > 400) throw new Error("the held request never arrived");
+      await sleep(25);
+    }
+    await host.kill();
+    expect(await Promise.race([running, sleep(100).then(() => "killed")])).not.toBe("finished");
+    await sleep(HOLD_MS + 300);
+  } finally {
+    await control("DELETE");
+  }
+  host = await freshHost();
+}
+
+async function checked(urn: string, provider: string, news: Record<string, unknown>): Promise<Record<string, any>> {
+  const res = await host.check(urn, {}, { ...news, __provider: provider });
+  expect(res.failures).toEqual([]);
+  return res.inputs;
+}
+
+async function projectIntegration(projectId: string): Promise<any> {
+  const res = await atlas(h.sandbox, "GET", `/api/atlas/v2/groups/${projectId}/integrations/PAGER_DUTY`);
+  return res.status === 200 ? res.body : undefined;
+}
+
+async function openIncidents(dedupKeys: string[]): Promise<any[]> {
+  const all = (await Promise.all(dedupKeys.map((k) => incidentsFor(h.sandbox, k)))).flat();
+  return all.filter((i) => i.status !== "resolved");
+}
+
+async function namedIntegrations(serviceId: string, projectId: string): Promise<any[]> {
+  const svc = await pd(h.sandbox, "GET", `/services/${serviceId}?include[]=integrations`);
+  return (svc.body.service.integrations as any[]).filter((i) => (i.name ?? i.summary) === serviceIntegrationName(projectId));
+}
+
+describe("PagerDutyIntegration create survives a crash at each step", () => {
+  it.each<[string, Fault]>([
+    ["key confirmation (REST)", { server: "pagerduty", body: { path: "rest" } }],
+    ["initial alert trigger", { server: "pagerduty", body: { path: "events" } }],
+    ["project API POST", { server: "atlas", body: { method: "POST", path: "/integrations/PAGER_DUTY" } }],
+    ["initial alert resolve (after the commit point)", { server: "pagerduty", body: { path: "events", skip: 1 } }],
+  ])("killed during the %s, then create runs again", async (_step, fault) => {
+    const projectId = await project();
+    const news = { projectId, integrationKey: service.key };
+    const inputs = await checked(INT, h.provider.integration, news);
+    await crashDuring(fault, (hst) => hst.create(INT, inputs));
+
+    const { id, outs } = await host.create(INT, await checked(INT, h.provider.integration, news));
+    expect(id).toBe(`${projectId}/PAGER_DUTY`);
+    expect(outs).toMatchObject({ integrationKey: service.key, pendingCleanup: [], initialIncidentOpen: false });
+    expect((await projectIntegration(projectId)).serviceKey.slice(-4)).toBe(service.key.slice(-4));
+    expect(outs.initialDedupKey).toBe(initialDedupKey(projectId, service.key));
+    expect(await openIncidents([outs.initialDedupKey])).toEqual([]);
+    await host.delete(INT, id, outs);
+  });
+
+  it("service form: killed during the trigger, after the PagerDuty integration was created: the retry finds it by name (no orphan)", async () => {
+    const projectId = await project();
+    const news = { projectId, pagerdutyServiceId: service.serviceId };
+    const inputs = await checked(INT, h.provider.integration, news);
+    await crashDuring({ server: "pagerduty", body: { path: "events" } }, (hst) => hst.create(INT, inputs));
+    expect(await namedIntegrations(service.serviceId, projectId)).toHaveLength(1);
+
+    const { id, outs } = await host.create(INT, await checked(INT, h.provider.integration, news));
+    const named = await namedIntegrations(service.serviceId, projectId);
+    expect(named).toEqual([expect.objectContaining({ id: outs.pagerdutyIntegrationId })]);
+    expect((await projectIntegration(projectId)).serviceKey.slice(-4)).toBe(outs.integrationKey.slice(-4));
+    expect(await openIncidents([outs.initialDedupKey])).toEqual([]);
+    await host.delete(INT, id, outs);
+    expect(await namedIntegrations(service.serviceId, projectId)).toEqual([]);
+  });
+});
+
+describe("PagerDutyIntegration update and delete survive a crash", () => {
+  it("key change killed during the project API PUT: the rerun ends with the new key and no open initial incident", async () => {
+    const projectId = await project();
+    const created = await host.create(INT, await checked(INT, h.provider.integration, { projectId, integrationKey: service.key, initialAlert: { keepOpen: true } }));
+    const news = await checked(INT, h.provider.integration, { projectId, integrationKey: other.key });
+    await crashDuring({ server: "atlas", body: { method: "PUT", path: "/integrations/PAGER_DUTY" } }, (hst) => hst.update(INT, created.id, created.outs, news));
+
+    // The engine never saw the update's result: state is still the old one.
+    const updated = await host.update(INT, created.id, created.outs, news);
+    expect(updated).toMatchObject({ integrationKey: other.key, pendingCleanup: [], initialIncidentOpen: false });
+    expect((await projectIntegration(projectId)).serviceKey.slice(-4)).toBe(other.key.slice(-4));
+    expect(await openIncidents([created.outs.initialDedupKey, updated.initialDedupKey])).toEqual([]);
+    await host.delete(INT, created.id, updated);
+  });
+
+  it("service change killed while resolving the new alert: the rerun reuses the integration it created and deletes the old one", async () => {
+    const projectId = await project();
+    const created = await host.create(INT, await checked(INT, h.provider.integration, { projectId, pagerdutyServiceId: service.serviceId }));
+    const news = await checked(INT, h.provider.integration, { projectId, pagerdutyServiceId: other.serviceId });
+    await crashDuring({ server: "pagerduty", body: { path: "events", skip: 1 } }, (hst) => hst.update(INT, created.id, created.outs, news));
+
+    const updated = await host.update(INT, created.id, created.outs, news);
+    expect(updated).toMatchObject({ pagerdutyServiceId: other.serviceId, pendingCleanup: [] });
+    expect(await namedIntegrations(other.serviceId, projectId)).toEqual([expect.objectContaining({ id: updated.pagerdutyIntegrationId })]);
+    expect(await namedIntegrations(service.serviceId, projectId)).toEqual([]);
+    expect((await projectIntegration(projectId)).serviceKey.slice(-4)).toBe(updated.integrationKey.slice(-4));
+    expect(await openIncidents([created.outs.initialDedupKey, updated.initialDedupKey])).toEqual([]);
+    await host.delete(INT, created.id, updated);
+  });
+
+  it("delete killed while resolving the kept-open incident: deleting again finishes", async () => {
+    const projectId = await project();
+    const created = await host.create(INT, await checked(INT, h.provider.integration, { projectId, integrationKey: service.key, initialAlert: { keepOpen: true } }));
+    expect(await openIncidents([created.outs.initialDedupKey])).toHaveLength(1);
+    await crashDuring({ server: "pagerduty", body: { path: "events" } }, (hst) => hst.delete(INT, created.id, created.outs));
+    await host.delete(INT, created.id, created.outs);
+    expect(await projectIntegration(projectId)).toBeUndefined();
+    expect(await openIncidents([created.outs.initialDedupKey])).toEqual([]);
+  });
+});
+
+describe("AlertRouting create survives a crash", () => {
+  it("killed while the alert configuration POST is held: the rerun adopts it, no duplicate", async () => {
+    const projectId = await project();
+    const integration = await host.create(INT, await checked(INT, h.provider.integration, { projectId, integrationKey: service.key }));
+    const news = { projectId, integrationId: integration.outs.integrationId, region: "US", eventTypeName: "NO_PRIMARY", severity: "CRITICAL" };
+    const inputs = await checked(ROUTE, h.provider.routing, news);
+    await crashDuring({ server: "atlas", body: { method: "POST", path: "/alertConfigs" } }, (hst) => hst.create(ROUTE, inputs));
+    const landed = (await atlas(h.sandbox, "GET", `/api/atlas/v2/groups/${projectId}/alertConfigs`)).body.results;
+    expect(landed).toHaveLength(1);
+
+    const { id, outs } = await host.create(ROUTE, await checked(ROUTE, h.provider.routing, news));
+    expect(id).toBe(`${projectId}/${landed[0].id}`);
+    expect(outs.notifierId).toBe(landed[0].notifications[0].notifierId);
+    expect((await atlas(h.sandbox, "GET", `/api/atlas/v2/groups/${projectId}/alertConfigs`)).body.results).toHaveLength(1);
+    await host.delete(ROUTE, id, outs);
+    await host.delete(INT, integration.id, integration.outs);
+  });
+
+  it("does not adopt a configuration that differs in any field", async () => {
+    const projectId = await project();
+    const integration = await host.create(INT, await checked(INT, h.provider.integration, { projectId, integrationKey: service.key }));
+    const news = { projectId, integrationId: integration.outs.integrationId, region: "US", eventTypeName: "NO_PRIMARY", severity: "CRITICAL" };
+    const first = await host.create(ROUTE, await checked(ROUTE, h.provider.routing, { ...news, severity: "WARNING" }));
+    const second = await host.create(ROUTE, await checked(ROUTE, h.provider.routing, news));
+    expect(second.id).not.toBe(first.id);
+    expect((await atlas(h.sandbox, "GET", `/api/atlas/v2/groups/${projectId}/alertConfigs`)).body.results).toHaveLength(2);
+    await host.delete(ROUTE, first.id, first.outs);
+    await host.delete(ROUTE, second.id, second.outs);
+    await host.delete(INT, integration.id, integration.outs);
+  });
+});

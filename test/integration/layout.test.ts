@@ -1,0 +1,28 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { repoRoot } from "../support/provider-host";
+
+// Source modules never import test code (it is not shipped); tests next to the code may import test/support.
+const SOURCE_DIRS = ["catalog", "lib", "clients", "sdk", "provider", "sandbox", "relay", "scripts", "examples"];
+
+function sourceFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === "node_modules" ? [] : sourceFiles(p);
+    return /\.ts$/.test(e.name) && !/\.test\.ts$/.test(e.name) ? [p] : [];
+  });
+}
+
+it("no source module imports test/", () => {
+  const testDir = path.join(repoRoot, "test");
+  const offenders: string[] = [];
+  for (const file of SOURCE_DIRS.flatMap((d) => sourceFiles(path.join(repoRoot, d)))) {
+    const text = fs.readFileSync(file, "utf8");
+    for (const m of text.matchAll(/(?:from|import|require)\s*\(?\s*["']([^"']+)["']/g)) {
+      const target = path.resolve(path.dirname(file), m[1]);
+      if (m[1].startsWith(".") && (target === testDir || target.startsWith(testDir + path.sep))) offenders.push(`${path.relative(repoRoot, file)} imports ${m[1]}`);
+    }
+  }
+  expect(offenders).toEqual([]);
+});
