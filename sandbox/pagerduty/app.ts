@@ -36,7 +36,14 @@ export function buildPagerDutyApp(deps: PagerDutyDeps): FastifyInstance {
 
   const app = Fastify({
     // Request logs carry method and URL only; headers (tokens) and bodies (routing keys) are never logged.
-    logger: deps.logger ? { level: "info", redact: ["req.headers.authorization", "req.headers.from"] } : false,
+    // The dashboard's one-time `/?token=` is cut from logged URLs.
+    logger: deps.logger
+      ? {
+          level: "info",
+          redact: ["req.headers.authorization", "req.headers.from", "req.headers.cookie"],
+          serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/([?&]token=)[^&]*/gi, "$1[redacted]") }) },
+        }
+      : false,
     // REST bodies; the Events API routes lower it to PagerDuty's 512 KB.
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
