@@ -2,9 +2,10 @@
 // the real dynamic-provider host over gRPC), `e2e` (the real Pulumi CLI).
 const tsJest = ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly: false } }];
 // The environment closes whatever servers and child processes a failed test left open (test/support/cleanup.ts).
-const common = { testEnvironment: "<rootDir>/test/support/jest-environment.ts", transform: { "^.+\\.ts$": tsJest }, modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/.tools/"], testTimeout: 20_000 };
-// 20 s per test: real servers on a loaded 2-core machine; a test that needs more says so itself.
+const common = { testEnvironment: "<rootDir>/test/support/jest-environment.ts", transform: { "^.+\\.ts$": tsJest }, modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/.tools/"] };
 module.exports = {
+  // 20 s per test (a global option): real servers on a loaded 2-core machine; a test that needs more says so itself.
+  testTimeout: 20_000,
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/{catalog,lib,clients,sdk,provider,sandbox,relay}/**/*.test.ts"] },
     { ...common, displayName: "integration", testMatch: ["<rootDir>/test/integration/**/*.test.ts"] },

@@ -10,6 +10,8 @@ import { PagerDutyEventsClient } from "./pagerduty/events";
 import { PagerDutyRestClient } from "./pagerduty/rest";
 
 const GROUP = "5f0c1a2b3c4d5e6f70819203";
+// The first serializeFunction of a file walks the whole module graph: about 10 s on a busy 2-core machine.
+jest.setTimeout(60_000);
 
 async function serializeAndLoad(fn: () => unknown): Promise<{ text: string; handler: () => Promise<any> }> {
   const { serializeFunction } = require("@pulumi/pulumi/runtime/closure/serializeClosure");

@@ -1,4 +1,6 @@
 import type { Config } from "@pulumi/pulumi/dynamic";
+import { RETRY_BOUNDS, RETRY_DEFAULTS } from "../clients/http/retry";
+import { ProviderError } from "./errors";
 
 /** Config namespace: `pulumi config set pdac:<key>`. */
 export const CONFIG_NAMESPACE = "pdac";
@@ -36,29 +38,54 @@ export const SETTINGS = {
   pagerdutyRestUrl: { key: "pagerdutyRestUrl", env: "PAGERDUTY_REST_URL", fallback: "https://api.pagerduty.com" },
   pagerdutyRestUrlEu: { key: "pagerdutyRestUrlEu", env: "PAGERDUTY_REST_URL_EU", fallback: "https://api.eu.pagerduty.com" },
   pagerdutyToken: { key: "pagerdutyToken", env: "PAGERDUTY_TOKEN", secret: true },
-  httpTimeoutMs: { key: "httpTimeoutMs", env: "PDAC_HTTP_TIMEOUT_MS", fallback: "10000" },
-  retryMaxAttempts: { key: "retryMaxAttempts", env: "PDAC_RETRY_MAX_ATTEMPTS", fallback: "5" },
-  retryBaseDelayMs: { key: "retryBaseDelayMs", env: "PDAC_RETRY_BASE_DELAY_MS", fallback: "500" },
-  retryMaxDelayMs: { key: "retryMaxDelayMs", env: "PDAC_RETRY_MAX_DELAY_MS", fallback: "20000" },
+  httpTimeoutMs: { key: "httpTimeoutMs", env: "PDAC_HTTP_TIMEOUT_MS", fallback: String(RETRY_DEFAULTS.timeoutMs), bounds: RETRY_BOUNDS.timeoutMs },
+  retryMaxAttempts: { key: "retryMaxAttempts", env: "PDAC_RETRY_MAX_ATTEMPTS", fallback: String(RETRY_DEFAULTS.maxAttempts), bounds: RETRY_BOUNDS.maxAttempts },
+  retryBaseDelayMs: { key: "retryBaseDelayMs", env: "PDAC_RETRY_BASE_DELAY_MS", fallback: String(RETRY_DEFAULTS.baseDelayMs), bounds: RETRY_BOUNDS.baseDelayMs },
+  retryMaxDelayMs: { key: "retryMaxDelayMs", env: "PDAC_RETRY_MAX_DELAY_MS", fallback: String(RETRY_DEFAULTS.maxDelayMs), bounds: RETRY_BOUNDS.maxDelayMs },
 } as const;
 
 type SettingName = keyof typeof SETTINGS;
 
-/** Reads stack config first, then the environment; blank values count as unset. */
+/**
+ * Reads stack config first, then the environment; blank values count as unset
+ * and fall back. Numbers must be whole and within their bounds, URLs absolute
+ * http(s): anything else is refused with the setting's name and the fix.
+ */
 export function readProviderConfig(config: Pick<Config, "get"> | undefined, env: NodeJS.ProcessEnv): ProviderConfig {
   const get = (name: SettingName): string | undefined => {
     const s = SETTINGS[name];
-    const fromConfig = config?.get(`${CONFIG_NAMESPACE}:${s.key}`);
-    const value = fromConfig !== undefined && fromConfig !== "" ? fromConfig : env[s.env];
-    if (value !== undefined && value !== "") return value.trim();
+    const fromConfig = config?.get(`${CONFIG_NAMESPACE}:${s.key}`)?.trim();
+    const value = fromConfig ? fromConfig : env[s.env]?.trim();
+    if (value) return value;
     return "fallback" in s ? s.fallback : undefined;
   };
-  const num = (name: SettingName): number => {
-    const n = Number(get(name));
-    if (!Number.isFinite(n) || n < 0) {
-      throw new Error(`${CONFIG_NAMESPACE}:${SETTINGS[name].key} (or ${SETTINGS[name].env}) must be a non-negative number`);
+  const num = (name: "httpTimeoutMs" | "retryMaxAttempts" | "retryBaseDelayMs" | "retryMaxDelayMs"): number => {
+    const s = SETTINGS[name];
+    const raw = get(name)!;
+    const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(n) || n < s.bounds.min || n > s.bounds.max) {
+      throw new ProviderError(
+        "CONFIG",
+        `${CONFIG_NAMESPACE}:${s.key} (or ${s.env}) is ${JSON.stringify(raw)}: it must be a whole number from ${s.bounds.min} to ${s.bounds.max} (default ${s.fallback}); fix it with pulumi config set ${CONFIG_NAMESPACE}:${s.key} <value>, or unset it`,
+        `${CONFIG_NAMESPACE}:${s.key}`,
+      );
     }
     return n;
+  };
+  const url = (name: "atlasBaseUrl" | "pagerdutyEventsUrl" | "pagerdutyEventsUrlEu" | "pagerdutyRestUrl" | "pagerdutyRestUrlEu"): string => {
+    const s = SETTINGS[name];
+    const raw = get(name)!;
+    let ok = false;
+    try {
+      const u = new URL(raw);
+      ok = (u.protocol === "https:" || u.protocol === "http:") && !u.username && !u.password && !u.search;
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      throw new ProviderError("CONFIG", `${CONFIG_NAMESPACE}:${s.key} (or ${s.env}) must be an absolute http(s) URL without credentials or query, like ${s.fallback}`, `${CONFIG_NAMESPACE}:${s.key}`);
+    }
+    return stripSlash(raw);
   };
   const clientId = get("atlasClientId");
   const clientSecret = get("atlasClientSecret");
@@ -67,14 +94,22 @@ export function readProviderConfig(config: Pick<Config, "get"> | undefined, env:
   let atlasAuth: AtlasAuthConfig | undefined;
   if (clientId && clientSecret) atlasAuth = { kind: "serviceAccount", clientId, clientSecret };
   else if (publicKey && privateKey) atlasAuth = { kind: "apiKey", publicKey, privateKey };
+  const retry = { maxAttempts: num("retryMaxAttempts"), baseDelayMs: num("retryBaseDelayMs"), maxDelayMs: num("retryMaxDelayMs") };
+  if (retry.maxDelayMs < retry.baseDelayMs) {
+    throw new ProviderError(
+      "CONFIG",
+      `${CONFIG_NAMESPACE}:${SETTINGS.retryMaxDelayMs.key} (${retry.maxDelayMs}) must be at least ${CONFIG_NAMESPACE}:${SETTINGS.retryBaseDelayMs.key} (${retry.baseDelayMs})`,
+      `${CONFIG_NAMESPACE}:${SETTINGS.retryMaxDelayMs.key}`,
+    );
+  }
   return {
-    atlasBaseUrl: stripSlash(get("atlasBaseUrl")!),
+    atlasBaseUrl: url("atlasBaseUrl"),
     atlasAuth,
-    pagerdutyEventsUrl: { US: stripSlash(get("pagerdutyEventsUrl")!), EU: stripSlash(get("pagerdutyEventsUrlEu")!) },
-    pagerdutyRestUrl: { US: stripSlash(get("pagerdutyRestUrl")!), EU: stripSlash(get("pagerdutyRestUrlEu")!) },
+    pagerdutyEventsUrl: { US: url("pagerdutyEventsUrl"), EU: url("pagerdutyEventsUrlEu") },
+    pagerdutyRestUrl: { US: url("pagerdutyRestUrl"), EU: url("pagerdutyRestUrlEu") },
     pagerdutyToken: get("pagerdutyToken"),
     timeoutMs: num("httpTimeoutMs"),
-    retry: { maxAttempts: Math.max(1, num("retryMaxAttempts")), baseDelayMs: num("retryBaseDelayMs"), maxDelayMs: num("retryMaxDelayMs") },
+    retry,
   };
 }
 

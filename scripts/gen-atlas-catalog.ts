@@ -162,7 +162,11 @@ export function generateAtlasCatalog(spec: Schema): AtlasCatalogData {
   return {
     families,
     eventTypeFamily: sortedKeys(eventFamily),
-    metricFamilies: Object.fromEntries(Object.keys(metricFamilies).sort().map((name) => [name, sortedKeys(metricFamilies[name])])),
+    metricFamilies: Object.fromEntries(
+      Object.keys(metricFamilies)
+        .sort()
+        .map((name) => [name, sortedKeys(metricFamilies[name])]),
+    ),
     matcherFieldNames: enumOf(S.MatcherFieldView),
     integrationTypes: integration.properties.type.enum,
     integrationSchemas: Object.fromEntries(Object.entries<string>(integration.discriminator.mapping).map(([k, v]) => [k, nameOf({ $ref: v })])),
@@ -198,7 +202,12 @@ export function familyOf(variantName: string): string {
 }
 
 type MutableThreshold = ThresholdRule & { operators: string[]; units: string[] };
-type MutableEventType = { -readonly [K in keyof EventTypeInfo]: EventTypeInfo[K] } & { matcherFields: string[]; thresholdUnits: string[]; thresholdOperators: string[]; matcherValues: string[] | null };
+type MutableEventType = { -readonly [K in keyof EventTypeInfo]: EventTypeInfo[K] } & {
+  matcherFields: string[];
+  thresholdUnits: string[];
+  thresholdOperators: string[];
+  matcherValues: string[] | null;
+};
 
 interface Variant {
   family: string;
@@ -229,7 +238,12 @@ function mergeThreshold(a: MutableThreshold | null, b: MutableThreshold): Mutabl
 }
 
 const sortedSet = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
-const sortedKeys = <T>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+const sortedKeys = <T>(o: Record<string, T>): Record<string, T> =>
+  Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]]),
+  );
 
 /** The repository root: the nearest directory above this file with a package.json (works from scripts/ and dist/scripts/). */
 function repoRoot(): string {

@@ -26,5 +26,8 @@ case "$job" in
   sandbox)   ensure_packages; build; exec node dist/sandbox/cli.js "$@" ;;
   bench)     ensure_packages; build; exec node dist/scripts/bench.js "$@" ;;
   gen:catalog) ensure_packages; build; exec node dist/scripts/gen-atlas-catalog.js "$@" ;;
+  # Biome (biome.json): `format` rewrites files; `lint` checks formatting and lint rules, writing nothing.
+  format)    ensure_packages; exec ./node_modules/.bin/biome format --write "${@:-.}" ;;
+  lint)      ensure_packages; exec ./node_modules/.bin/biome ci "${@:-.}" ;;
   *) echo "unknown job: $job" >&2; exit 2 ;;
 esac

@@ -214,3 +214,37 @@ describe("Atlas service accounts over OAuth", () => {
     expect(leakedSecrets(err, [...issued, clientSecret])).toEqual([]);
   });
 });
+
+describe("service account token retries do not multiply with the request's retries", () => {
+  let server: ScriptedServer;
+  beforeEach(async () => {
+    server = await ScriptedServer.start();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+  const atlas = () =>
+    new AtlasClient({
+      baseUrl: server.baseUrl,
+      auth: { kind: "serviceAccount", clientId: "mdb_sa_id_x", clientSecret: "mdb_sa_sk_retry_secret" },
+      retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2 },
+      sleep: recordingSleep().sleep,
+    });
+
+  test("a failing token endpoint is tried maxAttempts times in all; the request itself is never sent", async () => {
+    server.always("POST", "/api/oauth/token", { status: 503, body: { error: "unavailable" } });
+    server.always("GET", LIST_PATH, emptyPage);
+    const err = await rejection(atlas().listIntegrations(GROUP));
+    expect(err.status).toBe(503);
+    expect(server.log.filter((l) => l.includes("/api/oauth/token"))).toHaveLength(4);
+    expect(server.log.filter((l) => l.includes(LIST_PATH))).toHaveLength(0);
+  });
+
+  test("a failing API is tried maxAttempts times with one token", async () => {
+    server.always("POST", "/api/oauth/token", { status: 200, body: { access_token: "tok", expires_in: 3600 } });
+    server.always("GET", LIST_PATH, { status: 503, body: { error: 503, errorCode: "SERVICE_UNAVAILABLE", detail: "down" } });
+    await rejection(atlas().listIntegrations(GROUP));
+    expect(server.log.filter((l) => l.includes("/api/oauth/token"))).toHaveLength(1);
+    expect(server.log.filter((l) => l.includes(LIST_PATH))).toHaveLength(4);
+  });
+});

@@ -2,10 +2,12 @@
  * Atlas authentication: service-account OAuth (client credentials, cached
  * Bearer token) and legacy API keys over HTTP Digest (RFC 7616).
  */
+import type { Dispatcher } from "undici";
 import { HttpClient } from "../http/client";
 import type { AuthRequest, AuthResponse, Authenticator } from "../http/client";
 import { UpstreamError } from "../http/errors";
 import type { RetryPolicy } from "../http/retry";
+import { ATLAS_API } from "./api";
 
 export interface ServiceAccountAuthOptions {
   baseUrl: string;
@@ -19,6 +21,8 @@ export interface ServiceAccountAuthOptions {
   now?: () => number;
   /** Refresh this long before expiry. Default 60000. */
   refreshEarlyMs?: number;
+  /** undici Dispatcher for every request (connection pool, proxy, interceptors). Default: undici's global one. */
+  dispatcher?: Dispatcher;
 }
 
 interface TokenResponse {
@@ -53,7 +57,8 @@ export class ServiceAccountAuth implements Authenticator {
     this.token = undefined;
     this.pending = undefined;
     this.http = new HttpClient({
-      service: "atlas",
+      ...ATLAS_API,
+      dispatcher: opts.dispatcher,
       baseUrl: opts.baseUrl,
       retry: opts.retry,
       timeoutMs: opts.timeoutMs,
@@ -109,7 +114,7 @@ export class ServiceAccountAuth implements Authenticator {
     if (typeof value !== "string" || value === "") {
       throw new UpstreamError("Atlas Administration API answered the service account token request without an access_token.", {
         code: "UNAVAILABLE",
-        service: "atlas",
+        service: ATLAS_API.service,
         status: res.status,
         method: "POST",
         path: "/api/oauth/token",

@@ -2,9 +2,11 @@
  * Typed client of the Atlas Administration API v2: third-party integrations,
  * alert configurations and alerts of a project.
  */
+import type { Dispatcher } from "undici";
 import { HttpClient } from "../http/client";
 import type { Authenticator, HttpRequest, HttpResponse, ReadBack } from "../http/client";
 import type { RetryPolicy } from "../http/retry";
+import { ATLAS_API } from "./api";
 import { DigestAuth, ServiceAccountAuth } from "./auth";
 import type {
   Alert,
@@ -36,6 +38,8 @@ export interface AtlasClientOptions {
   now?: () => number;
   /** Jitter source (tests). */
   random?: () => number;
+  /** undici Dispatcher for every request (connection pool, proxy, interceptors). Default: undici's global one. */
+  dispatcher?: Dispatcher;
 }
 
 export class AtlasClient {
@@ -55,6 +59,7 @@ export class AtlasClient {
         timeoutMs: opts.timeoutMs,
         sleep: opts.sleep,
         now: opts.now,
+        dispatcher: opts.dispatcher,
       });
     } else if (auth.kind === "apiKey") {
       this.authenticator = new DigestAuth({ username: auth.publicKey, password: auth.privateKey });
@@ -63,7 +68,8 @@ export class AtlasClient {
     }
     this.itemsPerPage = Math.min(500, Math.max(1, opts.itemsPerPage ?? 500));
     this.http = new HttpClient({
-      service: "atlas",
+      ...ATLAS_API,
+      dispatcher: opts.dispatcher,
       baseUrl,
       retry: opts.retry,
       timeoutMs: opts.timeoutMs,

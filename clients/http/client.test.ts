@@ -1,3 +1,5 @@
+import { ATLAS_API } from "../atlas/api";
+import { PAGERDUTY_EVENTS_API, PAGERDUTY_REST_API } from "../pagerduty/api";
 import { HttpClient } from "./client";
 import type { Authenticator } from "./client";
 import { UpstreamError } from "./errors";
@@ -17,7 +19,7 @@ describe("HttpClient against a scripted local server", () => {
 
   function client(extra: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) {
     const rec = recordingSleep();
-    const c = new HttpClient({ service: "atlas", baseUrl: server.baseUrl, retry: fastRetry, sleep: rec.sleep, random: () => 0.5, ...extra });
+    const c = new HttpClient({ ...ATLAS_API, baseUrl: server.baseUrl, retry: fastRetry, sleep: rec.sleep, random: () => 0.5, ...extra });
     return { c, waits: rec.waits };
   }
 
@@ -75,7 +77,7 @@ describe("HttpClient against a scripted local server", () => {
       status: 400,
       body: { status: "invalid event", message: "Event object is invalid", errors: ["Length of 'routing_key' is incorrect (should be 32 characters)"] },
     });
-    const { c, waits } = client({ service: "pagerduty-events" });
+    const { c, waits } = client(PAGERDUTY_EVENTS_API);
     const err = await rejection(c.request({ method: "POST", path: "/v2/enqueue", body: {}, idempotent: true, action: "the event" }));
     expect(server.requests).toHaveLength(1);
     expect(waits).toHaveLength(0);
@@ -170,7 +172,7 @@ describe("HttpClient against a scripted local server", () => {
   test("network error (closed port) is retried, for a POST too (never sent)", async () => {
     const port = await closedPort();
     const rec = recordingSleep();
-    const c = new HttpClient({ service: "pagerduty-rest", baseUrl: `http://127.0.0.1:${port}`, retry: fastRetry, sleep: rec.sleep });
+    const c = new HttpClient({ ...PAGERDUTY_REST_API, baseUrl: `http://127.0.0.1:${port}`, retry: fastRetry, sleep: rec.sleep });
     const err = await rejection(c.request({ method: "POST", path: "/x", body: {} }));
     expect(err).toMatchObject({ code: "NETWORK", attempts: 3 });
     expect(err.message).toMatch(/Could not reach PagerDuty REST API at http:\/\/127\.0\.0\.1:\d+ .*ECONNREFUSED/);
@@ -249,9 +251,40 @@ describe("HttpClient against a scripted local server", () => {
       status: 400,
       body: { status: "invalid event", message: `bad ${req.json.routing_key}`, errors: [`routing key ${req.json.routing_key} / ${req.headers.authorization}`] },
     }));
-    const { c } = client({ service: "pagerduty-events", secrets: [token], headers: { authorization: `Token token=${token}` } });
+    const { c } = client({ ...PAGERDUTY_EVENTS_API, secrets: [token], headers: { authorization: `Token token=${token}` } });
     const err = await rejection(c.request({ method: "POST", path: "/e?routing_key=" + secret, body: { routing_key: secret }, secrets: [secret] }));
     expect(leakedSecrets(err, [secret, token])).toEqual([]);
     expect(err.message).toContain("[REDACTED]");
+  });
+
+  test("a new upstream brings its own label, error parser and hints; the client knows none", async () => {
+    server.on("PUT", "/widgets/1", { status: 400, body: { code: "E_SHAPE", why: "wheels must be even" } });
+    const { c } = client({
+      service: "acme",
+      label: "Acme API",
+      parseError: (body: any) => ({ upstreamCode: body?.code, detail: body?.why }),
+      hints: { BAD_REQUEST: "Fix the widget." },
+    });
+    const err = await rejection(c.request({ method: "PUT", path: "/widgets/1", body: {} }));
+    expect(err).toMatchObject({ service: "acme", code: "BAD_REQUEST", upstreamCode: "E_SHAPE" });
+    expect(err.message).toBe("Acme API rejected PUT /widgets/1 (400 E_SHAPE): wheels must be even. Fix the widget.");
+  });
+
+  test("requests go through an injected undici Dispatcher", async () => {
+    const { Agent } = require("undici") as typeof import("undici");
+    const agent = new Agent();
+    const seen: string[] = [];
+    const dispatcher = agent.compose((dispatch) => (opts, handler) => {
+      seen.push(`${opts.method} ${opts.path}`);
+      return dispatch(opts, handler);
+    });
+    try {
+      server.on("GET", "/via", { status: 200, body: { ok: true } });
+      const { c } = client({ dispatcher });
+      expect((await c.request({ method: "GET", path: "/via", query: { n: 1 } })).body).toEqual({ ok: true });
+      expect(seen).toEqual(["GET /via?n=1"]);
+    } finally {
+      await agent.close();
+    }
   });
 });

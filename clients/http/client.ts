@@ -1,16 +1,19 @@
 /**
- * The one HTTP client of the provider: undici `request`, JSON in and out, one
+ * The one HTTP client (provider and relay): undici `request`, JSON in and out, one
  * explicit retry policy, pluggable authentication, and errors that are
- * `UpstreamError`s with secrets scrubbed.
+ * `UpstreamError`s with secrets scrubbed. It knows no service: each caller
+ * passes its label, error-body parser and hints (`UpstreamApi`), so a new
+ * upstream is added without editing this file.
  *
  * Pulumi serializes this code with its closure serializer and loads it in
  * another process: third-party packages are required inside methods, nothing
  * is cached at module level, no `#private` fields.
  */
 import type { IncomingHttpHeaders } from "node:http";
+import type { Dispatcher } from "undici";
 import { UpstreamError, codeForStatus, redact } from "./errors";
-import type { UpstreamErrorCode, UpstreamService } from "./errors";
-import { defaultRetryPolicy, isIdempotent, isRetryable, nextDelay, parseRetryAfter } from "./retry";
+import type { UpstreamErrorCode } from "./errors";
+import { defaultRetryPolicy, isIdempotent, isRetryable, nextDelay, parseRetryAfter, RETRY_DEFAULTS } from "./retry";
 import type { AttemptOutcome, RetryPolicy } from "./retry";
 
 export type Headers = Record<string, string | string[] | undefined>;
@@ -44,8 +47,30 @@ export interface Authenticator {
   secrets?(): string[];
 }
 
-export interface HttpClientOptions {
-  service: UpstreamService;
+/** What an upstream's error body says: its own error code and a human detail. */
+export interface ErrorBodyInfo {
+  upstreamCode?: string;
+  detail?: string;
+}
+
+/** Reads a service's error body (and headers). Text bodies without a detail are summarized by the client. */
+export type ErrorBodyParser = (body: unknown, headers: Headers) => ErrorBodyInfo;
+
+/** A sentence per error code telling the user what to do, appended to error messages. */
+export type ErrorHints = Partial<Record<UpstreamErrorCode, string>>;
+
+/** How one upstream service is named and explained in errors; each service's client module defines its own. */
+export interface UpstreamApi {
+  /** Stable id carried by `UpstreamError.service` ("atlas"). */
+  service: string;
+  /** Name in messages ("Atlas Administration API"). Default: `service`. */
+  label?: string;
+  parseError?: ErrorBodyParser;
+  /** Override the generic hints (rate limited, unavailable) code by code. */
+  hints?: ErrorHints;
+}
+
+export interface HttpClientOptions extends UpstreamApi {
   baseUrl: string;
   /** Per attempt: connect + headers + body. Default 10000. */
   timeoutMs?: number;
@@ -62,6 +87,8 @@ export interface HttpClientOptions {
   random?: () => number;
   /** Response headers read as Retry-After, in order. Default ["retry-after"]. */
   retryAfterHeaders?: string[];
+  /** undici Dispatcher (Agent, Pool, ProxyAgent, an interceptor chain...). Default: undici's global dispatcher. */
+  dispatcher?: Dispatcher;
 }
 
 export type QueryValue = string | number | boolean | undefined | readonly (string | number | boolean)[];
@@ -113,7 +140,8 @@ type Sent =
   | { kind: "error"; code: UpstreamErrorCode; notSent: boolean; detail: string };
 
 export class HttpClient {
-  readonly service: UpstreamService;
+  readonly service: string;
+  readonly label: string;
   readonly baseUrl: string;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
@@ -123,11 +151,18 @@ export class HttpClient {
   private readonly auth?: Authenticator;
   private readonly random: () => number;
   private readonly retryAfterHeaders: string[];
+  private readonly parseError?: ErrorBodyParser;
+  private readonly hints: ErrorHints;
+  private readonly dispatcher?: Dispatcher;
 
   constructor(opts: HttpClientOptions) {
     this.service = opts.service;
+    this.label = opts.label ?? opts.service;
+    if (opts.parseError) this.parseError = opts.parseError;
+    this.hints = { ...GENERIC_HINTS, ...(opts.hints ?? {}) };
+    if (opts.dispatcher) this.dispatcher = opts.dispatcher;
     this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
-    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.timeoutMs = opts.timeoutMs ?? RETRY_DEFAULTS.timeoutMs;
     this.retry = { ...defaultRetryPolicy(), ...definedOnly(opts.retry ?? {}) };
     this.defaultHeaders = { ...(opts.headers ?? {}) };
     this.secretList = [...(opts.secrets ?? [])];
@@ -324,6 +359,7 @@ export class HttpClient {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         signal,
+        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
       });
       const text = await res.body.text();
       return { kind: "response", status: res.statusCode, headers: res.headers as IncomingHttpHeaders, text };
@@ -342,8 +378,8 @@ export class HttpClient {
     attempts: number,
   ): UpstreamError {
     const code = codeForStatus(status);
-    const parsed = parseErrorBody(body, headers);
-    const label = serviceLabel(this.service);
+    const parsed = describeErrorBody(body, headers, this.parseError);
+    const label = this.label;
     const action = describeAction(req, method, path);
     const tag = parsed.upstreamCode ? `${status} ${parsed.upstreamCode}` : `${status}`;
     const detail = parsed.detail ?? (status < 400 ? `unexpected status ${status}` : undefined);
@@ -360,7 +396,7 @@ export class HttpClient {
         message = `${label} rejected ${action} (${tag})`;
     }
     if (detail) message += `: ${detail}`;
-    const hint = hintFor(this.service, code);
+    const hint = this.hints[code];
     if (hint) message += `${/[.!?]$/.test(message) ? "" : "."} ${hint}`;
     return new UpstreamError(message, {
       code,
@@ -383,7 +419,7 @@ export class HttpClient {
     sent: Extract<Sent, { kind: "error" }>,
     attempts: number,
   ): UpstreamError {
-    const label = serviceLabel(this.service);
+    const label = this.label;
     const action = describeAction(req, method, path);
     const tries = attempts > 1 ? ` (${attempts} attempts)` : "";
     const timeoutMs = req.timeoutMs ?? this.timeoutMs;
@@ -410,29 +446,15 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function serviceLabel(service: UpstreamService): string {
-  return service === "atlas" ? "Atlas Administration API" : service === "pagerduty-events" ? "PagerDuty Events API" : "PagerDuty REST API";
-}
-
 function describeAction(req: HttpRequest<any>, method: string, path: string): string {
   return req.action ?? `${method} ${path}`;
 }
 
-function hintFor(service: UpstreamService, code: UpstreamErrorCode): string | undefined {
-  if (service === "atlas") {
-    if (code === "UNAUTHORIZED") return "Check the Atlas credentials (service account client id and secret, or API public and private key).";
-    if (code === "FORBIDDEN")
-      return "The credentials lack a role on this project (Project Owner is needed for integrations and alert settings), or the caller's IP address is not on the API access list.";
-    if (code === "CONFLICT") return "It already exists: import or update it instead of creating it.";
-  }
-  if (service === "pagerduty-rest") {
-    if (code === "UNAUTHORIZED") return "Check the PagerDuty REST API token.";
-    if (code === "FORBIDDEN") return "The PagerDuty REST API token lacks permission for this (a write-enabled key is needed to change services).";
-  }
-  if (code === "RATE_LIMITED") return "Slow down or try again later.";
-  if (code === "UNAVAILABLE") return "The service may be degraded.";
-  return undefined;
-}
+/** Hints that hold for any service; a service's own `hints` override them. */
+const GENERIC_HINTS: ErrorHints = {
+  RATE_LIMITED: "Slow down or try again later.",
+  UNAVAILABLE: "The service may be degraded.",
+};
 
 export function encodeQuery(query: Query | undefined): string {
   if (!query) return "";
@@ -470,33 +492,10 @@ export function decodeBody(text: string, headers: Headers): unknown {
   return text;
 }
 
-/** Extracts upstream code and message from Atlas, PagerDuty Events, PagerDuty REST and OAuth error bodies. */
-export function parseErrorBody(body: unknown, headers: Headers = {}): { upstreamCode?: string; detail?: string } {
-  const headerCode = headers["x-error-code"];
-  const out: { upstreamCode?: string; detail?: string } = {};
-  if (headerCode) out.upstreamCode = String(headerCode);
-  if (body && typeof body === "object" && !Array.isArray(body)) {
-    const b = body as Record<string, any>;
-    if (typeof b.errorCode === "string") {
-      // Atlas: {error, errorCode, detail, reason}
-      out.upstreamCode = b.errorCode;
-      out.detail = str(b.detail) ?? str(b.reason);
-    } else if (b.error && typeof b.error === "object") {
-      // PagerDuty REST: {error:{message, code, errors[]}}
-      if (b.error.code !== undefined) out.upstreamCode = String(b.error.code);
-      const errors = Array.isArray(b.error.errors) ? b.error.errors.map(String).filter(Boolean) : [];
-      const message = str(b.error.message);
-      out.detail = [message, errors.join("; ")].filter(Boolean).join(": ") || undefined;
-    } else if (Array.isArray(b.errors) || typeof b.message === "string") {
-      // PagerDuty Events: {status, message, errors[]}
-      const errors = Array.isArray(b.errors) ? b.errors.map(String).filter(Boolean) : [];
-      out.detail = errors.length ? errors.join("; ") : str(b.message);
-    } else if (typeof b.error === "string") {
-      // OAuth: {error, error_description}
-      out.upstreamCode = b.error;
-      out.detail = str(b.error_description) ?? b.error;
-    }
-  } else if (typeof body === "string" && body.trim()) {
+/** The service's reading of an error body; a text body (an HTML error page) gives its text. Details are capped. */
+export function describeErrorBody(body: unknown, headers: Headers = {}, parse?: ErrorBodyParser): ErrorBodyInfo {
+  const out: ErrorBodyInfo = { ...(parse?.(body, headers) ?? {}) };
+  if (out.detail === undefined && typeof body === "string" && body.trim()) {
     const text = body.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
     out.detail = text.length > 300 ? `${text.slice(0, 300)}…` : text;
   }
@@ -504,7 +503,8 @@ export function parseErrorBody(body: unknown, headers: Headers = {}): { upstream
   return out;
 }
 
-function str(v: unknown): string | undefined {
+/** A non-blank string, else undefined: for error-body parsers. */
+export function nonBlank(v: unknown): string | undefined {
   return typeof v === "string" && v.trim() !== "" ? v : undefined;
 }
 

@@ -22,11 +22,10 @@ export type UpstreamErrorCode =
   | "TIMEOUT"
   | "NETWORK";
 
-export type UpstreamService = "atlas" | "pagerduty-events" | "pagerduty-rest";
-
 export interface UpstreamErrorInit {
   code: UpstreamErrorCode;
-  service: UpstreamService;
+  /** The caller's stable id of the upstream service ("atlas", "pagerduty-events", ...). */
+  service: string;
   status?: number;
   method: string;
   /** Request path without the query string. */
@@ -40,7 +39,7 @@ export interface UpstreamErrorInit {
 
 export class UpstreamError extends Error {
   readonly code: UpstreamErrorCode;
-  readonly service: UpstreamService;
+  readonly service: string;
   readonly status?: number;
   readonly method: string;
   readonly path: string;

@@ -19,11 +19,23 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
+/**
+ * The one set of retry defaults (the provider's settings fall back to these,
+ * and the README documents them), and the bounds a configured policy must keep.
+ */
+export const RETRY_DEFAULTS = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 20_000, timeoutMs: 10_000 } as const;
+export const RETRY_BOUNDS = {
+  maxAttempts: { min: 1, max: 10 },
+  baseDelayMs: { min: 0, max: 60_000 },
+  maxDelayMs: { min: 0, max: 300_000 },
+  timeoutMs: { min: 100, max: 300_000 },
+} as const;
+
 export function defaultRetryPolicy(): RetryPolicy {
   return {
-    maxAttempts: 4,
-    baseDelayMs: 500,
-    maxDelayMs: 8_000,
+    maxAttempts: RETRY_DEFAULTS.maxAttempts,
+    baseDelayMs: RETRY_DEFAULTS.baseDelayMs,
+    maxDelayMs: RETRY_DEFAULTS.maxDelayMs,
     retryStatuses: [429, 500, 502, 503, 504],
     retryNetworkErrors: true,
     maxRetryAfterMs: 60_000,

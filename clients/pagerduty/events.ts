@@ -2,7 +2,9 @@
  * PagerDuty Events API v2 client: `POST /v2/enqueue`. No auth header; the
  * routing key travels in the body and is scrubbed from every error.
  */
+import type { Dispatcher } from "undici";
 import { HttpClient } from "../http/client";
+import { PAGERDUTY_EVENTS_API } from "./api";
 import type { RetryPolicy } from "../http/retry";
 import { pagerDutyEventsBaseUrl } from "../../lib/regions";
 
@@ -49,6 +51,8 @@ export interface PagerDutyEventsClientOptions {
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** undici Dispatcher for every request (connection pool, proxy, interceptors). Default: undici's global one. */
+  dispatcher?: Dispatcher;
 }
 
 export class PagerDutyEventsClient {
@@ -56,12 +60,13 @@ export class PagerDutyEventsClient {
 
   constructor(opts: PagerDutyEventsClientOptions = {}) {
     this.http = new HttpClient({
-      service: "pagerduty-events",
+      ...PAGERDUTY_EVENTS_API,
       baseUrl: opts.baseUrl ?? pagerDutyEventsBaseUrl("US"),
       retry: opts.retry,
       timeoutMs: opts.timeoutMs,
       sleep: opts.sleep,
       random: opts.random,
+      dispatcher: opts.dispatcher,
     });
   }
 

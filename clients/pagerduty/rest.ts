@@ -2,6 +2,8 @@
  * PagerDuty REST API v2 client: services and their Events API v2 integrations,
  * incidents and their alerts.
  */
+import type { Dispatcher } from "undici";
+import { PAGERDUTY_REST_API } from "./api";
 import { HttpClient } from "../http/client";
 import type { HttpRequest, HttpResponse, Query } from "../http/client";
 import type { RetryPolicy } from "../http/retry";
@@ -82,6 +84,8 @@ export interface PagerDutyRestClientOptions {
   random?: () => number;
   /** Page size of list calls (PagerDuty max 100). */
   limit?: number;
+  /** undici Dispatcher for every request (connection pool, proxy, interceptors). Default: undici's global one. */
+  dispatcher?: Dispatcher;
 }
 
 export class PagerDutyRestClient {
@@ -91,7 +95,8 @@ export class PagerDutyRestClient {
   constructor(opts: PagerDutyRestClientOptions) {
     this.limit = Math.min(100, Math.max(1, opts.limit ?? 100));
     this.http = new HttpClient({
-      service: "pagerduty-rest",
+      ...PAGERDUTY_REST_API,
+      dispatcher: opts.dispatcher,
       baseUrl: opts.baseUrl ?? pagerDutyRestBaseUrl("US"),
       retry: opts.retry,
       timeoutMs: opts.timeoutMs,

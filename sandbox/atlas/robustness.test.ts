@@ -1,6 +1,6 @@
 import * as net from "node:net";
-import { DEFAULT_ALERT_CONFIGS } from "./alert-configs/defaults";
 import { PD_KEY, startSandbox, V1, type Sandbox } from "../../test/support/atlas/harness";
+import { DEFAULT_ALERT_CONFIGS } from "./alert-configs/defaults";
 
 describe("robustness: garbage in, Atlas errors out, still serving", () => {
   let sb: Sandbox;

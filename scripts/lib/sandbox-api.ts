@@ -34,7 +34,9 @@ export function atlasApi(sb: Sandbox) {
     integrations: async (projectId: string): Promise<any[]> => (await json(await call("GET", `${g(projectId)}/integrations`), "integrations")).results,
     integration: async (projectId: string): Promise<any | undefined> => {
       const res = await call("GET", `${g(projectId)}/integrations/PAGER_DUTY`);
-      return res.status === 404 ? (await res.text(), undefined) : json(res, "integration");
+      if (res.status !== 404) return json(res, "integration");
+      await res.text(); // drain the body so the connection is reused
+      return undefined;
     },
     replaceIntegration: async (projectId: string, body: unknown) => json(await call("PUT", `${g(projectId)}/integrations/PAGER_DUTY`, body), "replace integration"),
     deleteIntegration: async (projectId: string) => (await call("DELETE", `${g(projectId)}/integrations/PAGER_DUTY`)).status,

@@ -21,7 +21,8 @@ it("no source module imports test/", () => {
     const text = fs.readFileSync(file, "utf8");
     for (const m of text.matchAll(/(?:from|import|require)\s*\(?\s*["']([^"']+)["']/g)) {
       const target = path.resolve(path.dirname(file), m[1]);
-      if (m[1].startsWith(".") && (target === testDir || target.startsWith(testDir + path.sep))) offenders.push(`${path.relative(repoRoot, file)} imports ${m[1]}`);
+      if (m[1].startsWith(".") && (target === testDir || target.startsWith(testDir + path.sep)))
+        offenders.push(`${path.relative(repoRoot, file)} imports ${m[1]}`);
     }
   }
   expect(offenders).toEqual([]);

@@ -263,6 +263,16 @@ describe("PagerDutyIntegration through the provider host", () => {
       await h.host.delete(URN, id, updated);
     });
 
+    it("PagerDuty refusing the summary (check bypassed) is reported against initialAlert.summary, not integrationKey; nothing is stored", async () => {
+      const projectId = newProjectId();
+      await atlas(h.sandbox, "POST", "/sandbox/groups", { id: projectId });
+      const inputs = { projectId, integrationKey: service.key, region: "US", initialAlert: { summary: "   ", severity: "info", keepOpen: false }, __provider: h.provider.integration };
+      const err = await h.host.create(URN, inputs).then(() => undefined, (e: Error) => e);
+      expect(err?.message).toMatch(/PagerDuty rejected the initial alert \(initialAlert\.summary\)/);
+      expect(err?.message).not.toMatch(/integrationKey/);
+      expect((await live(projectId)).status).toBe(404);
+    });
+
     it("an unknown project is reported by the project API and nothing is left open", async () => {
       const projectId = newProjectId();
       const msg = await failingCreate({ projectId, integrationKey: service.key });
