@@ -1,6 +1,4 @@
 import { readProviderConfig, type ProviderConfig, type Region } from "./config";
-// Our own modules are imported statically: Pulumi serializes them by value into
-// the provider. Only third-party packages are require()d inside functions.
 import { AtlasClient } from "../clients/atlas/client";
 import { PagerDutyEventsClient } from "../clients/pagerduty/events";
 import { PagerDutyRestClient } from "../clients/pagerduty/rest";
@@ -30,7 +28,21 @@ export function makeClients(cfg: ProviderConfig): Clients {
   };
 }
 
-/** The clients for one provider call: from the configuration `configure()` read, else from the environment alone. */
+const shared = new Map<string, Clients>();
+
+/**
+ * The clients for a provider call: from the configuration `configure()` read,
+ * else from the environment alone. One set per configuration and process, so
+ * every resource shares one OAuth token (fetched once, refreshed before it
+ * expires) and undici's connection pool.
+ */
 export function clientsFor(config: ProviderConfig | undefined): Clients {
-  return makeClients(config ?? readProviderConfig(undefined, process.env));
+  const cfg = config ?? readProviderConfig(undefined, process.env);
+  const key = JSON.stringify(cfg);
+  let clients = shared.get(key);
+  if (!clients) {
+    clients = makeClients(cfg);
+    shared.set(key, clients);
+  }
+  return clients;
 }

@@ -4,7 +4,8 @@
  *  - PagerDuty Events API enqueue throughput (the sandbox's ingest path);
  *  - project API GET latency through the provider's Atlas client (OAuth, retry policy);
  *  - a PagerDutyIntegration create + delete cycle through the provider lifecycle
- *    (confirm key, initial alert, store, resolve; then delete).
+ *    (confirm key, initial alert, store, resolve; then delete);
+ *  - the scale case through the real Pulumi CLI (scripts/bench-scale.ts).
  */
 import { performance } from "node:perf_hooks";
 import { randomBytes } from "node:crypto";
@@ -15,6 +16,7 @@ import { readProviderConfig } from "../provider/config";
 import { createIntegration, deleteIntegration } from "../provider/integration/lifecycle";
 import { DEFAULT_INITIAL_SUMMARY } from "../provider/integration/check";
 import { PagerDutyEventsClient } from "../clients/pagerduty/events";
+import { scaleBench } from "./bench-scale";
 
 function stats(samples: number[]): string {
   const s = [...samples].sort((a, b) => a - b);
@@ -75,7 +77,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main()
+  .then(() => scaleBench())
+  .then(() => (process.env.BENCH_SKIP_RELAY ? undefined : require("./bench-relay").benchRelay()))
+  .catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

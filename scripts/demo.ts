@@ -11,6 +11,9 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as net from "node:net";
+import { parseConfig } from "../relay/config";
+import { startRelay, type Relay } from "../relay/main";
 import { startSandbox, type Sandbox } from "../sandbox";
 import { PulumiWorkspace } from "./lib/pulumi-cli";
 import { atlasApi, pagerDutyApi } from "./lib/sandbox-api";
@@ -49,6 +52,7 @@ async function main(): Promise<number> {
   fs.rmSync(dataDir, { recursive: true, force: true });
   const projectId = randomBytes(12).toString("hex");
   let sandbox: Sandbox | undefined;
+  let relay: Relay | undefined;
   try {
     await step("Start the sandbox (project API + PagerDuty, state in .sandbox-data/demo)", async () => {
       sandbox = await startSandbox({ dataDir, projects: [projectId] });
@@ -66,6 +70,27 @@ async function main(): Promise<number> {
       return `service ${service.serviceId}, integration key ending ${service.key.slice(-4)}`;
     });
 
+    const relaySecret = randomBytes(16).toString("hex");
+    let relayService!: { serviceId: string; key: string };
+    await step("Start the relay next to the sandbox (one route: this project -> a 'Relay on-call' PagerDuty service)", async () => {
+      relayService = await pd.serviceWithKey("Relay on-call");
+      const port = await freePort();
+      const env = { ATLAS_ID: sb.credentials.clientId, ATLAS_SECRET: sb.credentials.clientSecret, PD_TOKEN: sb.pagerdutyToken, ROUTE_KEY: relayService.key, ROUTE_SECRET: relaySecret };
+      const config = parseConfig(
+        {
+          listen: { host: "127.0.0.1", port },
+          publicUrl: `http://127.0.0.1:${port}`,
+          dataDir: path.join(dataDir, "relay"),
+          atlas: { baseUrl: sb.atlasUrl, clientId: { env: "ATLAS_ID" }, clientSecret: { env: "ATLAS_SECRET" } },
+          pagerduty: { eventsUrl: sb.pagerdutyUrl, restUrl: sb.pagerdutyUrl, restToken: { env: "PD_TOKEN" } },
+          routes: [{ id: "demo", projectId, routingKey: { env: "ROUTE_KEY" }, webhookSecret: { env: "ROUTE_SECRET" } }],
+        },
+        { env },
+      );
+      relay = await startRelay(config, { logLevel: "warn" });
+      return `relay ${relay.url} (intake ${relay.url}/atlas/demo, status page ${relay.url}/ when statusPage is configured)`;
+    });
+
     const ws = new PulumiWorkspace({ programDir: repoRoot, stateDir, stack: "demo", passphrase: "demo-passphrase", echo: true });
     await step("Prepare the demo stack (local state in .pulumi-state, config pointing at the sandbox)", async () => {
       await ws.initStack();
@@ -73,6 +98,8 @@ async function main(): Promise<number> {
       await ws.setConfig({
         projectId: { value: projectId },
         integrationKey: { value: service.key, secret: true },
+        relayUrl: { value: `${relay!.url}/atlas/demo` },
+        relaySecret: { value: relaySecret, secret: true },
         ...Object.fromEntries(Object.entries(cfg).map(([k, v]) => [k, { value: v, secret: /Secret|Token/.test(k) }])),
       });
       return `stack demo, project ${projectId}`;
@@ -88,15 +115,15 @@ async function main(): Promise<number> {
     const ours = (configs: any[]) => configs.filter((c) => !defaults.some((d) => d.id === c.id));
 
     let outputs: Record<string, any> = {};
-    await step("pulumi up: the integration and five alert routings", async () => {
+    await step("pulumi up: the integration, five alert routings and one through the relay", async () => {
       await ws.ok(["up", "--yes"]);
       outputs = await ws.outputs();
       const configs = await atlas.alertConfigs(projectId);
-      check(ours(configs).length === 5, `expected 5 new alert configurations, found ${ours(configs).length}`);
+      check(ours(configs).length === 6, `expected 6 new alert configurations, found ${ours(configs).length}`);
       check(JSON.stringify(configs.filter((c) => defaults.some((d) => d.id === c.id))) === JSON.stringify(defaults), "a default alert configuration changed");
       const integ = await atlas.integration(projectId);
       check(integ?.serviceKey?.endsWith(service.key.slice(-4)), "the project API does not hold our key");
-      return `integration ${outputs.integrationId} (key ****${outputs.keyLast4}, confirmed through the REST API: ${outputs.keyConfirmed}), 5 alert configurations`;
+      return `integration ${outputs.integrationId} (key ****${outputs.keyLast4}, confirmed through the REST API: ${outputs.keyConfirmed}), 6 alert configurations`;
     });
 
     await step("The initial incident in PagerDuty (the integration is proven, and resolved so nobody is paged)", async () => {
@@ -116,6 +143,29 @@ async function main(): Promise<number> {
       const resolved = await pd.waitForIncident(alert.id, "resolved");
       const timeline = await pd.alerts(resolved.id);
       return `incident ${resolved.id} ${resolved.status} (${timeline.length} alert(s), dedup key = alert id)`;
+    });
+
+    await step("Through the relay: a HOST_DOWN alert pages; PagerDuty's acknowledgement shows in the project; the close resolves it", async () => {
+      const config = (await atlas.alertConfigs(projectId)).find((c) => c.eventTypeName === "HOST_DOWN");
+      check(config, "no HOST_DOWN alert configuration");
+      const alert = await atlas.openAlert(projectId, { alertConfigId: config.id, hostnameAndPort: "cluster0-shard-00-00.example.net:27017" });
+      const key = `mongodb-atlas/${projectId}/${alert.id}`;
+      const opened = await pd.waitForIncident(key, "triggered");
+      console.log(`    alert ${alert.id} -> relay -> incident ${opened.id} ${opened.status} on "Relay on-call"`);
+      const ack = await pd.call("PUT", `/incidents/${opened.id}`, { incident: { type: "incident_reference", status: "acknowledged" } }, { From: "oncall@example.com" });
+      check(ack.status === 200, `acknowledging in PagerDuty: ${ack.status}`);
+      const deadline = Date.now() + 15_000;
+      let acked: any;
+      for (;;) {
+        acked = JSON.parse(await (await atlas.call("GET", `/api/atlas/v2/groups/${projectId}/alerts/${alert.id}`)).text());
+        if (acked.acknowledgedUntil || Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      check(acked.acknowledgedUntil, "the project alert was not acknowledged after PagerDuty's acknowledgement");
+      console.log(`    acknowledged in the project until ${acked.acknowledgedUntil}: "${acked.acknowledgementComment}"`);
+      await atlas.closeAlert(projectId, alert.id);
+      const resolved = await pd.waitForIncident(key, "resolved");
+      return `incident ${resolved.id} ${resolved.status}; dedup key ${key}`;
     });
 
     await step("pulumi refresh right after up: no changes", async () => {
@@ -171,8 +221,20 @@ async function main(): Promise<number> {
       console.log(`\nThe sandbox keeps running (Ctrl-C stops it): dashboard ${sandbox.pagerdutyUrl.US}/?token=${encodeURIComponent(sandbox.pagerdutyToken)}, project API ${sandbox.atlasUrl}`);
       await new Promise((resolve) => process.once("SIGINT", resolve));
     }
+    await relay?.close();
     await sandbox?.close();
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 main().then((code) => process.exit(code));

@@ -16,7 +16,19 @@ ensure_packages() {
     cp package-lock.json "$stamp"
   fi
 }
-build() { ./node_modules/.bin/tsc -p tsconfig.json; }
+# Compile, then assemble the published packages in packages/*/dist (scripts/stage-packages.ts).
+build() { ./node_modules/.bin/tsc -p tsconfig.json; node dist/scripts/stage-packages.js; }
+ensure_chromium() {
+  # The status page is tested in Debian's chromium: install it when missing and we may.
+  if command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM_PATH:-}" ]; then return; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing chromium for the browser tests" >&2
+    (apt-get install -y chromium || (apt-get update && apt-get install -y chromium)) >&2
+  else
+    echo "setup: chromium is missing; install it (apt-get install -y chromium) or set CHROMIUM_PATH" >&2
+    exit 1
+  fi
+}
 ensure_pulumi() { bash scripts/setup-pulumi.sh >&2; export PATH="$repo_root/.tools/bin:$PATH"; }
 
 case "$job" in
@@ -24,7 +36,11 @@ case "$job" in
   test:e2e)  ensure_packages; build; ensure_pulumi; exec ./node_modules/.bin/jest --selectProjects e2e --runInBand "$@" ;;
   demo)      ensure_packages; build; ensure_pulumi; exec node dist/scripts/demo.js "$@" ;;
   sandbox)   ensure_packages; build; exec node dist/sandbox/cli.js "$@" ;;
-  bench)     ensure_packages; build; exec node dist/scripts/bench.js "$@" ;;
+  bench)     ensure_packages; build; ensure_pulumi; exec node dist/scripts/bench.js "$@" ;;
+  pack)      ensure_packages; build; exec node dist/scripts/stage-packages.js --pack .packages "$@" ;;
+  relay)     ensure_packages; build; exec node dist/relay/cli.js "$@" ;;
+  test:relay-slow) ensure_packages; build; RELAY_OUTAGE_SECONDS=60 exec ./node_modules/.bin/jest --selectProjects integration --runInBand --runTestsByPath test/integration/relay/faults.test.ts -t outage "$@" ;;
+  test:browser) ensure_packages; build; ensure_chromium; exec ./node_modules/.bin/jest --selectProjects browser --runInBand "$@" ;;
   gen:catalog) ensure_packages; build; exec node dist/scripts/gen-atlas-catalog.js "$@" ;;
   # Biome (biome.json): `format` rewrites files; `lint` checks formatting and lint rules, writing nothing.
   format)    ensure_packages; exec ./node_modules/.bin/biome format --write "${@:-.}" ;;

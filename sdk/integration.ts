@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { integrationProvider, type Region, type Severity } from "../provider";
+import type { Region, Severity } from "../provider";
+import { integrationStub } from "./stub";
 
 export interface InitialAlertArgs {
   /** Summary of the initial alert (max 1024 characters). */
@@ -36,6 +37,8 @@ export class PagerDutyIntegration extends pulumi.dynamic.Resource {
   declare readonly region: pulumi.Output<Region>;
   /** The project API's id of the integration; AlertRouting notifications reference it. */
   declare readonly integrationId: pulumi.Output<string>;
+  /** Which incarnation of the project's integration this is: changes only when it is created anew (routings follow it). */
+  declare readonly instanceId: pulumi.Output<string>;
   /** The key in use (secret). */
   declare readonly integrationKey: pulumi.Output<string>;
   /** The last 4 characters of the key the project API holds. */
@@ -68,6 +71,7 @@ export class PagerDutyIntegration extends pulumi.dynamic.Resource {
       importId,
       // Outputs only: declared so they appear on the resource.
       integrationId: undefined,
+      instanceId: undefined,
       keyLast4: undefined,
       keyLength: undefined,
       keyConfirmed: undefined,
@@ -78,6 +82,6 @@ export class PagerDutyIntegration extends pulumi.dynamic.Resource {
       pendingCleanup: undefined,
       retiredKeys: undefined,
     };
-    super(integrationProvider, name, props, { ...rest, additionalSecretOutputs: [...(rest.additionalSecretOutputs ?? []), "integrationKey", "retiredKeys"] }, "pdac", "PagerDutyIntegration");
+    super(integrationStub, name, props, { ...rest, additionalSecretOutputs: [...(rest.additionalSecretOutputs ?? []), "integrationKey", "retiredKeys"] }, "pdac", "PagerDutyIntegration");
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { routingProvider, type AlertSeverity, type Delivery, type Matcher } from "../provider";
+import type { AlertSeverity, Delivery, Matcher } from "../provider";
+import { routingStub } from "./stub";
 import type { PagerDutyIntegration } from "./integration";
 
 export interface ThresholdArgs {
@@ -21,9 +22,12 @@ export interface MetricThresholdArgs {
 }
 
 export interface AlertRoutingArgs {
-  /** The PagerDuty integration of the project; its `integrationId` is what the notification uses, so the key is never repeated. */
-  integration: PagerDutyIntegration;
-  /** The Atlas project id; default: the integration's. */
+  /**
+   * The PagerDuty integration of the project: the notification references it (by its id in the project), so the key is never repeated.
+   * Required for `native` delivery; not needed with `delivery: "relay"` (the relay's route holds the key; give `projectId`).
+   */
+  integration?: PagerDutyIntegration;
+  /** The Atlas project id; default: the integration's. Required when there is no integration. */
   projectId?: pulumi.Input<string>;
   /** The Atlas alert event type, for example `NO_PRIMARY`, `OUTSIDE_METRIC_THRESHOLD`, `REPLICATION_OPLOG_WINDOW_RUNNING_OUT`. */
   eventTypeName: pulumi.Input<string>;
@@ -53,7 +57,8 @@ export class AlertRouting extends pulumi.dynamic.Resource {
   /** The project API's alert configuration id. */
   declare readonly alertConfigId: pulumi.Output<string>;
   declare readonly notifierId: pulumi.Output<string>;
-  declare readonly integrationId: pulumi.Output<string>;
+  /** The project API id of the integration the notification references (native delivery). */
+  declare readonly integrationId: pulumi.Output<string | undefined>;
   declare readonly region: pulumi.Output<string>;
   declare readonly eventTypeName: pulumi.Output<string>;
   declare readonly matchers: pulumi.Output<Matcher[]>;
@@ -66,16 +71,23 @@ export class AlertRouting extends pulumi.dynamic.Resource {
   constructor(name: string, args: AlertRoutingArgs, opts?: pulumi.CustomResourceOptions) {
     const { import: importId, ...options } = opts ?? {};
     const { integration, relaySecret, ...rest } = args;
+    if (!integration && args.projectId === undefined) {
+      throw new Error(`AlertRouting ${name}: give integration (a PagerDutyIntegration), or projectId with delivery "relay"`);
+    }
+    // The integration's inputs and instance id, never its integrationId: those
+    // are known when `pulumi preview` runs, so a change to the integration shows
+    // on a routing only when it changes the routing too.
     const props: Record<string, unknown> = {
       ...rest,
-      projectId: args.projectId ?? integration.projectId,
-      integrationId: integration.integrationId,
-      region: integration.region,
+      projectId: args.projectId ?? integration!.projectId,
+      integrationInstanceId: integration?.instanceId,
+      region: integration?.region ?? "US",
+      integrationId: undefined,
       relaySecret: relaySecret === undefined ? undefined : pulumi.secret(relaySecret),
       importId,
       alertConfigId: undefined,
       notifierId: undefined,
     };
-    super(routingProvider, name, props, { ...options, additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), "relaySecret"] }, "pdac", "AlertRouting");
+    super(routingStub, name, props, { ...options, additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), "relaySecret"] }, "pdac", "AlertRouting");
   }
 }

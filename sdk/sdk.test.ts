@@ -11,7 +11,7 @@ beforeAll(() => {
       newResource: (args) => {
         created.push({ type: args.type, name: args.name, inputs: args.inputs });
         const outputs: Record<string, unknown> = { ...args.inputs };
-        if (args.type.endsWith(":PagerDutyIntegration")) Object.assign(outputs, { integrationId: "6a1e2d3c4b5a69788796a5b4", keyLast4: "8f90", region: args.inputs.region ?? "US" });
+        if (args.type.endsWith(":PagerDutyIntegration")) Object.assign(outputs, { integrationId: "6a1e2d3c4b5a69788796a5b4", instanceId: "0f1e2d3c4b5a6978", keyLast4: "8f90", region: args.inputs.region ?? "US" });
         if (args.type.endsWith(":AlertRouting")) Object.assign(outputs, { alertConfigId: "7a1e2d3c4b5a69788796a5b4" });
         return { id: `${args.name}-id`, state: outputs };
       },
@@ -46,14 +46,15 @@ describe("SDK resources under mocks", () => {
     expect(rec.inputs.__provider).not.toContain(KEY);
   });
 
-  it("AlertRouting: takes the project, integration id and region from the integration", async () => {
+  it("AlertRouting: takes the project, instance id and region from the integration, never its integrationId (unknown at preview)", async () => {
     const { AlertRouting, PagerDutyIntegration } = await import("./index");
     const integration = new PagerDutyIntegration("pd2", { projectId: PROJECT, integrationKey: KEY });
     const routing = new AlertRouting("no-primary", { integration, eventTypeName: "NO_PRIMARY", severity: "critical", relaySecret: undefined });
     expect(await value(routing.alertConfigId)).toBe("7a1e2d3c4b5a69788796a5b4");
     const rec = created.find((c) => c.name === "no-primary")!;
     expect(rec.type).toBe("pulumi-nodejs:dynamic/pdac:AlertRouting");
-    expect(rec.inputs).toMatchObject({ projectId: PROJECT, integrationId: "6a1e2d3c4b5a69788796a5b4", region: "US", eventTypeName: "NO_PRIMARY", severity: "critical" });
+    expect(rec.inputs).toMatchObject({ projectId: PROJECT, integrationInstanceId: "0f1e2d3c4b5a6978", region: "US", eventTypeName: "NO_PRIMARY", severity: "critical" });
+    expect(rec.inputs.integrationId).toBeUndefined();
   });
 
   it("AlertRouting: the relay secret is a secret output", async () => {

@@ -1,6 +1,6 @@
 import * as crypto from "node:crypto";
-import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../http/test-support";
-import type { RecordedRequest, ScriptedResponse } from "../http/test-support";
+import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../../test/support/scripted-server";
+import type { RecordedRequest, ScriptedResponse } from "../../test/support/scripted-server";
 import { UpstreamError } from "../http/errors";
 import { AtlasClient } from "./client";
 import { digestAuthorization, parseDigestChallenge } from "./auth";

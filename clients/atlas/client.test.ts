@@ -1,7 +1,7 @@
 import { atlasExchangeErrors } from "../../test/support/atlas-conformance";
 import { UpstreamError } from "../http/errors";
-import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../http/test-support";
-import type { RecordedRequest, ScriptedResponse } from "../http/test-support";
+import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../../test/support/scripted-server";
+import type { RecordedRequest, ScriptedResponse } from "../../test/support/scripted-server";
 import { ATLAS_ACK_MEDIA_TYPE, ATLAS_MEDIA_TYPE, AtlasClient, integrationMatches } from "./client";
 import type { AlertConfigInput, Integration } from "./types";
 

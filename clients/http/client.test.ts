@@ -3,7 +3,7 @@ import { PAGERDUTY_EVENTS_API, PAGERDUTY_REST_API } from "../pagerduty/api";
 import { HttpClient } from "./client";
 import type { Authenticator } from "./client";
 import { UpstreamError } from "./errors";
-import { ScriptedServer, closedPort, leakedSecrets, recordingSleep, rejection } from "./test-support";
+import { ScriptedServer, closedPort, leakedSecrets, recordingSleep, rejection } from "../../test/support/scripted-server";
 
 const fastRetry = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 };
 

@@ -1,6 +1,6 @@
 import { SpecValidator } from "../../test/support/openapi";
 import { UpstreamError } from "../http/errors";
-import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../http/test-support";
+import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../../test/support/scripted-server";
 import { PagerDutyEventsClient } from "./events";
 import type { PagerDutyEvent } from "./events";
 

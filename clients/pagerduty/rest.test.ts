@@ -1,5 +1,5 @@
 import { UpstreamError } from "../http/errors";
-import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../http/test-support";
+import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../../test/support/scripted-server";
 import { PAGERDUTY_REST_ACCEPT, PagerDutyRestClient } from "./rest";
 
 const TOKEN = "u+SECRET_pd_rest_token_0123";

@@ -72,6 +72,15 @@ export interface PdAlert {
   [key: string]: unknown;
 }
 
+export interface PdWebhookSubscription {
+  id: string;
+  active?: boolean;
+  events?: string[];
+  delivery_method?: { type?: string; url?: string; secret?: string | null; [key: string]: unknown };
+  filter?: { type?: string; id?: string };
+  [key: string]: unknown;
+}
+
 export interface PagerDutyRestClientOptions {
   /** Default https://api.pagerduty.com (EU: https://api.eu.pagerduty.com). */
   baseUrl?: string;
@@ -216,6 +225,36 @@ export class PagerDutyRestClient {
       action: `marking incident ${incidentId} ${status}`,
     });
     return res.body.incident;
+  }
+
+  /** Webhook subscriptions (v3), optionally of one service. */
+  async listWebhookSubscriptions(opts: { serviceId?: string } = {}): Promise<PdWebhookSubscription[]> {
+    const query: Query = opts.serviceId ? { filter_type: "service", filter_id: opts.serviceId } : {};
+    return this.listAll<PdWebhookSubscription>("/webhook_subscriptions", "webhook_subscriptions", query, "listing webhook subscriptions");
+  }
+
+  /**
+   * Creates a v3 webhook subscription for one service. The reply is the only one that carries
+   * the signing secret (`delivery_method.secret`): keep it. Not idempotent, so not retried after
+   * an ambiguous failure.
+   */
+  async createWebhookSubscription(input: { url: string; serviceId: string; events: string[]; description?: string }): Promise<PdWebhookSubscription> {
+    const res = await this.call<{ webhook_subscription: PdWebhookSubscription }>({
+      method: "POST",
+      path: "/webhook_subscriptions",
+      body: {
+        webhook_subscription: {
+          type: "webhook_subscription",
+          description: input.description,
+          delivery_method: { type: "http_delivery_method", url: input.url },
+          events: input.events,
+          filter: { type: "service_reference", id: input.serviceId },
+        },
+      },
+      expect: [200, 201],
+      action: `creating a webhook subscription for service ${input.serviceId}`,
+    });
+    return res.body.webhook_subscription;
   }
 
   private call<T>(req: HttpRequest<T>): Promise<HttpResponse<T>> {

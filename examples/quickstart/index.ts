@@ -8,10 +8,13 @@
  *   integrationKey       (secret) an Events API v2 Integration Key, or
  *   pagerdutyServiceId   a PagerDuty service to create the integration on
  *   region               US (default) or EU
+ *   relayUrl             optional: the relay's route URL (https://relay.example.com/atlas/<routeId>)
+ *   relaySecret          (secret) with relayUrl: the route's webhook secret
  */
 import * as pulumi from "@pulumi/pulumi";
-// In your own program: import { AlertRouting, PagerDutyIntegration } from "pagerduty-as-code";
-import { AlertRouting, PagerDutyIntegration } from "../../sdk";
+// The package by its name, as in your own program (inside this repository it is
+// the npm workspace packages/pagerduty-as-code, assembled by every build).
+import { AlertRouting, PagerDutyIntegration } from "pagerduty-as-code";
 
 const config = new pulumi.Config();
 const region = (config.get("region") ?? "US") as "US" | "EU";
@@ -52,6 +55,19 @@ new AlertRouting("cpu", {
   severity: "WARNING",
   delayMin: 10,
 });
+
+// Through the relay (npm run relay): no PagerDutyIntegration needed, the relay's route holds the key.
+const relayUrl = config.get("relayUrl");
+if (relayUrl) {
+  new AlertRouting("host-down-via-relay", {
+    projectId: config.require("projectId"),
+    delivery: "relay",
+    relayUrl,
+    relaySecret: config.requireSecret("relaySecret"),
+    eventTypeName: "HOST_DOWN",
+    severity: "ERROR",
+  });
+}
 
 export const integrationId = integration.integrationId;
 export const keyLast4 = integration.keyLast4;

@@ -3,9 +3,9 @@ import { UNKNOWN } from "../inputs";
 import { checkRouting } from "./check";
 
 const PROJECT = "5f1e2d3c4b5a69788796a5b4";
-const INTEGRATION = "6a1e2d3c4b5a69788796a5b4";
+const INSTANCE = "0f1e2d3c4b5a6978";
 const configured = readProviderConfig({ get: (k: string) => ({ "pdac:atlasClientId": "id", "pdac:atlasClientSecret": "secret" } as Record<string, string>)[k] }, {});
-const base = { projectId: PROJECT, integrationId: INTEGRATION, region: "US", eventTypeName: "NO_PRIMARY" };
+const base = { projectId: PROJECT, integrationInstanceId: INSTANCE, region: "US", eventTypeName: "NO_PRIMARY" };
 const relay = { ...base, delivery: "relay", relayUrl: "https://relay.example.com/atlas/webhook", relaySecret: "s".repeat(16) };
 const disk = (threshold: number) => ({ eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "DISK_PARTITION_SPACE_USED_DATA", operator: ">", threshold, units: "RAW" } });
 
@@ -35,8 +35,14 @@ describe("checkRouting", () => {
 
   it.each<[string, Record<string, unknown>, string, RegExp]>([
     ["unknown event type", { ...base, eventTypeName: "NOPRIMARY" }, "eventTypeName", /not an Atlas alert event type: did you mean NO_PRIMARY\?/],
+    ["near miss of an event type", { ...base, eventTypeName: "NO_PRIMRY" }, "eventTypeName", /"NO_PRIMRY" is not an Atlas alert event type: did you mean NO_PRIMARY\?/],
+    ["far miss of an event type: no guess", { ...base, eventTypeName: "PRIMARY_LOST" }, "eventTypeName", /is not an Atlas alert event type \(see the Atlas alert event types\)$/],
+    ["near miss of a matcher field", { ...base, matchers: [{ fieldName: "CLUSTER_NAMES", operator: "EQUALS", value: "x" }] }, "matchers[0].fieldName", /did you mean CLUSTER_NAME\? \(use one of CLUSTER_NAME, /],
+    ["near miss of a metric", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "OPLOG_SLAVE_LAG_MASTR_TIME", operator: ">", threshold: 1, units: "SECONDS" } }, "metricThreshold.metricName", /did you mean OPLOG_SLAVE_LAG_MASTER_TIME\?/],
+    ["near miss of metric units", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "OPLOG_SLAVE_LAG_MASTER_TIME", operator: ">", threshold: 1, units: "SECOND" } }, "metricThreshold.units", /did you mean SECONDS\?/],
+    ["near miss of threshold units", { ...base, eventTypeName: "REPLICATION_OPLOG_WINDOW_RUNNING_OUT", threshold: { operator: "<", threshold: 1, units: "HOUR" } }, "threshold.units", /must be one of .*HOURS.*: did you mean HOURS\?/],
     ["missing event type", { ...base, eventTypeName: undefined }, "eventTypeName", /eventTypeName is required/],
-    ["no integration", { ...base, integrationId: undefined }, "integrationId", /pass the project's PagerDutyIntegration/],
+    ["no integration", { ...base, integrationInstanceId: undefined }, "integration", /pass the project's PagerDutyIntegration/],
     ["matcher operator", { ...base, matchers: [{ fieldName: "CLUSTER_NAME", operator: "IS", value: "x" }] }, "matchers[0].operator", /EQUALS, CONTAINS/],
     ["matcher field for this event type", { ...base, matchers: [{ fieldName: "HOSTNAME", operator: "EQUALS", value: "x" }] }, "matchers[0].fieldName", /use one of CLUSTER_NAME, REPLICA_SET_NAME, SHARD_NAME/],
     ["threshold without units", { ...base, eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: ">", threshold: 3 } }, "threshold.units", /threshold.units is required/],
@@ -45,7 +51,7 @@ describe("checkRouting", () => {
     ["threshold on a metric event", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", threshold: { operator: ">", threshold: 3, units: "RAW" } }, "threshold", /takes no threshold: use metricThreshold/],
     ["host type matcher value", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "NORMALIZED_SYSTEM_CPU_USER", operator: ">", threshold: 90, units: "RAW" }, matchers: [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "LEADER" }] }, "matchers[0].value", /PRIMARY/],
     ["metric event without metricThreshold", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD" }, "metricThreshold", /needs a metricThreshold/],
-    ["unknown metric", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "CPU", operator: ">", threshold: 1, units: "RAW" } }, "metricThreshold.metricName", /not an Atlas metric/],
+    ["unknown metric", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "CPU", operator: ">", threshold: 1, units: "RAW" } }, "metricThreshold.metricName", /not an Atlas metric \(see the Atlas alert metrics\)$/],
     ["metric units", { ...base, eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "OPLOG_SLAVE_LAG_MASTER_TIME", operator: ">", threshold: 1, units: "GIGABYTES" } }, "metricThreshold.units", /SECONDS/],
     ["intervalMin with PagerDuty", { ...base, intervalMin: 5 }, "intervalMin", /not accepted for PagerDuty/],
     ["negative delay", { ...base, delayMin: -1 }, "delayMin", /0 or more/],
@@ -101,8 +107,18 @@ describe("checkRouting", () => {
   });
 
   it("accepts an unknown integration id during preview", () => {
-    const { inputs, failures } = checkRouting({ ...base, integrationId: UNKNOWN, region: UNKNOWN }, configured);
+    const { inputs, failures } = checkRouting({ ...base, integrationInstanceId: UNKNOWN, region: UNKNOWN }, configured);
     expect(failures).toBeUndefined();
-    expect(inputs).toMatchObject({ integrationId: UNKNOWN, region: UNKNOWN });
+    expect(inputs).toMatchObject({ integrationInstanceId: UNKNOWN, region: UNKNOWN });
+  });
+});
+
+describe("relay delivery without a PagerDutyIntegration", () => {
+  it.each([
+    ["relay: projectId is enough", { ...base, integrationId: undefined, delivery: "relay", relayUrl: "https://relay.example.com/atlas/orders", relaySecret: "s".repeat(16) }, undefined],
+    ["native still needs the integration", { ...base, integrationId: undefined, delivery: "native" }, "integrationId"],
+  ])("%s", (_n, news, failing) => {
+    const { failures } = checkRouting(news as any, configured);
+    expect((failures ?? []).map((f) => f.property)).toEqual(failing ? [failing] : []);
   });
 });

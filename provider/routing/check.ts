@@ -2,9 +2,8 @@ import type { CheckResult } from "@pulumi/pulumi/dynamic";
 import { configProblems, type ProviderConfig } from "../config";
 import { isUnknown, issuesToFailures, PROJECT_ID, validationCandidate } from "../inputs";
 import { providerCatalog } from "../../catalog/atlas";
+import { didYouMean } from "../suggest";
 import type { RoutingInputs } from "./types";
-
-const OBJECT_ID = /^[0-9a-f]{24}$/;
 
 /** Friendly operator spellings accepted in programs; stored as the event type's spec spells them. */
 const THRESHOLD_OPERATORS: Record<string, { symbol: "<" | ">"; word: "LESS_THAN" | "GREATER_THAN" }> = {
@@ -41,18 +40,21 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
   const schema = z
     .object({
       projectId: z.string({ error: (i) => `projectId ${i.input === undefined ? "is required" : "must be a string"}: the 24-character hexadecimal Atlas project id` }).regex(PROJECT_ID, { error: "projectId must be the 24-character lowercase hexadecimal Atlas project id" }),
-      integrationId: z
-        .string({ error: "integration is required: pass the project's PagerDutyIntegration (its integrationId is used by the notification)" })
-        .regex(OBJECT_ID, { error: "integrationId must be a PagerDutyIntegration's integrationId (24 hexadecimal characters)" }),
+      integrationInstanceId: z.string({ error: "integrationInstanceId must be a PagerDutyIntegration's instanceId: pass the integration to the AlertRouting" }).min(1).optional(),
       region: z.enum(["US", "EU"], { error: "region must be \"US\" or \"EU\" (normally taken from the integration)" }).default("US"),
       eventTypeName: z
         .string({ error: "eventTypeName is required, for example NO_PRIMARY or OUTSIDE_METRIC_THRESHOLD" })
-        .refine((e) => EVENT_TYPES[e] !== undefined, { error: (i) => `eventTypeName ${JSON.stringify(i.input)} is not an Atlas alert event type${suggest(String(i.input), Object.keys(EVENT_TYPES))}` }),
+        .refine((e) => EVENT_TYPES[e] !== undefined, { error: (i) => `eventTypeName ${JSON.stringify(i.input)} is not an Atlas alert event type${didYouMean(i.input, Object.keys(EVENT_TYPES), " (see the Atlas alert event types)")}` }),
       matchers: z
         .array(
           z.object({
             fieldName: z.string({ error: "fieldName is required (a string), for example CLUSTER_NAME" }).refine((f) => !eventType || eventType.matcherFields.includes(f), {
-              error: (i) => `fieldName ${JSON.stringify(i.input)} cannot be matched for ${String(news.eventTypeName)}: use one of ${eventType?.matcherFields.join(", ") || "(none: this event type takes no matchers)"}`,
+              error: (i) => {
+                const fields = eventType?.matcherFields ?? [];
+                const hint = didYouMean(i.input, fields);
+                const list = fields.length ? `use one of ${fields.join(", ")}` : "(none: this event type takes no matchers)";
+                return `fieldName ${JSON.stringify(i.input)} cannot be matched for ${String(news.eventTypeName)}${hint ? `${hint} (${list})` : `: ${list}`}`;
+              },
             }),
             operator: z.enum(["EQUALS", "CONTAINS", "STARTS_WITH", "ENDS_WITH", "NOT_EQUALS", "NOT_CONTAINS", "REGEX"], {
               error: "operator must be one of EQUALS, CONTAINS, STARTS_WITH, ENDS_WITH, NOT_EQUALS, NOT_CONTAINS, REGEX",
@@ -96,7 +98,7 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
             .max(INT32_MAX, { error: `threshold.threshold must be at most ${INT32_MAX} (the project API stores a 32-bit integer)` }),
           units: z
             .string({ error: `threshold.units is required: one of ${thresholdUnits.join(", ") || "the units of the event type"}` })
-            .refine((u) => !eventType || thresholdUnits.includes(u), { error: `threshold.units for ${String(news.eventTypeName)} must be one of ${thresholdUnits.join(", ")}` }),
+            .refine((u) => !eventType || thresholdUnits.includes(u), { error: (i) => `threshold.units for ${String(news.eventTypeName)} must be one of ${thresholdUnits.join(", ")}${didYouMean(i.input, thresholdUnits)}` }),
           },
           { error: "threshold must be an object {operator, threshold, units}" },
         ).strict()
@@ -105,7 +107,7 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
         .object(
           {
           metricName: z.string({ error: "metricThreshold.metricName is required, for example OPLOG_SLAVE_LAG_MASTER_TIME" }).refine((m) => METRIC_UNITS[m] !== undefined, {
-            error: (i) => `metricThreshold.metricName ${JSON.stringify(i.input)} is not an Atlas metric${suggest(String(i.input), Object.keys(METRIC_UNITS))}`,
+            error: (i) => `metricThreshold.metricName ${JSON.stringify(i.input)} is not an Atlas metric${didYouMean(i.input, Object.keys(METRIC_UNITS), " (see the Atlas alert metrics)")}`,
           }),
           operator: z.string().refine((o) => o in METRIC_OPERATORS, { error: "metricThreshold.operator must be GREATER_THAN or LESS_THAN" }).transform((o) => METRIC_OPERATORS[o]),
           threshold: z.number({ error: "metricThreshold.threshold must be a number" }).refine(Number.isFinite, { error: "metricThreshold.threshold must be a finite number" }),
@@ -116,7 +118,7 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
         ).strict()
         .superRefine((m, ctx) => {
           const units = METRIC_UNITS[m.metricName];
-          if (units && !units.includes(m.units)) ctx.addIssue({ code: "custom", path: ["units"], message: `metricThreshold.units for ${m.metricName} must be one of ${units.join(", ")}` });
+          if (units && !units.includes(m.units)) ctx.addIssue({ code: "custom", path: ["units"], message: `metricThreshold.units for ${m.metricName} must be one of ${units.join(", ")}${didYouMean(m.units, units)}` });
           const max = maxMetricThreshold(m.metricName);
           if (m.threshold < 0) ctx.addIssue({ code: "custom", path: ["threshold"], message: `metricThreshold.threshold must be 0 or more: ${m.metricName} is never negative` });
           else if (m.threshold > max) {
@@ -149,6 +151,9 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
       if (info && v.metricThreshold && !info.metricThreshold) ctx.addIssue({ code: "custom", path: ["metricThreshold"], message: `${v.eventTypeName} takes no metricThreshold${info.threshold ? ": use threshold" : ""}` });
       if (info?.metricThreshold && !info.threshold && !v.metricThreshold) ctx.addIssue({ code: "custom", path: ["metricThreshold"], message: `${v.eventTypeName} needs a metricThreshold (metricName, operator, threshold, units)` });
       if (v.threshold && v.metricThreshold) ctx.addIssue({ code: "custom", path: ["threshold"], message: "set threshold or metricThreshold, not both" });
+      if (v.delivery === "native" && !v.integrationInstanceId) {
+        ctx.addIssue({ code: "custom", path: ["integration"], message: "integration is required: pass the project's PagerDutyIntegration (its notification references the project's PagerDuty integration), or use delivery \"relay\" with projectId" });
+      }
       if (v.delivery === "relay") {
         if (!v.relayUrl && !unknowns.includes("relayUrl")) ctx.addIssue({ code: "custom", path: ["relayUrl"], message: "delivery \"relay\" needs relayUrl: the relay's webhook URL" });
         if (!v.relaySecret && !unknowns.includes("relaySecret")) ctx.addIssue({ code: "custom", path: ["relaySecret"], message: "delivery \"relay\" needs relaySecret: the webhook secret the relay checks" });
@@ -169,8 +174,9 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
 function placeholderFor(key: string): unknown {
   switch (key) {
     case "projectId":
-    case "integrationId":
       return "0".repeat(24);
+    case "integrationInstanceId":
+      return "unknown";
     case "region":
       return "US";
     case "relayUrl":
@@ -227,11 +233,4 @@ export function relayUrlProblem(url: string): string | undefined {
   const loopback = u.hostname === "localhost" || u.hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(u.hostname);
   if (u.protocol !== "https:" && !loopback) return "relayUrl must use https (http is only accepted on a loopback address such as 127.0.0.1)";
   return undefined;
-}
-
-/** ": did you mean X?" for a near miss, else "". */
-function suggest(input: string, candidates: string[]): string {
-  const norm = input.toUpperCase().replace(/[^A-Z0-9]/g, "");
-  const hit = candidates.find((c) => c.replace(/_/g, "") === norm) ?? candidates.find((c) => c.includes(input.toUpperCase()) && input.length >= 4);
-  return hit ? `: did you mean ${hit}?` : " (see the Atlas alert event types)";
 }

@@ -18,37 +18,42 @@ export const ADOPT_WITHIN_MS = 60 * 60 * 1000;
  */
 export async function createRouting(inputs: RoutingInputs, clients: Clients): Promise<CreateResult<RoutingOutputs>> {
   if (inputs.importId) return adoptRouting(inputs, clients);
-  const integration = await clients.atlas.getIntegration(inputs.projectId, "PAGER_DUTY").catch((err: unknown) => {
-    throw upstreamFailure(`reading the PagerDuty integration of project ${inputs.projectId}`, err);
-  });
-  if (!integration) {
-    throw new ProviderError(
-      "INTEGRATION_MISSING",
-      `project ${inputs.projectId} has no PagerDuty integration: declare a PagerDutyIntegration for it and pass it as this routing's integration`,
-      "integration",
-    );
+  // Relay delivery needs no PAGER_DUTY integration: the relay's route holds the key.
+  let integrationId: string | undefined;
+  if (inputs.delivery !== "relay") {
+    const integration = await clients.atlas.getIntegration(inputs.projectId, "PAGER_DUTY").catch((err: unknown) => {
+      throw upstreamFailure(`reading the PagerDuty integration of project ${inputs.projectId}`, err);
+    });
+    if (!integration) {
+      throw new ProviderError(
+        "INTEGRATION_MISSING",
+        `project ${inputs.projectId} has no PagerDuty integration: declare a PagerDutyIntegration for it and pass it as this routing's integration`,
+        "integration",
+      );
+    }
+    integrationId = String(integration.id);
   }
-  const earlier = await findEarlierAttempt(inputs, clients);
-  if (earlier) return created(inputs, earlier);
+  const earlier = await findEarlierAttempt(inputs, integrationId, clients);
+  if (earlier) return created(inputs, integrationId, earlier);
   let live: unknown;
   try {
-    live = await clients.atlas.createAlertConfig(inputs.projectId, toAlertConfig(inputs) as any);
+    live = await clients.atlas.createAlertConfig(inputs.projectId, toAlertConfig(inputs, integrationId) as any);
   } catch (err) {
     // The POST may have landed (a timeout, a 5xx after processing): adopt it rather than leave a duplicate for the retry.
-    const landed = (err as { ambiguous?: boolean }).ambiguous ? await findEarlierAttempt(inputs, clients).catch(() => undefined) : undefined;
-    if (landed) return created(inputs, landed);
+    const landed = (err as { ambiguous?: boolean }).ambiguous ? await findEarlierAttempt(inputs, integrationId, clients).catch(() => undefined) : undefined;
+    if (landed) return created(inputs, integrationId, landed);
     throw upstreamFailure(`creating the ${inputs.eventTypeName} alert configuration in project ${inputs.projectId}`, err);
   }
-  return created(inputs, live);
+  return created(inputs, integrationId, live);
 }
 
-function created(inputs: RoutingInputs, live: unknown): CreateResult<RoutingOutputs> {
+function created(inputs: RoutingInputs, integrationId: string | undefined, live: unknown): CreateResult<RoutingOutputs> {
   const outs = fromAlertConfig(live, inputs);
-  return { id: routingResourceId(inputs.projectId, outs.alertConfigId), outs: { ...inputs, alertConfigId: outs.alertConfigId, notifierId: outs.notifierId } };
+  return { id: routingResourceId(inputs.projectId, outs.alertConfigId), outs: { ...inputs, alertConfigId: outs.alertConfigId, notifierId: outs.notifierId, ...(integrationId ? { integrationId } : {}) } };
 }
 
 /** The project's alert configuration identical to the program in every field, referencing this integration, created within ADOPT_WITHIN_MS. */
-async function findEarlierAttempt(inputs: RoutingInputs, clients: Clients): Promise<unknown> {
+async function findEarlierAttempt(inputs: RoutingInputs, integrationId: string | undefined, clients: Clients): Promise<unknown> {
   const configs = await clients.atlas.listAlertConfigs(inputs.projectId).catch((err: unknown) => {
     throw upstreamFailure(`listing the alert configurations of project ${inputs.projectId}`, err);
   });
@@ -56,7 +61,8 @@ async function findEarlierAttempt(inputs: RoutingInputs, clients: Clients): Prom
   return configs.find((c) => {
     const at = Date.parse(String((c as { created?: string }).created ?? ""));
     if (!Number.isFinite(at) || now - at > ADOPT_WITHIN_MS) return false;
-    const seen = fromAlertConfig(c, inputs);
+    // With the integration's id as state, a notification referencing another integration reads back as not ours (notifierId "").
+    const seen = fromAlertConfig(c, { ...inputs, ...(integrationId ? { integrationId } : {}) });
     return seen.notifierId !== "" && (c as { notifications?: unknown[] }).notifications?.length === 1 && changedRoutingFields(seen, inputs).length === 0;
   });
 }
@@ -76,7 +82,8 @@ async function adoptRouting(inputs: RoutingInputs, clients: Clients): Promise<Cr
   if (differ.length > 0) {
     throw new ProviderError("ALREADY_EXISTS", `cannot import ${id}: it differs from the program in ${differ.join(", ")}. Make the program match the existing alert configuration, then run pulumi up again.`);
   }
-  return { id, outs: { ...declared, alertConfigId: read.props.alertConfigId, notifierId: read.props.notifierId } };
+  const integrationId = read.props.integrationId;
+  return { id, outs: { ...declared, alertConfigId: read.props.alertConfigId, notifierId: read.props.notifierId, ...(integrationId ? { integrationId } : {}) } };
 }
 
 /** Read (refresh and import): the live configuration as inputs, or nothing when it is gone. */
@@ -102,15 +109,25 @@ export async function updateRouting(id: string, olds: RoutingOutputs, news: Rout
     }
     // Keep the notifier only when it is still the same kind of notification.
     const keepNotifier = olds.notifierId && olds.delivery === news.delivery ? olds.notifierId : undefined;
-    const live = await clients.atlas.replaceAlertConfig(projectId, alertConfigId, toAlertConfig(news, keepNotifier) as any);
+    const integrationId = news.delivery === "native" ? await currentIntegrationId(projectId, clients) : undefined;
+    const live = await clients.atlas.replaceAlertConfig(projectId, alertConfigId, toAlertConfig(news, integrationId, keepNotifier) as any);
     const outs = fromAlertConfig(live, news);
-    return { outs: { ...news, alertConfigId, notifierId: outs.notifierId } };
+    return { outs: { ...news, alertConfigId, notifierId: outs.notifierId, ...(integrationId ? { integrationId } : {}) } };
   } catch (err) {
     if ((err as { code?: string }).code === "NOT_FOUND") {
       throw new ProviderError("INTEGRATION_MISSING", `alert configuration ${alertConfigId} of project ${projectId} no longer exists (deleted outside Pulumi): run pulumi refresh, then pulumi up to create it again`);
     }
     throw upstreamFailure(`updating alert configuration ${alertConfigId} of project ${projectId}`, err);
   }
+}
+
+/** The id of the project's PAGER_DUTY integration now (it changes when the integration is created anew). */
+async function currentIntegrationId(projectId: string, clients: Clients): Promise<string> {
+  const integration = await clients.atlas.getIntegration(projectId, "PAGER_DUTY");
+  if (!integration?.id) {
+    throw new ProviderError("INTEGRATION_MISSING", `project ${projectId} has no PagerDuty integration: declare a PagerDutyIntegration for it and pass it as this routing's integration`, "integration");
+  }
+  return String(integration.id);
 }
 
 /** Delete: already gone is fine. */

@@ -4,7 +4,7 @@ import type { RoutingInputs, RoutingOutputs } from "./types";
 
 const native: RoutingInputs = {
   projectId: "5f1e2d3c4b5a69788796a5b4",
-  integrationId: "6a1e2d3c4b5a69788796a5b4",
+  integrationInstanceId: "0f1e2d3c4b5a6978",
   region: "US",
   eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
   matchers: [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "SECONDARY" }],
@@ -15,10 +15,11 @@ const native: RoutingInputs = {
   delivery: "native",
 };
 const relay: RoutingInputs = { ...native, delivery: "relay", relayUrl: "https://relay.example.com/atlas/hook", relaySecret: "0123456789abcdef0123" };
+const INTEGRATION_ID = "6a1e2d3c4b5a69788796a5b4";
 
 /** What the project API answers for a stored configuration: ids added, secrets redacted. */
 function asStored(inputs: RoutingInputs): any {
-  const body = JSON.parse(JSON.stringify(toAlertConfig(inputs)));
+  const body = JSON.parse(JSON.stringify(toAlertConfig(inputs, inputs.delivery === "native" ? INTEGRATION_ID : undefined)));
   const n = body.notifications[0];
   if (n.webhookSecret) n.webhookSecret = "*".repeat(n.webhookSecret.length - 4) + n.webhookSecret.slice(-4);
   if (n.webhookUrl) n.webhookUrl = "https://relay.example.com/****hook";
@@ -27,7 +28,7 @@ function asStored(inputs: RoutingInputs): any {
 
 describe("routing mapping", () => {
   it.each([["native", native], ["relay", relay]])("%s: a stored configuration reads back as the same inputs", (_n, inputs) => {
-    const state: RoutingOutputs = { ...inputs, alertConfigId: "7a1e2d3c4b5a69788796a5b4", notifierId: "8a1e2d3c4b5a69788796a5b4" };
+    const state: RoutingOutputs = { ...inputs, alertConfigId: "7a1e2d3c4b5a69788796a5b4", notifierId: "8a1e2d3c4b5a69788796a5b4", ...(inputs.delivery === "native" ? { integrationId: INTEGRATION_ID } : {}) };
     const live = fromAlertConfig(asStored(inputs), state);
     expect(live).toEqual(state);
     expect(diffRouting(live, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
@@ -48,13 +49,20 @@ describe("routing mapping", () => {
     ["threshold changed", (c) => (c.metricThreshold.threshold = 120), "metricThreshold"],
     ["matcher removed", (c) => (c.matchers = []), "matchers"],
     ["delay changed", (c) => (c.notifications[0].delayMin = 0), "delayMin"],
-    ["notification replaced by a raw key", (c) => (c.notifications[0] = { typeName: "PAGER_DUTY", serviceKey: "****", region: "US", notifierId: "9a1e2d3c4b5a69788796a5b4" }), "integrationId"],
+    ["notification replaced by a raw key", (c) => (c.notifications[0] = { typeName: "PAGER_DUTY", serviceKey: "****", region: "US", notifierId: "8a1e2d3c4b5a69788796a5b4" }), "notifierId"],
+    ["notification pointed at another integration", (c) => (c.notifications[0].integrationId = "9a1e2d3c4b5a69788796a5b4"), "notifierId"],
   ])("drift: %s", (_n, edit, field) => {
     const stored = asStored(native);
     edit(stored);
-    const live = fromAlertConfig(stored, { ...native, alertConfigId: stored.id, notifierId: "8a1e2d3c4b5a69788796a5b4" });
-    expect(live[field as keyof RoutingOutputs]).not.toEqual(native[field as keyof RoutingInputs]);
+    const state: RoutingOutputs = { ...native, alertConfigId: stored.id, notifierId: "8a1e2d3c4b5a69788796a5b4", integrationId: INTEGRATION_ID };
+    const live = fromAlertConfig(stored, state);
+    expect(live[field as keyof RoutingOutputs]).not.toEqual(state[field as keyof RoutingOutputs]);
     expect(diffRouting(live, native)).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  it("a new instance of the integration updates the routing (its notification is re-pointed)", () => {
+    const state: RoutingOutputs = { ...native, alertConfigId: "7a1e2d3c4b5a69788796a5b4", notifierId: "8a1e2d3c4b5a69788796a5b4", integrationId: INTEGRATION_ID };
+    expect(diffRouting(state, { ...native, integrationInstanceId: "1a2b3c4d5e6f7081" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 
   it("a new project replaces the routing", () => {
@@ -63,13 +71,13 @@ describe("routing mapping", () => {
   });
 
   it("sends the integration id and never a key for native delivery", () => {
-    expect(toAlertConfig(native, "8a1e2d3c4b5a69788796a5b4")).toEqual({
+    expect(toAlertConfig(native, INTEGRATION_ID, "8a1e2d3c4b5a69788796a5b4")).toEqual({
       eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
       enabled: true,
       matchers: native.matchers,
       metricThreshold: native.metricThreshold,
       severityOverride: "CRITICAL",
-      notifications: [{ typeName: "PAGER_DUTY", integrationId: native.integrationId, region: "US", delayMin: 5, notifierId: "8a1e2d3c4b5a69788796a5b4" }],
+      notifications: [{ typeName: "PAGER_DUTY", integrationId: INTEGRATION_ID, region: "US", delayMin: 5, notifierId: "8a1e2d3c4b5a69788796a5b4" }],
     });
   });
 });

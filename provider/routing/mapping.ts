@@ -2,11 +2,11 @@ import type { Region } from "../config";
 import { matchesRedacted } from "../inputs";
 import type { AlertSeverity, Delivery, Matcher, MetricThreshold, RoutingInputs, RoutingOutputs, Threshold } from "./types";
 
-/** The alert configuration body the project API stores for a routing. */
-export function toAlertConfig(inputs: RoutingInputs, notifierId?: string): Record<string, unknown> {
+/** The alert configuration body the project API stores for a routing; `integrationId` is the project's PAGER_DUTY integration's (native delivery). */
+export function toAlertConfig(inputs: RoutingInputs, integrationId: string | undefined, notifierId?: string): Record<string, unknown> {
   const notification: Record<string, unknown> =
     inputs.delivery === "native"
-      ? { typeName: "PAGER_DUTY", integrationId: inputs.integrationId, region: inputs.region, delayMin: inputs.delayMin }
+      ? { typeName: "PAGER_DUTY", integrationId, region: inputs.region, delayMin: inputs.delayMin }
       : { typeName: "WEBHOOK", webhookUrl: inputs.relayUrl, webhookSecret: inputs.relaySecret, delayMin: inputs.delayMin };
   if (notifierId) notification.notifierId = notifierId;
   return {
@@ -37,8 +37,7 @@ export function fromAlertConfig(live: any, state: Partial<RoutingOutputs>): Rout
     projectId: String(live.groupId ?? state.projectId),
     alertConfigId: String(live.id),
     notifierId: ours?.notifierId ?? "",
-    // A notification changed to carry a raw serviceKey instead of the integration shows as a changed integrationId.
-    integrationId: delivery === "native" ? String(ours?.integrationId ?? "") : String(state.integrationId ?? ""),
+    integrationInstanceId: state.integrationInstanceId,
     region: ((delivery === "native" ? ours?.region : state.region) ?? "US") as Region,
     eventTypeName: String(live.eventTypeName),
     matchers: (Array.isArray(live.matchers) ? live.matchers : []).map((m: any): Matcher => ({ fieldName: m.fieldName, operator: m.operator, value: m.value ?? "" })),
@@ -46,7 +45,10 @@ export function fromAlertConfig(live: any, state: Partial<RoutingOutputs>): Rout
     enabled: live.enabled === true,
     delivery: ours ? delivery : (state.delivery ?? "native"),
   };
-  if (!ours) out.notifierId = "";
+  if (delivery === "native" && ours?.integrationId) out.integrationId = String(ours.integrationId);
+  // Ours no more: gone, changed by hand to a raw serviceKey, or pointing at an integration that is not ours any more.
+  const repointed = delivery === "native" && ours && (!ours.integrationId || (state.integrationId !== undefined && ours.integrationId !== state.integrationId));
+  if (!ours || repointed) out.notifierId = "";
   if (live.threshold && live.threshold.operator !== undefined) {
     out.threshold = { operator: live.threshold.operator, threshold: live.threshold.threshold, units: live.threshold.units } as Threshold;
   }
@@ -59,6 +61,8 @@ export function fromAlertConfig(live: any, state: Partial<RoutingOutputs>): Rout
     out.relayUrl = sameRedactedUrl(state.relayUrl, ours.webhookUrl) ? state.relayUrl : ours.webhookUrl;
     out.relaySecret = state.relaySecret && ours.webhookSecret && matchesRedacted(state.relaySecret, ours.webhookSecret) ? state.relaySecret : ours.webhookSecret;
   }
+  // Relay routings have no integration; an undefined value cannot cross the provider protocol.
+  if (out.integrationId === undefined) delete out.integrationId;
   return out;
 }
 
@@ -75,7 +79,7 @@ function sameRedactedUrl(ours: string | undefined, live: string | undefined): bo
 /** Routing fields compared by diff and shown by refresh (everything but ids). */
 export const ROUTING_FIELDS = [
   "projectId",
-  "integrationId",
+  "integrationInstanceId",
   "region",
   "eventTypeName",
   "matchers",

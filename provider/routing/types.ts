@@ -35,8 +35,13 @@ export type Delivery = "native" | "relay";
 /** Inputs after `check`, normalized to what the project API stores so refresh shows no false drift. */
 export interface RoutingInputs {
   projectId: string;
-  /** The project API id of the project's PAGER_DUTY integration (a PagerDutyIntegration's `integrationId`). */
-  integrationId: string;
+  /**
+   * The integration's `instanceId` (native delivery): the routing references the
+   * project's PAGER_DUTY integration by its stable identity (projectId + type),
+   * and this changes only when the integration is created anew, so its routings
+   * re-point their notifications. Known at preview, unlike `integrationId`.
+   */
+  integrationInstanceId?: string;
   region: Region;
   eventTypeName: string;
   matchers: Matcher[];
@@ -54,6 +59,8 @@ export interface RoutingInputs {
 
 export interface RoutingOutputs extends RoutingInputs {
   alertConfigId: string;
+  /** The project API id of the integration the notification references (native delivery; looked up at create and update). */
+  integrationId?: string;
   /** The project API's id for our notification: updates reference it instead of repeating credentials. */
   notifierId: string;
 }

@@ -7,7 +7,7 @@ import { registerDashboard } from "./dashboard/routes";
 import { DEFAULT_WEBHOOK_RETRY, type PagerDutyDeps, type PdContext, type WebhookRetryPolicy } from "./deps";
 import { registerErrorHandlers } from "./errors";
 import { registerEventsRoutes } from "./events/routes";
-import { FaultInjector } from "./faults";
+import { FaultInjector, registerOutageRoutes } from "./faults";
 import { registerFaultHook } from "./faults-hook";
 import { links } from "./links";
 import { migratePagerDuty } from "./migrations";
@@ -64,10 +64,11 @@ export function buildPagerDutyApp(deps: PagerDutyDeps): FastifyInstance {
 
   registerEventsRoutes(app, ctx, eventsLimiter);
   registerRestRoutes(app, ctx, { restToken: deps.restToken, limiter: restLimiter });
-  // Sandbox controls and the dashboard: same token as the REST API (see sandbox/auth.ts).
+  // Sandbox controls (faults, outages, services, state, drain) and the dashboard: same token as the REST API (see sandbox/auth.ts).
   app.register(async (scope) => {
     requireSandboxToken(scope, deps.restToken);
     registerSandboxRoutes(scope, ctx, faults, worker);
+    registerOutageRoutes(scope, faults);
     registerDashboard(scope, ctx, faults);
   });
 

@@ -72,6 +72,31 @@ export class PulumiWorkspace {
     });
   }
 
+  /**
+   * Runs a preview or an update with `--json` and returns the resources it
+   * changes (every step but "same", "read" and "refresh"): the same list for
+   * `preview` and `up` is what an exact preview means. A preview prints one
+   * JSON document with `steps`; an update prints its engine events.
+   */
+  async steps(args: string[]): Promise<{ run: PulumiRun; steps: Array<{ op: string; name: string; type: string }> }> {
+    const run = await this.ok([...args, "--json"]);
+    const steps: Array<{ op: string; name: string; type: string }> = [];
+    const add = (op: string, urn: string) => {
+      if (["same", "read", "refresh"].includes(op)) return;
+      const type = urn.split("::")[2] ?? "";
+      steps.push({ op, name: urn.slice(urn.lastIndexOf("::") + 2), type: type.split(":").pop()! });
+    };
+    for (const doc of jsonValues(run.stdout)) {
+      if (Array.isArray(doc.steps)) for (const step of doc.steps) add(String(step.op), String(step.urn));
+      const meta = doc.resourcePreEvent?.metadata;
+      if (meta) add(String(meta.op), String(meta.urn));
+    }
+    // `up` without --skip-preview reports each step twice (its preview, then the update): count each once.
+    const unique = [...new Map(steps.map((st) => [`${st.name}/${st.op}`, st])).values()];
+    unique.sort((x, y) => `${x.name}/${x.op}`.localeCompare(`${y.name}/${y.op}`));
+    return { run, steps: unique };
+  }
+
   /** Like run, but throws with the CLI's output when it fails. */
   async ok(args: string[], input?: string, quiet = false): Promise<PulumiRun> {
     const r = await this.run(args, input, quiet);
@@ -120,6 +145,31 @@ export class PulumiWorkspace {
     walk(this.opts.stateDir);
     return out;
   }
+}
+
+/** The top-level JSON values in `text` (one document, or a stream of events, pretty-printed or not). */
+function jsonValues(text: string): any[] {
+  const out: any[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = depth > 0;
+    else if (c === "{") {
+      if (depth++ === 0) start = i;
+    } else if (c === "}" && depth > 0 && --depth === 0) {
+      try {
+        out.push(JSON.parse(text.slice(start, i + 1)));
+      } catch {
+        // not JSON: a line of text that happens to hold braces
+      }
+    }
+  }
+  return out;
 }
 
 function indent(text: string): string {

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 function routing(extra: Record<string, unknown>): Record<string, unknown> {
-  return { projectId, integrationId: integration.outs.integrationId, region: "US", __provider: h.provider.routing, ...extra };
+  return { projectId, integrationInstanceId: integration.outs.instanceId, region: "US", __provider: h.provider.routing, ...extra };
 }
 
 async function up(name: string, news: Record<string, unknown>) {

@@ -188,7 +188,7 @@ describe("AlertRouting create survives a crash", () => {
   it("killed while the alert configuration POST is held: the rerun adopts it, no duplicate", async () => {
     const projectId = await project();
     const integration = await host.create(INT, await checked(INT, h.provider.integration, { projectId, integrationKey: service.key }));
-    const news = { projectId, integrationId: integration.outs.integrationId, region: "US", eventTypeName: "NO_PRIMARY", severity: "CRITICAL" };
+    const news = { projectId, integrationInstanceId: integration.outs.instanceId, region: "US", eventTypeName: "NO_PRIMARY", severity: "CRITICAL" };
     const inputs = await checked(ROUTE, h.provider.routing, news);
     await crashDuring({ server: "atlas", body: { method: "POST", path: "/alertConfigs" } }, (hst) => hst.create(ROUTE, inputs));
     const landed = await routedConfigs(projectId);
@@ -205,7 +205,7 @@ describe("AlertRouting create survives a crash", () => {
   it("does not adopt a configuration that differs in any field", async () => {
     const projectId = await project();
     const integration = await host.create(INT, await checked(INT, h.provider.integration, { projectId, integrationKey: service.key }));
-    const news = { projectId, integrationId: integration.outs.integrationId, region: "US", eventTypeName: "NO_PRIMARY", severity: "CRITICAL" };
+    const news = { projectId, integrationInstanceId: integration.outs.instanceId, region: "US", eventTypeName: "NO_PRIMARY", severity: "CRITICAL" };
     const first = await host.create(ROUTE, await checked(ROUTE, h.provider.routing, { ...news, severity: "WARNING" }));
     const second = await host.create(ROUTE, await checked(ROUTE, h.provider.routing, news));
     expect(second.id).not.toBe(first.id);

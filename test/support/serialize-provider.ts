@@ -4,11 +4,11 @@
  * because Pulumi's closure serializer reads function source through the
  * inspector and must see the shipped JavaScript, not test-instrumented code.
  */
-import { integrationProvider, routingProvider } from "../../provider";
+import { integrationStub, routingStub } from "../../sdk/stub";
 
 async function main(): Promise<void> {
   const kind = process.argv[2];
-  const provider = kind === "integration" ? integrationProvider : kind === "routing" ? routingProvider : undefined;
+  const provider = kind === "integration" ? integrationStub : kind === "routing" ? routingStub : undefined;
   if (!provider) throw new Error("usage: serialize-provider integration|routing");
   const { serializeFunction } = require("@pulumi/pulumi/runtime/closure/serializeClosure");
   const sf = await serializeFunction(() => provider, { allowSecrets: true });

@@ -6,7 +6,7 @@
  *   importId: adopt an existing integration instead of creating one
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AlertRouting, PagerDutyIntegration } from "../../../sdk";
+import { AlertRouting, PagerDutyIntegration } from "pagerduty-as-code";
 
 const config = new pulumi.Config();
 const importId = config.get("importId");
@@ -34,3 +34,5 @@ if (config.getBoolean("routings")) {
 
 export const integrationId = integration.integrationId;
 export const initialDedupKey = integration.initialDedupKey;
+export const projectId = integration.projectId;
+export const keyConfirmed = integration.keyConfirmed;

@@ -4,7 +4,8 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { UpstreamError } from "./errors";
+import { UpstreamError } from "../../clients/http/errors";
+import { closeAtEnd } from "./cleanup";
 
 export interface RecordedRequest {
   method: string;
@@ -43,10 +44,16 @@ export class ScriptedServer {
   readonly requests: RecordedRequest[] = [];
   private readonly routes: Route[] = [];
   private readonly server: http.Server;
+  private readonly release: () => Promise<void>;
   baseUrl = "";
 
   private constructor() {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    const server = http.createServer((req, res) => void this.handle(req, res));
+    this.server = server;
+    this.release = closeAtEnd("scripted server", async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
   }
 
   static async start(): Promise<ScriptedServer> {
@@ -81,8 +88,7 @@ export class ScriptedServer {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.release();
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

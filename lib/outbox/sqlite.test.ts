@@ -1,0 +1,132 @@
+import { openDb } from "../sqlite";
+import { SqliteOutbox } from "./sqlite";
+import type { FailOptions } from "./types";
+
+const schedule = { baseMs: 100, maxMs: 1_000, jitter: 0 };
+const fresh = () => new SqliteOutbox(openDb(), { table: "test_jobs" });
+const claim = (o: SqliteOutbox, now: number, owner = "w1", limit = 10) => o.claim({ queues: ["q"], owner, leaseMs: 1_000, limit, now });
+
+describe("SqliteOutbox", () => {
+  it("enqueues, claims under a lease and completes", async () => {
+    const o = fresh();
+    const j = await o.enqueue({ queue: "q", queueKey: "a", payload: { n: 1 } }, 0);
+    expect(j).toMatchObject({ state: "pending", attempts: 0, runAt: 0, payload: { n: 1 } });
+    const [c] = await claim(o, 0);
+    expect(c).toMatchObject({ id: j.id, state: "running", attempts: 1, leaseOwner: "w1", leaseUntil: 1_000 });
+    expect(await claim(o, 10, "w2")).toEqual([]);
+    expect(await o.complete(j.id, "w2", 20)).toBe(false);
+    expect(await o.complete(j.id, "w1", 20)).toBe(true);
+    expect((await o.get(j.id))?.state).toBe("done");
+  });
+
+  it("gives an expired lease to another worker, and the first one's completion is refused", async () => {
+    const o = fresh();
+    const j = await o.enqueue({ queue: "q", queueKey: "a", payload: null }, 0);
+    await claim(o, 0, "w1");
+    const [again] = await claim(o, 1_000, "w2");
+    expect(again).toMatchObject({ id: j.id, leaseOwner: "w2", attempts: 2 });
+    expect(await o.complete(j.id, "w1", 1_001)).toBe(false);
+    expect(await o.complete(j.id, "w2", 1_001)).toBe(true);
+  });
+
+  it("runs one job per queue key at a time, in enqueue order; other keys run alongside", async () => {
+    const o = fresh();
+    const a1 = await o.enqueue({ queue: "q", queueKey: "a", payload: 1 }, 0);
+    const a2 = await o.enqueue({ queue: "q", queueKey: "a", payload: 2 }, 0);
+    const b1 = await o.enqueue({ queue: "q", queueKey: "b", payload: 3 }, 0);
+    expect((await claim(o, 0)).map((j) => j.id)).toEqual([a1.id, b1.id]);
+    await o.complete(a1.id, "w1", 1);
+    expect((await claim(o, 1)).map((j) => j.id)).toEqual([a2.id]);
+  });
+
+  it("keeps one pending job per dedupe key; a running one does not absorb a new request", async () => {
+    const o = fresh();
+    const a = await o.enqueue({ queue: "q", queueKey: "k", dedupeKey: "d", payload: 1 }, 0);
+    const same = await o.enqueue({ queue: "q", queueKey: "k", dedupeKey: "d", payload: 2 }, 0);
+    expect(same.id).toBe(a.id);
+    await claim(o, 0);
+    const next = await o.enqueue({ queue: "q", queueKey: "k", dedupeKey: "d", payload: 3 }, 0);
+    expect(next.id).not.toBe(a.id);
+    expect(await claim(o, 0)).toEqual([]); // waits behind the running one
+  });
+
+  it.each<[string, Partial<FailOptions>, number, string, number]>([
+    // name, options, attempts before failing, expected state, expected runAt (failed at t=0)
+    ["first failure backs off base", {}, 1, "pending", 100],
+    ["third failure backs off 4x base", {}, 3, "pending", 400],
+    ["backoff is capped", {}, 9, "pending", 1_000],
+    ["an explicit runAt wins (Retry-After)", { runAt: 5_000 }, 1, "pending", 5_000],
+    ["maxAttempts reached: dead letter", { maxAttempts: 2 }, 2, "dead", 0],
+    ["no maxAttempts: retried forever", {}, 50, "pending", 1_000],
+  ])("fail: %s", async (_name, opts, attempts, state, runAt) => {
+    const o = fresh();
+    const j = await o.enqueue({ queue: "q", queueKey: "k", payload: null }, 0);
+    for (let i = 1; i < attempts; i++) {
+      await claim(o, 10_000_000 * i);
+      await o.fail(j.id, "w1", "boom", 0, { schedule, runAt: 0 });
+    }
+    await claim(o, 10_000_000 * attempts);
+    expect(await o.fail(j.id, "w1", "boom", 0, { schedule, ...opts })).toBe(state);
+    const after = await o.get(j.id);
+    expect(after).toMatchObject({ state, attempts, lastError: "boom", leaseOwner: null });
+    if (state === "pending") expect(after?.runAt).toBe(runAt);
+  });
+
+  it("release puts a job back without counting the attempt", async () => {
+    const o = fresh();
+    const j = await o.enqueue({ queue: "q", queueKey: "k", payload: null }, 0);
+    await claim(o, 0);
+    expect(await o.release(j.id, "w1", 500, 1)).toBe(true);
+    expect(await o.get(j.id)).toMatchObject({ state: "pending", attempts: 0, runAt: 500 });
+    expect(await claim(o, 499)).toEqual([]);
+    expect(await claim(o, 500)).toHaveLength(1);
+  });
+
+  it("dead letters stay until a person retries them, and do not block later jobs of the key", async () => {
+    const o = fresh();
+    const j = await o.enqueue({ queue: "q", queueKey: "k", payload: 1 }, 0);
+    await claim(o, 0);
+    expect(await o.deadLetter(j.id, "w1", "400 Bad Request", 1)).toBe(true);
+    expect(await claim(o, 100_000)).toEqual([]);
+    const later = await o.enqueue({ queue: "q", queueKey: "k", payload: 2 }, 2);
+    expect((await claim(o, 3)).map((x) => x.id)).toEqual([later.id]);
+    expect((await o.list({ states: ["dead"] })).map((x) => x.id)).toEqual([j.id]);
+    expect(await o.retryDead(j.id, 10)).toBe(true);
+    expect(await o.get(j.id)).toMatchObject({ state: "pending", attempts: 0, runAt: 10 });
+    expect(await o.retryDead(j.id, 10)).toBe(false);
+  });
+
+  it("counts depth, oldest age and dead letters per queue", async () => {
+    const o = fresh();
+    await o.enqueue({ queue: "q", queueKey: "a", payload: null }, 100);
+    const d = await o.enqueue({ queue: "r", queueKey: "b", payload: null }, 200);
+    await o.claim({ queues: ["r"], owner: "w", leaseMs: 10, limit: 1, now: 200 });
+    await o.deadLetter(d.id, "w", "x", 201);
+    expect(await o.stats(1_100)).toEqual({ depth: 1, oldestAgeMs: 1_000, dead: 1, byQueue: { q: { depth: 1, dead: 0 }, r: { depth: 0, dead: 1 } } });
+    expect(await o.nextRunAt()).toBe(100);
+  });
+
+  it("survives a reopen of the same file (durable)", async () => {
+    const dir = require("node:fs").mkdtempSync(require("node:path").join(require("node:os").tmpdir(), "outbox-"));
+    const db1 = openDb(dir);
+    const o1 = new SqliteOutbox(db1);
+    const j = await o1.enqueue({ queue: "q", queueKey: "k", payload: { x: 1 } }, 0);
+    await o1.claim({ queues: ["q"], owner: "crashed", leaseMs: 1_000, limit: 1, now: 0 });
+    db1.close();
+    const o2 = new SqliteOutbox(openDb(dir));
+    const [again] = await o2.claim({ queues: ["q"], owner: "restarted", leaseMs: 1_000, limit: 1, now: 1_000 });
+    expect(again).toMatchObject({ id: j.id, payload: { x: 1 }, attempts: 2 });
+  });
+
+  it("releaseAllLeases gives back every running job (single-process restart)", async () => {
+    const o = fresh();
+    const j = await o.enqueue({ queue: "q", queueKey: "k", payload: null }, 0);
+    await claim(o, 0, "dead-process");
+    expect(o.releaseAllLeases(10)).toBe(1);
+    expect((await claim(o, 10, "new"))[0]).toMatchObject({ id: j.id, leaseOwner: "new" });
+  });
+
+  it("rejects a table name that is not an identifier", () => {
+    expect(() => new SqliteOutbox(openDb(), { table: "jobs; DROP TABLE x" })).toThrow(/table name/);
+  });
+});

@@ -1,0 +1,256 @@
+import { backoffDelay } from "../backoff";
+import { migrate, transaction, type Db } from "../sqlite";
+import type { ClaimOptions, EnqueueInput, FailOptions, Job, JobState, Outbox, OutboxStats } from "./types";
+
+interface Row {
+  id: number;
+  queue: string;
+  queue_key: string;
+  dedupe_key: string | null;
+  payload: string;
+  state: string;
+  attempts: number;
+  run_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+function toJob<P>(r: Row): Job<P> {
+  return {
+    id: Number(r.id),
+    queue: r.queue,
+    queueKey: r.queue_key,
+    dedupeKey: r.dedupe_key,
+    payload: JSON.parse(r.payload) as P,
+    state: r.state as JobState,
+    attempts: Number(r.attempts),
+    runAt: Number(r.run_at),
+    leaseOwner: r.lease_owner,
+    leaseUntil: r.lease_until === null ? null : Number(r.lease_until),
+    lastError: r.last_error,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+const IDENT = /^[a-z][a-z0-9_]{0,62}$/;
+
+/**
+ * The outbox on SQLite. Every method is synchronous underneath (node:sqlite), so callers that
+ * must write a job in the same transaction as their own rows use `enqueueSync` inside
+ * `transaction(db, ...)`. The table name is a parameter: each owner keeps its jobs apart.
+ */
+export class SqliteOutbox implements Outbox {
+  readonly table: string;
+
+  constructor(
+    private readonly db: Db,
+    opts: { table?: string } = {},
+  ) {
+    this.table = opts.table ?? "outbox_jobs";
+    if (!IDENT.test(this.table)) throw new Error(`outbox table name must match ${IDENT} (got ${JSON.stringify(this.table)})`);
+    const t = this.table;
+    migrate(db, [
+      {
+        name: `outbox/${t}/001-jobs`,
+        sql: `CREATE TABLE ${t} (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                queue TEXT NOT NULL,
+                queue_key TEXT NOT NULL,
+                dedupe_key TEXT,
+                payload TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('pending','running','done','dead')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                run_at INTEGER NOT NULL,
+                lease_owner TEXT,
+                lease_until INTEGER,
+                last_error TEXT,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+              );
+              CREATE UNIQUE INDEX ${t}_dedupe ON ${t} (dedupe_key) WHERE state = 'pending' AND dedupe_key IS NOT NULL;
+              CREATE INDEX ${t}_live ON ${t} (queue_key, id) WHERE state IN ('pending','running');
+              CREATE INDEX ${t}_due ON ${t} (state, run_at);`,
+      },
+    ]);
+  }
+
+  /** `enqueue` for use inside the caller's transaction. */
+  enqueueSync<P>(input: EnqueueInput<P>, now: number): Job<P> {
+    const t = this.table;
+    if (input.dedupeKey !== undefined) {
+      const existing = this.db.prepare(`SELECT * FROM ${t} WHERE dedupe_key = ? AND state = 'pending'`).get(input.dedupeKey) as Row | undefined;
+      if (existing) {
+        // An earlier run time wins for a job never tried; a job in backoff keeps it, so a flood of
+        // enqueues cannot defeat the backoff.
+        const runAt = input.runAt ?? now;
+        if (existing.attempts === 0 && runAt < Number(existing.run_at)) {
+          this.db.prepare(`UPDATE ${t} SET run_at = ?, updated_at = ? WHERE id = ?`).run(runAt, now, existing.id);
+          existing.run_at = runAt;
+        }
+        return toJob<P>(existing);
+      }
+    }
+    const r = this.db
+      .prepare(`INSERT INTO ${t} (queue, queue_key, dedupe_key, payload, state, attempts, run_at, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) RETURNING *`)
+      .get(input.queue, input.queueKey, input.dedupeKey ?? null, JSON.stringify(input.payload ?? null), input.runAt ?? now, now, now) as unknown as Row;
+    return toJob<P>(r);
+  }
+
+  async enqueue<P>(input: EnqueueInput<P>, now: number): Promise<Job<P>> {
+    return transaction(this.db, () => this.enqueueSync(input, now));
+  }
+
+  claimSync(opts: ClaimOptions): Job[] {
+    const t = this.table;
+    if (opts.queues.length === 0 || opts.limit <= 0) return [];
+    const qs = opts.queues.map(() => "?").join(",");
+    return transaction(this.db, () => {
+      // A job is claimable when due (or its lease expired) and no earlier live job shares its queue key.
+      const rows = this.db
+        .prepare(
+          `SELECT o.id FROM ${t} o
+           WHERE o.queue IN (${qs})
+             AND ((o.state = 'pending' AND o.run_at <= ?) OR (o.state = 'running' AND o.lease_until <= ?))
+             AND NOT EXISTS (SELECT 1 FROM ${t} p WHERE p.queue_key = o.queue_key AND p.id < o.id AND p.state IN ('pending','running'))
+           ORDER BY o.run_at, o.id LIMIT ?`,
+        )
+        .all(...opts.queues, opts.now, opts.now, opts.limit) as Array<{ id: number }>;
+      const claim = this.db.prepare(
+        `UPDATE ${t} SET state = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ? RETURNING *`,
+      );
+      return rows.map((r) => toJob(claim.get(opts.owner, opts.now + opts.leaseMs, opts.now, r.id) as unknown as Row));
+    });
+  }
+
+  async claim(opts: ClaimOptions): Promise<Job[]> {
+    return this.claimSync(opts);
+  }
+
+  private owned(id: number, owner: string): Row | undefined {
+    return this.db.prepare(`SELECT * FROM ${this.table} WHERE id = ? AND state = 'running' AND lease_owner = ?`).get(id, owner) as Row | undefined;
+  }
+
+  completeSync(id: number, owner: string, now: number): boolean {
+    const r = this.db
+      .prepare(`UPDATE ${this.table} SET state = 'done', lease_owner = NULL, lease_until = NULL, last_error = NULL, updated_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`)
+      .run(now, id, owner);
+    return Number(r.changes) === 1;
+  }
+
+  async complete(id: number, owner: string, now: number): Promise<boolean> {
+    return this.completeSync(id, owner, now);
+  }
+
+  async fail(id: number, owner: string, error: string, now: number, opts: FailOptions): Promise<JobState | undefined> {
+    return transaction(this.db, () => {
+      const row = this.owned(id, owner);
+      if (!row) return undefined;
+      const attempts = Number(row.attempts);
+      if (opts.maxAttempts !== undefined && attempts >= opts.maxAttempts) {
+        this.db.prepare(`UPDATE ${this.table} SET state = 'dead', lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?`).run(error, now, id);
+        return "dead" as const;
+      }
+      const runAt = opts.runAt ?? now + backoffDelay(opts.schedule, attempts, opts.random);
+      this.db
+        .prepare(`UPDATE ${this.table} SET state = 'pending', run_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?`)
+        .run(runAt, error, now, id);
+      return "pending" as const;
+    });
+  }
+
+  /**
+   * Puts every running job back to pending now. Only for a database one process owns (the
+   * embedded SQLite store): at start, leases held by a previous, crashed run are void.
+   */
+  releaseAllLeases(now: number): number {
+    return Number(
+      this.db
+        .prepare(`UPDATE ${this.table} SET state = 'pending', run_at = MIN(run_at, ?), lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE state = 'running'`)
+        .run(now, now).changes,
+    );
+  }
+
+  async release(id: number, owner: string, runAt: number, now: number): Promise<boolean> {
+    const r = this.db
+      .prepare(
+        `UPDATE ${this.table} SET state = 'pending', run_at = ?, attempts = MAX(0, attempts - 1), lease_owner = NULL, lease_until = NULL, updated_at = ?
+         WHERE id = ? AND state = 'running' AND lease_owner = ?`,
+      )
+      .run(runAt, now, id, owner);
+    return Number(r.changes) === 1;
+  }
+
+  async deadLetter(id: number, owner: string, error: string, now: number): Promise<boolean> {
+    const r = this.db
+      .prepare(`UPDATE ${this.table} SET state = 'dead', lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`)
+      .run(error, now, id, owner);
+    return Number(r.changes) === 1;
+  }
+
+  async retryDead(id: number, now: number): Promise<boolean> {
+    return transaction(this.db, () => {
+      const row = this.db.prepare(`SELECT * FROM ${this.table} WHERE id = ? AND state = 'dead'`).get(id) as Row | undefined;
+      if (!row) return false;
+      // A pending twin with the same dedupe key already covers it: the dead letter is settled.
+      if (row.dedupe_key !== null && this.db.prepare(`SELECT 1 FROM ${this.table} WHERE dedupe_key = ? AND state = 'pending'`).get(row.dedupe_key)) {
+        this.db.prepare(`UPDATE ${this.table} SET state = 'done', updated_at = ? WHERE id = ?`).run(now, id);
+        return true;
+      }
+      this.db.prepare(`UPDATE ${this.table} SET state = 'pending', attempts = 0, run_at = ?, updated_at = ? WHERE id = ?`).run(now, now, id);
+      return true;
+    });
+  }
+
+  async get<P = unknown>(id: number): Promise<Job<P> | undefined> {
+    const r = this.db.prepare(`SELECT * FROM ${this.table} WHERE id = ?`).get(id) as Row | undefined;
+    return r ? toJob<P>(r) : undefined;
+  }
+
+  async list(opts: { states?: readonly JobState[]; queue?: string; limit?: number }): Promise<Job[]> {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (opts.states?.length) {
+      where.push(`state IN (${opts.states.map(() => "?").join(",")})`);
+      args.push(...opts.states);
+    }
+    if (opts.queue) {
+      where.push("queue = ?");
+      args.push(opts.queue);
+    }
+    const sql = `SELECT * FROM ${this.table} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, opts.limit ?? 100) as unknown as Row[]).map((r) => toJob(r));
+  }
+
+  async stats(now: number): Promise<OutboxStats> {
+    const rows = this.db
+      .prepare(
+        `SELECT queue, SUM(state IN ('pending','running')) AS depth, SUM(state = 'dead') AS dead,
+                MIN(CASE WHEN state IN ('pending','running') THEN created_at END) AS oldest
+         FROM ${this.table} WHERE state != 'done' GROUP BY queue`,
+      )
+      .all() as Array<{ queue: string; depth: number; dead: number; oldest: number | null }>;
+    const out: OutboxStats = { depth: 0, oldestAgeMs: 0, dead: 0, byQueue: {} };
+    let oldest: number | undefined;
+    for (const r of rows) {
+      out.depth += Number(r.depth);
+      out.dead += Number(r.dead);
+      out.byQueue[r.queue] = { depth: Number(r.depth), dead: Number(r.dead) };
+      if (r.oldest !== null && (oldest === undefined || Number(r.oldest) < oldest)) oldest = Number(r.oldest);
+    }
+    out.oldestAgeMs = oldest === undefined ? 0 : Math.max(0, now - oldest);
+    return out;
+  }
+
+  async nextRunAt(): Promise<number | undefined> {
+    const r = this.db.prepare(`SELECT MIN(CASE WHEN state = 'pending' THEN run_at ELSE lease_until END) AS t FROM ${this.table} WHERE state IN ('pending','running')`).get() as { t: number | null };
+    return r.t === null ? undefined : Number(r.t);
+  }
+
+  async prune(before: number): Promise<number> {
+    return Number(this.db.prepare(`DELETE FROM ${this.table} WHERE state = 'done' AND updated_at < ?`).run(before).changes);
+  }
+}

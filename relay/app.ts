@@ -1,0 +1,71 @@
+/**
+ * `buildApp(deps)`: the relay's HTTP surface on one fastify instance. Everything stateful comes
+ * in through `deps`, so tests and `startRelay` compose it the same way.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { RelayConfig } from "./config";
+import { registerStatusPage } from "./http/status-page";
+import { registerAtlasIntake } from "./intake/atlas";
+import { registerPagerDutyIntake } from "./intake/pagerduty";
+import { registerRawBody } from "./intake/raw-body";
+import type { Metrics } from "./metrics";
+import type { RelayStore } from "./store/types";
+
+/** Atlas bodies over 1 MB get 413. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AppDeps {
+  config: RelayConfig;
+  store: RelayStore;
+  log: Logger;
+  metrics: Metrics;
+  /** New jobs were stored: wake the worker. */
+  kick: () => void;
+  /** Workers running and not draining (readiness). */
+  workersRunning: () => boolean;
+  draining: () => boolean;
+  /** PagerDuty webhook secrets (config, plus the subscription the relay created). */
+  pagerDutySecrets: () => readonly string[];
+}
+
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    // Per-request logs stay off (warn and above only): the relay logs what it does with each webhook.
+    loggerInstance: deps.log.child({ component: "http" }, { level: "warn" }) as unknown as FastifyBaseLogger,
+    bodyLimit: MAX_BODY_BYTES,
+    return503OnClosing: true,
+  });
+  registerRawBody(app);
+  const routes = new Map(deps.config.routes.map((r) => [r.id, r]));
+  const accepting = () => !deps.draining();
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      deps.metrics.webhooks.inc({ source: req.url.startsWith("/pagerduty") ? "pagerduty" : "atlas", outcome: "too_large" });
+      return reply.code(413).send({ error: "too_large", message: `The body exceeds ${MAX_BODY_BYTES} bytes.` });
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) deps.log.error({ err, url: req.url }, "request failed");
+    return reply.code(status).send({ error: status === 500 ? "internal" : "bad_request", message: status === 500 ? "Internal error; the request was not stored." : err.message });
+  });
+
+  registerAtlasIntake(app, { store: deps.store, routes, metrics: deps.metrics, informs: deps.config.pagerduty.informs, onAccepted: deps.kick, accepting });
+  registerPagerDutyIntake(app, { store: deps.store, metrics: deps.metrics, secrets: deps.pagerDutySecrets, onAccepted: deps.kick, accepting });
+  registerStatusPage(app, { store: deps.store, routes: deps.config.routes, credentials: deps.config.statusPage, onRetry: deps.kick });
+
+  app.get("/livez", async () => ({ status: "ok" }));
+  app.get("/readyz", async (_req, reply) => {
+    const problems: string[] = [];
+    try {
+      await deps.store.ping();
+    } catch {
+      problems.push("store unreachable");
+    }
+    if (!deps.workersRunning()) problems.push("workers not running");
+    if (deps.draining()) problems.push("draining");
+    return reply.code(problems.length ? 503 : 200).send({ status: problems.length ? "not_ready" : "ready", problems });
+  });
+  app.get("/metrics", async (_req, reply) => reply.type("text/plain; version=0.0.4; charset=utf-8").send(await deps.metrics.render()));
+  return app;
+}

@@ -1,0 +1,67 @@
+/**
+ * `npm run relay -- [flags]`: runs the relay until SIGTERM or Ctrl-C, then drains gracefully.
+ * Every flag has an environment variable; both are printed by --help.
+ */
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfigFile } from "./config";
+import { startRelay } from "./main";
+
+const FLAGS = {
+  config: { env: "RELAY_CONFIG", help: "path of the JSON config file (routes, credentials by reference; see the README)" },
+  host: { env: "RELAY_HOST", help: "listen address (overrides listen.host; default 127.0.0.1)" },
+  port: { env: "RELAY_PORT", help: "listen port (overrides listen.port; default 8490; 0 picks one)" },
+  "data-dir": { env: "RELAY_DATA_DIR", help: "where SQLite keeps the relay's state (overrides dataDir; 'memory' keeps nothing)" },
+  "log-level": { env: "RELAY_LOG_LEVEL", help: "pino level: fatal, error, warn, info (default), debug, trace" },
+} as const;
+
+export function usage(): string {
+  return [
+    "Usage: npm run relay -- --config relay.json [flags]",
+    "",
+    "Forwards project (Atlas) alert webhooks to PagerDuty and PagerDuty acknowledgements back.",
+    "",
+    ...Object.entries(FLAGS).map(([flag, f]) => `  --${flag.padEnd(12)} ${f.env.padEnd(18)} ${f.help}`),
+    "  --help, -h",
+    "",
+    "Endpoints: POST /atlas/{routeId}, POST /pagerduty, GET /livez, /readyz, /metrics, / (status page).",
+  ].join("\n");
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: "string" } as const])), help: { type: "boolean", short: "h" } },
+  }) as { values: Record<string, string | boolean | undefined> };
+  if (values.help) {
+    console.log(usage());
+    return;
+  }
+  const get = (flag: keyof typeof FLAGS): string | undefined => (values[flag] as string | undefined) ?? process.env[FLAGS[flag].env];
+  const file = get("config");
+  if (!file) throw new ConfigError(["--config (or RELAY_CONFIG) is required: the path of the relay's JSON config file. Run with --help."]);
+  const config = loadConfigFile(file);
+  const host = get("host");
+  if (host) config.listen.host = host;
+  const port = get("port");
+  if (port !== undefined) {
+    const n = Number(port);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError([`--port must be a port number (0-65535), got ${port}`]);
+    config.listen.port = n;
+  }
+  const dataDir = get("data-dir");
+  if (dataDir) config.dataDir = dataDir === "memory" ? undefined : require("node:path").resolve(dataDir);
+  const relay = await startRelay(config, { logLevel: get("log-level") });
+  // One line on stdout for people and scripts; the logs are JSON on stdout too.
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await relay.close();
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err) => {
+    console.error(`relay: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * The delivery handler: reads the alert's recorded state and sends PagerDuty the transitions it
+ * still lacks, paced per routing key. 429 blocks the key; 5xx and network errors retry with
+ * backoff for ever; 400 is a dead letter for a person to look at.
+ */
+import type { Logger } from "pino";
+import { isUpstreamError } from "../../clients/http/errors";
+import type { PagerDutyEvent } from "../../clients/pagerduty/events";
+import { backoffDelay, type BackoffSchedule } from "../../lib/backoff";
+import type { Job } from "../../lib/outbox";
+import type { RouteConfig } from "../config";
+import { afterAction, nextAction } from "../domain/state";
+import type { Metrics } from "../metrics";
+import type { DeliverPayload, RelayStore } from "../store/types";
+import type { JobOutcome } from "../worker";
+import { buildEvent } from "./event";
+import { keyId, type Pacer } from "./pacer";
+import type { SeverityResolver } from "./severity";
+
+export interface EventSender {
+  enqueue(event: PagerDutyEvent): Promise<unknown>;
+}
+
+export interface DeliverDeps {
+  store: RelayStore;
+  routes: ReadonlyMap<string, RouteConfig>;
+  /** One Events API client per region. */
+  senders: (region: RouteConfig["region"]) => EventSender;
+  pacer: Pacer;
+  severity: SeverityResolver;
+  metrics: Metrics;
+  log: Logger;
+  atlasUiUrl: string;
+  /** How long a 429 blocks a key, growing with the job's attempts. */
+  rateLimitBlock: BackoffSchedule;
+}
+
+export function deliverHandler(d: DeliverDeps) {
+  return async (job: Job): Promise<JobOutcome> => {
+    const { routeId, alertId } = job.payload as DeliverPayload;
+    const route = d.routes.get(routeId);
+    if (!route) return { kind: "dead", error: `route ${routeId} is no longer in the relay config` };
+    const kid = keyId(route.routingKey);
+    // A few steps at most: trigger then acknowledge, or an inform's trigger then resolve.
+    for (let step = 0; step < 3; step++) {
+      const alert = await d.store.getAlert(routeId, alertId);
+      if (!alert) return { kind: "done" };
+      const action = nextAction({ status: alert.status, acknowledged: alert.acknowledged, inform: alert.inform }, alert.pdState);
+      if (!action) return { kind: "done" };
+      const wait = await d.pacer.take(kid, Date.now());
+      if (wait > 0) {
+        d.metrics.rateLimitedWaits.inc();
+        return { kind: "wait", runAt: Date.now() + wait };
+      }
+      const severity = action === "trigger" ? (alert.inform ? "info" : await d.severity.severity(alert.projectId, alert.alertConfigId, route.defaultSeverity)) : "info";
+      const event = buildEvent(alert, action, { routingKey: route.routingKey, severity, atlasUiUrl: d.atlasUiUrl });
+      const started = Date.now();
+      d.log.debug({ route: routeId, alertId, action, dedupKey: alert.dedupKey }, "send start");
+      try {
+        await d.senders(route.region).enqueue(event);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (isUpstreamError(err, "RATE_LIMITED")) {
+          d.metrics.sent.inc({ action, result: "rate_limited" });
+          const until = Date.now() + backoffDelay(d.rateLimitBlock, job.attempts);
+          await d.pacer.block(kid, until);
+          d.log.warn({ route: routeId, alertId, action, key: kid, blockedMs: until - Date.now() }, "PagerDuty rate-limited the routing key; blocking it");
+          return { kind: "retry", error: message, runAt: until };
+        }
+        if (isUpstreamError(err, "BAD_REQUEST")) {
+          d.metrics.sent.inc({ action, result: "rejected" });
+          d.metrics.deadLetters.inc({ kind: action });
+          d.log.error({ route: routeId, alertId, action, err }, "PagerDuty rejected the event; kept as a dead letter");
+          return { kind: "dead", error: `PagerDuty rejected the ${action}: ${message}` };
+        }
+        d.metrics.sent.inc({ action, result: isUpstreamError(err, "UNAVAILABLE") ? "server_error" : "network" });
+        d.log.warn({ route: routeId, alertId, action, attempts: job.attempts, err }, "sending to PagerDuty failed; will retry");
+        return { kind: "retry", error: message };
+      }
+      d.metrics.sent.inc({ action, result: "success" });
+      const now = Date.now();
+      await d.store.markSent({ routeId, alertId, action, at: now }, afterAction(action));
+      d.log.info({ route: routeId, alertId, action, dedupKey: alert.dedupKey, ms: now - started }, "sent to PagerDuty");
+    }
+    return { kind: "done" };
+  };
+}

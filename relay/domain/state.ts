@@ -1,0 +1,82 @@
+/**
+ * The alert state machine. Atlas may deliver webhooks twice or out of order; the relay keeps the
+ * latest state (by the alert's `updated`, ties broken by event order) and derives from it what
+ * PagerDuty should show. Delivery is level-triggered: it sends only the transition PagerDuty
+ * still lacks, so a close that arrives before its open never resolves before a trigger.
+ */
+
+export type AtlasEvent = "alert.open" | "alert.update" | "alert.acknowledge" | "alert.close" | "alert.cancel" | "alert.inform";
+export const ATLAS_EVENTS: readonly AtlasEvent[] = ["alert.open", "alert.update", "alert.acknowledge", "alert.close", "alert.cancel", "alert.inform"];
+
+export type AlertStatus = "TRACKING" | "OPEN" | "CLOSED" | "CANCELLED";
+
+/** What PagerDuty has been told (or told the relay) about the alert. */
+export type PdState = "none" | "triggered" | "acknowledged" | "resolved";
+
+export type PdAction = "trigger" | "acknowledge" | "resolve";
+
+/** Order of events carrying the same `updated`: open < update < acknowledge < close/cancel. */
+export const EVENT_RANK: Record<AtlasEvent | "reconcile", number> = {
+  "alert.inform": 1,
+  "alert.open": 1,
+  "alert.update": 2,
+  "alert.acknowledge": 3,
+  reconcile: 3,
+  "alert.close": 4,
+  "alert.cancel": 4,
+};
+
+export function isTerminal(s: AlertStatus): boolean {
+  return s === "CLOSED" || s === "CANCELLED";
+}
+
+export interface Observed {
+  status: AlertStatus;
+  updatedMs: number;
+  rank: number;
+}
+
+/**
+ * True when `incoming` is a newer view of the alert than `stored`. A closed or cancelled alert
+ * stays so (Atlas never reopens an alert id); otherwise later `updated` wins, ties go to the
+ * later event in the lifecycle.
+ */
+export function isNewer(stored: Observed, incoming: Observed): boolean {
+  if (isTerminal(stored.status)) return false;
+  if (isTerminal(incoming.status)) return true;
+  if (incoming.updatedMs !== stored.updatedMs) return incoming.updatedMs > stored.updatedMs;
+  return incoming.rank > stored.rank;
+}
+
+export interface Level {
+  status: AlertStatus;
+  acknowledged: boolean;
+  /** alert.inform: a point-in-time event, sent as a trigger and its resolve. */
+  inform: boolean;
+}
+
+/** The next event PagerDuty needs to match `level`, or undefined when it is up to date. */
+export function nextAction(level: Level, pd: PdState): PdAction | undefined {
+  if (level.inform) return pd === "none" ? "trigger" : pd === "triggered" || pd === "acknowledged" ? "resolve" : undefined;
+  if (isTerminal(level.status)) return pd === "triggered" || pd === "acknowledged" ? "resolve" : undefined;
+  if (level.status !== "OPEN") return undefined; // TRACKING: not open yet, nobody is notified
+  if (pd === "none") return "trigger";
+  if (level.acknowledged && pd === "triggered") return "acknowledge";
+  // Acknowledged stays acknowledged (the Events API cannot unacknowledge); resolved is never re-triggered.
+  return undefined;
+}
+
+/** PagerDuty's state after `action` succeeded. */
+export function afterAction(action: PdAction): PdState {
+  return action === "trigger" ? "triggered" : action === "acknowledge" ? "acknowledged" : "resolved";
+}
+
+/** The status an event implies when the body's status is missing. */
+export function statusForEvent(event: AtlasEvent): AlertStatus {
+  return event === "alert.close" ? "CLOSED" : event === "alert.cancel" ? "CANCELLED" : "OPEN";
+}
+
+/** One stable dedup key per project alert: the project id keeps two projects from colliding. */
+export function dedupKeyFor(projectId: string, alertId: string): string {
+  return `mongodb-atlas/${projectId}/${alertId}`;
+}

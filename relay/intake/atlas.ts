@@ -1,0 +1,107 @@
+/**
+ * `POST /atlas/:routeId`: Atlas alert webhooks. Signature first (X-MMS-Signature on the raw
+ * bytes, current or previous secret), then JSON, then the fields used; the alert's state and its
+ * delivery job are stored in one transaction before the 2xx.
+ */
+import type { FastifyInstance } from "fastify";
+import { verifyMmsSignature } from "../../lib/signatures";
+import type { RouteConfig } from "../config";
+import { ATLAS_EVENTS, statusForEvent, type AtlasEvent } from "../domain/state";
+import type { Metrics } from "../metrics";
+import type { RelayStore } from "../store/types";
+import { atlasAlertBody } from "./atlas-body";
+import { parseJson } from "./raw-body";
+
+export interface AtlasIntakeDeps {
+  store: RelayStore;
+  routes: ReadonlyMap<string, RouteConfig>;
+  metrics: Metrics;
+  informs: boolean;
+  /** New delivery work was stored. */
+  onAccepted: () => void;
+  /** False while draining: intake answers 503 so Atlas keeps the event for a healthy replica. */
+  accepting: () => boolean;
+}
+
+export function registerAtlasIntake(app: FastifyInstance, d: AtlasIntakeDeps): void {
+  app.post<{ Params: { routeId: string } }>("/atlas/:routeId", async (req, reply) => {
+    const stop = d.metrics.acceptSeconds.startTimer();
+    const count = (outcome: string) => d.metrics.webhooks.inc({ source: "atlas", outcome });
+    try {
+      if (!d.accepting()) return reply.code(503).send({ error: "draining", message: "The relay is shutting down; retry against another instance." });
+      const route = d.routes.get(req.params.routeId);
+      if (!route) {
+        count("unknown_route");
+        return reply.code(404).send({ error: "unknown_route", message: `No route ${JSON.stringify(req.params.routeId)} in the relay config.` });
+      }
+      const header = req.headers["x-mms-signature"];
+      if (!verifyMmsSignature(route.webhookSecrets, req.rawBody ?? Buffer.alloc(0), typeof header === "string" ? header : undefined)) {
+        count("rejected_signature");
+        return reply.code(401).send({ error: "bad_signature", message: "X-MMS-Signature is missing or does not match the route's webhook secret." });
+      }
+      const eventHeader = String(req.headers["x-mms-event"] ?? "");
+      if (!(ATLAS_EVENTS as readonly string[]).includes(eventHeader)) {
+        count("unknown_event");
+        return reply.code(400).send({ error: "unknown_event", message: `X-MMS-Event must be one of ${ATLAS_EVENTS.join(", ")} (got ${JSON.stringify(eventHeader.slice(0, 50))}).` });
+      }
+      const event = eventHeader as AtlasEvent;
+      const json = parseJson(req.rawBody);
+      if (!json.ok) {
+        count("malformed");
+        return reply.code(400).send({ error: "malformed_json", message: "The body is not valid JSON." });
+      }
+      const parsed = atlasAlertBody.safeParse(json.value);
+      if (!parsed.success) {
+        count("malformed");
+        const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
+        return reply.code(400).send({ error: "invalid_alert", message: `The alert body is missing fields the relay needs: ${issues.join("; ")}` });
+      }
+      const a = parsed.data;
+      if (a.groupId !== route.projectId) {
+        // Accepted: Atlas may remove a webhook that keeps failing, and a config mistake must not lose alerts.
+        await d.store.recordIntakeDeadLetter({ routeId: route.id, reason: `alert of project ${a.groupId} sent to route ${route.id} (project ${route.projectId})`, event, projectId: a.groupId, alertId: a.id, receivedAt: Date.now() });
+        d.metrics.deadLetters.inc({ kind: "wrong_project" });
+        count("dead_letter");
+        return reply.code(202).send({ status: "dead_letter", message: "The alert's project is not this route's; kept as a dead letter." });
+      }
+      if (event === "alert.inform" && !d.informs) {
+        count("ignored");
+        return reply.code(200).send({ status: "ignored" });
+      }
+      const status = a.status ?? statusForEvent(event);
+      const updatedMs = Date.parse(a.updated ?? a.resolved ?? a.created ?? new Date().toISOString());
+      const ackUntil = a.acknowledgedUntil ?? null;
+      const result = await d.store.observeAlert(
+        {
+          routeId: route.id,
+          projectId: a.groupId,
+          alertId: a.id,
+          alertConfigId: a.alertConfigId ?? null,
+          event,
+          status,
+          acknowledged: ackUntil !== null && Date.parse(ackUntil) > Date.now(),
+          acknowledgedUntil: ackUntil,
+          inform: event === "alert.inform",
+          updatedMs,
+          facts: {
+            eventTypeName: a.eventTypeName,
+            humanReadable: a.humanReadable?.slice(0, 64 * 1024),
+            clusterName: a.clusterName,
+            hostnameAndPort: a.hostnameAndPort,
+            replicaSetName: a.replicaSetName,
+            metricName: a.metricName,
+            currentValue: a.currentValue ? { number: a.currentValue.number, units: a.currentValue.units } : undefined,
+            created: a.created,
+            acknowledgingUsername: a.acknowledgingUsername,
+          },
+        },
+        Date.now(),
+      );
+      count(result.outcome === "stale" ? "stale" : "accepted");
+      if (result.outcome !== "stale") d.onAccepted();
+      return reply.code(200).send({ status: result.outcome === "stale" ? "already_known" : "accepted" });
+    } finally {
+      stop();
+    }
+  });
+}

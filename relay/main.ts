@@ -1,0 +1,173 @@
+/**
+ * `startRelay(config)`: composes the store, clients, workers, reconciler and HTTP app, listens,
+ * and returns a handle whose `close()` drains gracefully (stop intake, finish or give back
+ * in-flight work, close the store).
+ */
+import type { FastifyInstance } from "fastify";
+import pino, { type Logger } from "pino";
+import { AtlasClient } from "../clients/atlas/client";
+import { PagerDutyEventsClient } from "../clients/pagerduty/events";
+import { PagerDutyRestClient } from "../clients/pagerduty/rest";
+import type { BackoffSchedule } from "../lib/backoff";
+import { pagerDutyEventsBaseUrl, pagerDutyRestBaseUrl, type Region } from "../lib/regions";
+import { ackSyncHandler } from "./ack/sync";
+import { buildApp } from "./app";
+import { configSecrets, type RelayConfig } from "./config";
+import { deliverHandler, type EventSender } from "./delivery/deliver";
+import { MemoryPacer, type Pacer } from "./delivery/pacer";
+import { SeverityResolver } from "./delivery/severity";
+import { createLogger } from "./logger";
+import { createMetrics, type Metrics } from "./metrics";
+import { Reconciler } from "./reconcile/reconciler";
+import { SqliteRelayStore } from "./store/sqlite";
+import { QUEUES, type RelayStore } from "./store/types";
+import { ensureWebhookSubscriptions } from "./subscription";
+import { Worker } from "./worker";
+
+export interface RelayTuning {
+  /** Retry schedule of failed deliveries (5xx, network). */
+  backoff: BackoffSchedule;
+  /** How long a 429 blocks a routing key. */
+  rateLimitBlock: BackoffSchedule;
+  concurrency: number;
+  leaseMs: number;
+  idleMs: number;
+  /** Per-request timeout towards PagerDuty and the project API. */
+  httpTimeoutMs: number;
+  /** Grace period for in-flight work on shutdown. */
+  drainMs: number;
+}
+
+export const DEFAULT_TUNING: RelayTuning = {
+  backoff: { baseMs: 1_000, maxMs: 60_000 },
+  rateLimitBlock: { baseMs: 5_000, maxMs: 60_000 },
+  concurrency: 16,
+  leaseMs: 60_000,
+  idleMs: 1_000,
+  httpTimeoutMs: 10_000,
+  drainMs: 10_000,
+};
+
+export interface StartOptions {
+  tuning?: Partial<RelayTuning>;
+  /** Overrides the config's store (tests). */
+  store?: RelayStore;
+  logger?: Logger;
+  logLevel?: string;
+  /** Port override (0 = any). */
+  port?: number;
+}
+
+export interface Relay {
+  url: string;
+  app: FastifyInstance;
+  store: RelayStore;
+  metrics: Metrics;
+  reconciler: Reconciler;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+export async function startRelay(config: RelayConfig, opts: StartOptions = {}): Promise<Relay> {
+  const tuning: RelayTuning = { ...DEFAULT_TUNING, ...opts.tuning };
+  const log = opts.logger ?? createLogger({ level: opts.logLevel ?? process.env.RELAY_LOG_LEVEL ?? "info", secrets: configSecrets(config) });
+  const store = opts.store ?? new SqliteRelayStore({ dataDir: config.dataDir, backoff: tuning.backoff });
+  const metrics = createMetrics(store);
+  const routes = new Map(config.routes.map((r) => [r.id, r]));
+  const noRetry = { maxAttempts: 1 };
+
+  const atlas = new AtlasClient({ baseUrl: config.atlas.baseUrl, auth: config.atlas.auth, timeoutMs: tuning.httpTimeoutMs, retry: { maxAttempts: 2 } });
+  const senders = new Map<Region, EventSender>();
+  const sender = (region: Region): EventSender => {
+    let s = senders.get(region);
+    if (!s) {
+      // The outbox retries; the client makes one attempt per claim.
+      s = new PagerDutyEventsClient({ baseUrl: config.pagerduty.eventsUrl[region] ?? pagerDutyEventsBaseUrl(region), retry: noRetry, timeoutMs: tuning.httpTimeoutMs });
+      senders.set(region, s);
+    }
+    return s;
+  };
+  const restRegion: Region = config.routes[0]?.region ?? "US";
+  const rest = config.pagerduty.restToken
+    ? new PagerDutyRestClient({ baseUrl: config.pagerduty.restUrl[restRegion] ?? pagerDutyRestBaseUrl(restRegion), token: config.pagerduty.restToken, timeoutMs: tuning.httpTimeoutMs })
+    : undefined;
+  const pacer: Pacer = new MemoryPacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst);
+  const severity = new SeverityResolver(atlas, (err) => {
+    metrics.severityFallbacks.inc();
+    log.warn({ err }, "reading the alert configuration failed; using the route's default severity");
+  });
+
+  let worker: Worker | undefined;
+  const kick = () => worker?.kick();
+  worker = new Worker(
+    store,
+    {
+      [QUEUES.deliver]: deliverHandler({ store, routes, senders: sender, pacer, severity, metrics, log, atlasUiUrl: config.atlas.baseUrl, rateLimitBlock: tuning.rateLimitBlock }),
+      [QUEUES.pdWebhook]: ackSyncHandler({ store, atlas, incidents: rest, acknowledgeHours: config.atlas.acknowledgeHours, metrics, log, onChanged: kick }),
+    },
+    log.child({ component: "worker" }),
+    { concurrency: tuning.concurrency, leaseMs: tuning.leaseMs, idleMs: tuning.idleMs },
+  );
+  const reconciler = new Reconciler({ store, atlas, metrics, log: log.child({ component: "reconciler" }), onChanged: kick }, config.routes, config.reconcileIntervalMs);
+
+  const pdSecrets: string[] = [...config.pagerduty.webhookSecrets];
+  let draining = false;
+  const app = buildApp({
+    config,
+    store,
+    log,
+    metrics,
+    kick,
+    workersRunning: () => worker!.isRunning,
+    draining: () => draining,
+    pagerDutySecrets: () => pdSecrets,
+  });
+
+  worker.start();
+  reconciler.start();
+  // Hourly: webhook ids after 73 hours (PagerDuty retries for 48), finished jobs and the send log after 7 days.
+  const pruner = setInterval(() => {
+    void store.pruneWebhookIds(Date.now() - 73 * 3_600_000).catch(() => undefined);
+    void store.pruneHistory(Date.now() - 7 * 24 * 3_600_000).catch(() => undefined);
+  }, 3_600_000);
+  pruner.unref();
+
+  let url: string;
+  try {
+    url = await app.listen({ host: config.listen.host, port: opts.port ?? config.listen.port });
+  } catch (err) {
+    await worker.stop(0);
+    await reconciler.stop();
+    clearInterval(pruner);
+    await store.close();
+    throw err;
+  }
+  if (rest && config.publicUrl) {
+    ensureWebhookSubscriptions({ rest, store, routes: config.routes, url: `${config.publicUrl}/pagerduty`, log })
+      .then((secrets) => pdSecrets.push(...secrets))
+      .catch((err) => log.warn({ err }, "setting up the PagerDuty webhook subscription failed; acknowledgement sync needs one (see the README)"));
+  }
+  log.info({ url, routes: config.routes.map((r) => r.id), store: store.kind }, "relay listening");
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    app,
+    store,
+    metrics,
+    reconciler,
+    worker,
+    close: () =>
+      (closing ??= (async () => {
+        draining = true;
+        clearInterval(pruner);
+        await app.close(); // stops intake; in-flight requests finish
+        await reconciler.stop();
+        await worker!.stop(tuning.drainMs);
+        await store.close();
+        log.info("relay stopped");
+      })()),
+  };
+}
+
+export { pino };

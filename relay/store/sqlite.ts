@@ -1,0 +1,350 @@
+import type { BackoffSchedule } from "../../lib/backoff";
+import { SqliteOutbox, type Job, type JobState, type OutboxStats } from "../../lib/outbox";
+import { migrate, openDb, transaction, type Db } from "../../lib/sqlite";
+import { dedupKeyFor, isNewer, type AlertStatus, type PdState } from "../domain/state";
+import {
+  QUEUES,
+  type AlertObservation,
+  type AlertRecord,
+  type IntakeDeadLetter,
+  type ObserveResult,
+  type PdWebhookPayload,
+  type RelayStore,
+  type SentEvent,
+} from "./types";
+
+const MIGRATIONS = [
+  {
+    name: "relay/001-alerts",
+    sql: `CREATE TABLE relay_alerts (
+            route_id TEXT NOT NULL,
+            alert_id TEXT NOT NULL,
+            project_id TEXT NOT NULL,
+            dedup_key TEXT NOT NULL,
+            alert_config_id TEXT,
+            status TEXT NOT NULL,
+            acknowledged INTEGER NOT NULL,
+            acknowledged_until TEXT,
+            inform INTEGER NOT NULL,
+            updated_ms INTEGER NOT NULL,
+            rank INTEGER NOT NULL,
+            last_event TEXT NOT NULL,
+            pd_state TEXT NOT NULL DEFAULT 'none',
+            acked_by_relay INTEGER NOT NULL DEFAULT 0,
+            facts TEXT NOT NULL,
+            first_status TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            changed_at INTEGER NOT NULL,
+            PRIMARY KEY (route_id, alert_id)
+          );
+          CREATE INDEX relay_alerts_dedup ON relay_alerts (dedup_key);
+          CREATE INDEX relay_alerts_changed ON relay_alerts (changed_at);
+          CREATE TABLE relay_served_configs (route_id TEXT NOT NULL, alert_config_id TEXT NOT NULL, first_seen INTEGER NOT NULL, PRIMARY KEY (route_id, alert_config_id));
+          CREATE TABLE relay_intake_dead_letters (id INTEGER PRIMARY KEY AUTOINCREMENT, route_id TEXT NOT NULL, reason TEXT NOT NULL, event TEXT NOT NULL, project_id TEXT, alert_id TEXT, received_at INTEGER NOT NULL);
+          CREATE TABLE relay_webhook_ids (id TEXT PRIMARY KEY, received_at INTEGER NOT NULL);
+          CREATE INDEX relay_webhook_ids_at ON relay_webhook_ids (received_at);
+          CREATE TABLE relay_sent (id INTEGER PRIMARY KEY AUTOINCREMENT, route_id TEXT NOT NULL, alert_id TEXT NOT NULL, action TEXT NOT NULL, at INTEGER NOT NULL);
+          CREATE TABLE relay_reconciled (route_id TEXT PRIMARY KEY, at INTEGER NOT NULL, repairs INTEGER NOT NULL);
+          CREATE TABLE relay_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  },
+];
+
+interface AlertRow {
+  route_id: string;
+  alert_id: string;
+  project_id: string;
+  dedup_key: string;
+  alert_config_id: string | null;
+  status: string;
+  acknowledged: number;
+  acknowledged_until: string | null;
+  inform: number;
+  updated_ms: number;
+  rank: number;
+  last_event: string;
+  pd_state: string;
+  acked_by_relay: number;
+  facts: string;
+  first_status: string;
+  created_at: number;
+  changed_at: number;
+}
+
+function toAlert(r: AlertRow): AlertRecord {
+  return {
+    routeId: r.route_id,
+    projectId: r.project_id,
+    alertId: r.alert_id,
+    dedupKey: r.dedup_key,
+    alertConfigId: r.alert_config_id,
+    status: r.status as AlertStatus,
+    acknowledged: Boolean(r.acknowledged),
+    acknowledgedUntil: r.acknowledged_until,
+    inform: Boolean(r.inform),
+    updatedMs: Number(r.updated_ms),
+    rank: Number(r.rank),
+    lastEvent: r.last_event as AlertRecord["lastEvent"],
+    pdState: r.pd_state as PdState,
+    ackedByRelay: Boolean(r.acked_by_relay),
+    facts: JSON.parse(r.facts),
+    firstStatus: r.first_status as AlertStatus,
+    createdAt: Number(r.created_at),
+    changedAt: Number(r.changed_at),
+  };
+}
+
+const PD_ORDER: Record<PdState, number> = { none: 0, triggered: 1, acknowledged: 2, resolved: 3 };
+
+import { EVENT_RANK } from "../domain/state";
+
+export interface SqliteRelayStoreOptions {
+  /** Data directory; undefined keeps everything in memory (tests). */
+  dataDir?: string;
+  /** Retry schedule of failed jobs. */
+  backoff: BackoffSchedule;
+}
+
+/**
+ * The embedded store: one SQLite file (WAL, synchronous commits) holding alert states and the
+ * outbox, so an accepted webhook and its delivery job commit together.
+ */
+export class SqliteRelayStore implements RelayStore {
+  readonly kind = "sqlite" as const;
+  readonly db: Db;
+  readonly outbox: SqliteOutbox;
+  private readonly backoff: BackoffSchedule;
+
+  constructor(opts: SqliteRelayStoreOptions) {
+    this.db = openDb(opts.dataDir);
+    // Every commit reaches the disk before the 2xx: an accepted webhook survives a power cut.
+    this.db.exec("PRAGMA synchronous = FULL");
+    migrate(this.db, MIGRATIONS);
+    this.outbox = new SqliteOutbox(this.db, { table: "relay_jobs" });
+    this.backoff = opts.backoff;
+    // One process owns this file: whatever a crashed previous run had leased is ours to redo now.
+    this.outbox.releaseAllLeases(Date.now());
+  }
+
+  private row(routeId: string, alertId: string): AlertRow | undefined {
+    return this.db.prepare("SELECT * FROM relay_alerts WHERE route_id = ? AND alert_id = ?").get(routeId, alertId) as AlertRow | undefined;
+  }
+
+  private enqueueSync(routeId: string, alertId: string, now: number): void {
+    const key = `${routeId}/${alertId}`;
+    this.outbox.enqueueSync({ queue: QUEUES.deliver, queueKey: key, dedupeKey: `deliver/${key}`, payload: { routeId, alertId } }, now);
+  }
+
+  private batch: Array<{ o: AlertObservation; now: number; resolve: (r: ObserveResult) => void; reject: (e: unknown) => void }> = [];
+
+  /**
+   * Group commit: observations arriving in the same event-loop turn share one transaction (one
+   * fsync), and each caller's promise settles only after that commit, so a 2xx still means durable.
+   */
+  observeAlert(o: AlertObservation, now: number): Promise<ObserveResult> {
+    return new Promise((resolve, reject) => {
+      this.batch.push({ o, now, resolve, reject });
+      if (this.batch.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const items = this.batch;
+    this.batch = [];
+    let results: ObserveResult[];
+    try {
+      results = transaction(this.db, () => items.map((i) => this.observeSync(i.o, i.now)));
+    } catch (err) {
+      for (const i of items) i.reject(err);
+      return;
+    }
+    items.forEach((i, n) => i.resolve(results[n]));
+  }
+
+  private observeSync(o: AlertObservation, now: number): ObserveResult {
+    return transaction(this.db, () => {
+      if (o.alertConfigId) {
+        this.db.prepare("INSERT OR IGNORE INTO relay_served_configs (route_id, alert_config_id, first_seen) VALUES (?, ?, ?)").run(o.routeId, o.alertConfigId, now);
+      }
+      const rank = EVENT_RANK[o.event];
+      const existing = this.row(o.routeId, o.alertId);
+      if (!existing) {
+        this.db
+          .prepare(
+            `INSERT INTO relay_alerts (route_id, alert_id, project_id, dedup_key, alert_config_id, status, acknowledged, acknowledged_until, inform, updated_ms, rank, last_event, facts, first_status, created_at, changed_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(o.routeId, o.alertId, o.projectId, dedupKeyFor(o.projectId, o.alertId), o.alertConfigId, o.status, o.acknowledged ? 1 : 0, o.acknowledgedUntil, o.inform ? 1 : 0, o.updatedMs, rank, o.event, JSON.stringify(o.facts), o.status, now, now);
+        this.enqueueSync(o.routeId, o.alertId, now);
+        return { outcome: "new" as const, alert: toAlert(this.row(o.routeId, o.alertId)!) };
+      }
+      const stored = { status: existing.status as AlertStatus, updatedMs: Number(existing.updated_ms), rank: Number(existing.rank) };
+      if (!isNewer(stored, { status: o.status, updatedMs: o.updatedMs, rank })) return { outcome: "stale" as const, alert: toAlert(existing) };
+      this.db
+        .prepare(
+          `UPDATE relay_alerts SET alert_config_id = COALESCE(?, alert_config_id), status = ?, acknowledged = ?, acknowledged_until = ?, updated_ms = ?, rank = ?, last_event = ?, facts = ?, changed_at = ?
+           WHERE route_id = ? AND alert_id = ?`,
+        )
+        .run(o.alertConfigId, o.status, o.acknowledged ? 1 : 0, o.acknowledgedUntil, Math.max(o.updatedMs, stored.updatedMs), rank, o.event, JSON.stringify(o.facts), now, o.routeId, o.alertId);
+      this.enqueueSync(o.routeId, o.alertId, now);
+      return { outcome: "advanced" as const, alert: toAlert(this.row(o.routeId, o.alertId)!) };
+    });
+  }
+
+  async getAlert(routeId: string, alertId: string): Promise<AlertRecord | undefined> {
+    const r = this.row(routeId, alertId);
+    return r ? toAlert(r) : undefined;
+  }
+
+  async findAlertsByDedupKey(dedupKey: string): Promise<AlertRecord[]> {
+    return (this.db.prepare("SELECT * FROM relay_alerts WHERE dedup_key = ?").all(dedupKey) as unknown as AlertRow[]).map(toAlert);
+  }
+
+  async listAlerts(opts: { routeId?: string; limit?: number; activeOnly?: boolean }): Promise<AlertRecord[]> {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (opts.routeId) {
+      where.push("route_id = ?");
+      args.push(opts.routeId);
+    }
+    if (opts.activeOnly) where.push("(status IN ('OPEN','TRACKING') OR pd_state IN ('triggered','acknowledged'))");
+    const sql = `SELECT * FROM relay_alerts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY changed_at DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, opts.limit ?? 100) as unknown as AlertRow[]).map(toAlert);
+  }
+
+  async setPdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void> {
+    // Only forward: a late success report never moves PagerDuty's known state back.
+    const r = this.row(routeId, alertId);
+    if (!r || PD_ORDER[pd] <= PD_ORDER[r.pd_state as PdState]) return;
+    this.db.prepare("UPDATE relay_alerts SET pd_state = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(pd, now, routeId, alertId);
+  }
+
+  async markSent(e: SentEvent, pd: PdState): Promise<void> {
+    transaction(this.db, () => {
+      void this.setPdState(e.routeId, e.alertId, pd, e.at);
+      void this.recordSent(e);
+    });
+  }
+
+  async notePdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void> {
+    transaction(this.db, () => {
+      const r = this.row(routeId, alertId);
+      if (!r) return;
+      let next = r.pd_state as PdState;
+      if (pd === "resolved" || pd === "acknowledged") next = PD_ORDER[pd] > PD_ORDER[next] ? pd : next;
+      else if (pd === "triggered" && next === "acknowledged") next = "triggered"; // unacknowledged in PagerDuty
+      if (next === r.pd_state) return;
+      this.db.prepare("UPDATE relay_alerts SET pd_state = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(next, now, routeId, alertId);
+    });
+  }
+
+  async setAckedByRelay(routeId: string, alertId: string, acked: boolean, now: number): Promise<void> {
+    // The project's acknowledgement now matches what the relay did to it (Atlas may not echo it back).
+    this.db.prepare("UPDATE relay_alerts SET acked_by_relay = ?, acknowledged = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(acked ? 1 : 0, acked ? 1 : 0, now, routeId, alertId);
+  }
+
+  async enqueueDelivery(routeId: string, alertId: string, now: number): Promise<void> {
+    transaction(this.db, () => this.enqueueSync(routeId, alertId, now));
+  }
+
+  async servedConfigs(routeId: string): Promise<string[]> {
+    return (this.db.prepare("SELECT alert_config_id FROM relay_served_configs WHERE route_id = ? ORDER BY alert_config_id").all(routeId) as Array<{ alert_config_id: string }>).map((r) => r.alert_config_id);
+  }
+
+  async recordIntakeDeadLetter(d: Omit<IntakeDeadLetter, "id">): Promise<void> {
+    this.db
+      .prepare("INSERT INTO relay_intake_dead_letters (route_id, reason, event, project_id, alert_id, received_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(d.routeId, d.reason, d.event, d.projectId, d.alertId, d.receivedAt);
+  }
+
+  async listIntakeDeadLetters(limit: number): Promise<IntakeDeadLetter[]> {
+    const rows = this.db.prepare("SELECT * FROM relay_intake_dead_letters ORDER BY id DESC LIMIT ?").all(limit) as Array<Record<string, any>>;
+    return rows.map((r) => ({ id: Number(r.id), routeId: r.route_id, reason: r.reason, event: r.event, projectId: r.project_id, alertId: r.alert_id, receivedAt: Number(r.received_at) }));
+  }
+
+  async acceptPdWebhook(payload: PdWebhookPayload, now: number): Promise<boolean> {
+    return transaction(this.db, () => {
+      if (payload.webhookId !== null) {
+        const r = this.db.prepare("INSERT OR IGNORE INTO relay_webhook_ids (id, received_at) VALUES (?, ?)").run(payload.webhookId, now);
+        if (Number(r.changes) === 0) return false;
+      }
+      const incident = payload.event.data.id;
+      this.outbox.enqueueSync({ queue: QUEUES.pdWebhook, queueKey: `incident/${incident}`, payload }, now);
+      return true;
+    });
+  }
+
+  async pruneHistory(before: number): Promise<number> {
+    const jobs = await this.outbox.prune(before);
+    return jobs + Number(this.db.prepare("DELETE FROM relay_sent WHERE at < ?").run(before).changes);
+  }
+
+  async pruneWebhookIds(before: number): Promise<number> {
+    return Number(this.db.prepare("DELETE FROM relay_webhook_ids WHERE received_at < ?").run(before).changes);
+  }
+
+  async recordSent(e: SentEvent): Promise<void> {
+    this.db.prepare("INSERT INTO relay_sent (route_id, alert_id, action, at) VALUES (?, ?, ?, ?)").run(e.routeId, e.alertId, e.action, e.at);
+  }
+
+  async recentSent(limit: number): Promise<SentEvent[]> {
+    return (this.db.prepare("SELECT * FROM relay_sent ORDER BY id DESC LIMIT ?").all(limit) as Array<Record<string, any>>).map((r) => ({
+      routeId: r.route_id,
+      alertId: r.alert_id,
+      action: r.action,
+      at: Number(r.at),
+    }));
+  }
+
+  async setReconciled(routeId: string, at: number, repairs: number): Promise<void> {
+    this.db.prepare("INSERT INTO relay_reconciled (route_id, at, repairs) VALUES (?, ?, ?) ON CONFLICT (route_id) DO UPDATE SET at = excluded.at, repairs = excluded.repairs").run(routeId, at, repairs);
+  }
+
+  async lastReconciled(): Promise<Record<string, { at: number; repairs: number }>> {
+    const out: Record<string, { at: number; repairs: number }> = {};
+    for (const r of this.db.prepare("SELECT * FROM relay_reconciled").all() as Array<Record<string, any>>) out[r.route_id] = { at: Number(r.at), repairs: Number(r.repairs) };
+    return out;
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const r = this.db.prepare("SELECT value FROM relay_settings WHERE key = ?").get(key) as { value: string } | undefined;
+    return r?.value;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    this.db.prepare("INSERT INTO relay_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value);
+  }
+
+  claim(queues: readonly string[], owner: string, leaseMs: number, limit: number, now: number): Promise<Job[]> {
+    return this.outbox.claim({ queues, owner, leaseMs, limit, now });
+  }
+  complete(id: number, owner: string, now: number): Promise<boolean> {
+    return this.outbox.complete(id, owner, now);
+  }
+  retryLater(id: number, owner: string, error: string, now: number, runAt?: number): Promise<JobState | undefined> {
+    return this.outbox.fail(id, owner, error, now, { schedule: this.backoff, ...(runAt !== undefined ? { runAt } : {}) });
+  }
+  release(id: number, owner: string, runAt: number, now: number): Promise<boolean> {
+    return this.outbox.release(id, owner, runAt, now);
+  }
+  deadLetter(id: number, owner: string, error: string, now: number): Promise<boolean> {
+    return this.outbox.deadLetter(id, owner, error, now);
+  }
+  retryDead(id: number, now: number): Promise<boolean> {
+    return this.outbox.retryDead(id, now);
+  }
+  listJobs(states: readonly JobState[], limit: number): Promise<Job[]> {
+    return this.outbox.list({ states, limit });
+  }
+  jobStats(now: number): Promise<OutboxStats> {
+    return this.outbox.stats(now);
+  }
+  nextRunAt(): Promise<number | undefined> {
+    return this.outbox.nextRunAt();
+  }
+  async ping(): Promise<void> {
+    this.db.prepare("SELECT 1").get();
+  }
+  async close(): Promise<void> {
+    if (this.db.isOpen) this.db.close();
+  }
+}

@@ -1,0 +1,53 @@
+import * as fs from "node:fs";
+import { chromium, type Browser } from "playwright-core";
+import { alertBody, postAtlas, startWorld, waitUntil, type RelayWorld } from "../support/relay";
+
+/** Debian's chromium; `npm run test:browser` installs it when missing (as root), otherwise this fails loudly. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => fs.existsSync(p));
+
+jest.setTimeout(30_000);
+
+describe("status page in a real headless browser", () => {
+  let w: RelayWorld;
+  let browser: Browser;
+  beforeAll(async () => {
+    if (!CHROMIUM) throw new Error("Chromium is not installed: run `apt-get install -y chromium` (npm run test:browser does it as root), or set CHROMIUM_PATH.");
+    // A key PagerDuty refuses, so there is a dead letter to retry.
+    w = await startWorld({ mutate: (c) => (c.routes[0].routingKey = "rejected-key") });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await w?.close();
+  });
+
+  it("asks for credentials (the browser refuses to show the page without them)", async () => {
+    const page = await browser.newPage();
+    await expect(page.goto(w.relay.url)).rejects.toThrow(/ERR_INVALID_AUTH_CREDENTIALS/);
+    await page.close();
+    const wrong = await fetch(w.relay.url, { headers: { authorization: `Basic ${Buffer.from("ops:wrong").toString("base64")}` } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get("www-authenticate")).toMatch(/^Basic/);
+  });
+
+  it("shows routes, alerts and the dead letter, and its Retry button sends it again", async () => {
+    const body = alertBody(w.projectId);
+    expect((await postAtlas(`${w.relay.url}/atlas/${w.routeId}`, "alert.open", body, w.secret)).status).toBe(200);
+    const dead = await waitUntil("the dead letter", async () => (await w.relay.store.listJobs(["dead"], 1))[0]);
+    const context = await browser.newContext({ httpCredentials: { username: "ops", password: w.env.STATUS_PASSWORD } });
+    const page = await context.newPage();
+    expect((await page.goto(w.relay.url))?.status()).toBe(200);
+    expect(await page.locator("#routes").innerText()).toContain(w.projectId);
+    expect(await page.locator(`tr[data-alert="${body.id}"] .pd`).innerText()).toBe("none");
+    const row = page.locator(`tr[data-job="${dead.id}"]`);
+    expect(await row.innerText()).toMatch(/PagerDuty rejected the trigger/);
+    const html = await page.content();
+    for (const secret of ["rejected-key", w.secret, w.env.ATLAS_SECRET, w.env.PD_TOKEN]) expect(html).not.toContain(secret);
+
+    const rejected = async () => Number(/relay_events_sent_total\{action="trigger",result="rejected"\} (\d+)/.exec(await (await fetch(`${w.relay.url}/metrics`)).text())?.[1] ?? 0);
+    expect(await rejected()).toBe(1);
+    await Promise.all([page.waitForURL(w.relay.url + "/"), row.getByRole("button", { name: "Retry" }).click()]);
+    await waitUntil("the retried send", async () => (await rejected()) === 2);
+    await context.close();
+  });
+});

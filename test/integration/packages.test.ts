@@ -1,0 +1,43 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { packageDirs, stagePackage } from "../../scripts/stage-packages";
+import { repoRoot } from "../support/provider-host";
+
+// The published packages (packages/*): each holds only the code its entry
+// points reach and declares every third-party package that code imports.
+// (test/e2e/package.test.ts installs the packed tarball outside the repo.)
+const distDir = path.join(repoRoot, "dist");
+const manifests = packageDirs().map((dir) => ({ dir, manifest: JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) }));
+
+describe("published packages", () => {
+  it.each(manifests.map((m) => [m.manifest.name, m] as const))("%s: publishable manifest, every import declared", (_name, { dir, manifest }) => {
+    expect(manifest.private).toBeUndefined();
+    expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(manifest.files).toEqual(["dist", "README.md"]);
+    expect(fs.existsSync(path.join(dir, "README.md"))).toBe(true);
+    const staged = stagePackage(dir, { distDir, write: false });
+    if (staged.files.length === 0) return; // not built yet (the relay, until relay/ has its entry points)
+    expect(staged.missing).toEqual([]);
+    expect(staged.undeclared).toEqual([]);
+    expect(staged.files.filter((f) => /\.test\.|test-support|(^|\/)test\//.test(f))).toEqual([]);
+  });
+
+  it("pagerduty-as-code: the SDK and the provider runtime, no server code; @pulumi/pulumi as a peer", () => {
+    const { dir, manifest } = manifests.find((m) => m.manifest.name === "pagerduty-as-code")!;
+    expect(manifest.exports).toMatchObject({ ".": { types: "./dist/sdk/index.d.ts" }, "./provider/runtime": { default: "./dist/provider/runtime.js" } });
+    expect(Object.keys(manifest.peerDependencies)).toEqual(["@pulumi/pulumi"]);
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(["undici", "zod"]);
+    const staged = stagePackage(dir, { distDir, write: false });
+    expect(staged.files).toEqual(expect.arrayContaining(["dist/sdk/index.js", "dist/sdk/stub.js", "dist/provider/runtime.js"]));
+    expect(staged.files.filter((f) => /^dist\/(sandbox|relay|scripts|examples)\//.test(f))).toEqual([]);
+    expect([...staged.imports.keys()].sort()).toEqual(["@pulumi/pulumi", "undici", "zod"]);
+  });
+
+  it("the stub in sdk/stub.ts names an entry point the manifest exports", () => {
+    const { RUNTIME_ENTRY } = require("../../sdk/stub");
+    const { manifest } = manifests.find((m) => m.manifest.name === "pagerduty-as-code")!;
+    const [name, ...sub] = String(RUNTIME_ENTRY).split("/");
+    expect(name).toBe(manifest.name);
+    expect(Object.keys(manifest.exports)).toContain(`./${sub.join("/")}`);
+  });
+});

@@ -1,0 +1,96 @@
+import { signatureHeader } from "../../../lib/signatures";
+import { dedupKey, startWorld, waitUntil, type RelayWorld } from "../../support/relay";
+
+const ACK = "application/vnd.atlas.2024-05-30+json";
+
+jest.setTimeout(20_000);
+
+describe("acknowledgements both ways, no echo", () => {
+  let w: RelayWorld;
+  beforeAll(async () => {
+    w = await startWorld({ subscribe: true });
+  }, 30_000);
+  afterAll(async () => w?.close());
+
+  const alertOf = async (id: string) => JSON.parse(await (await w.atlas.call("GET", `/api/atlas/v2/groups/${w.projectId}/alerts/${id}`)).text());
+  const pdActions = (key: string) =>
+    (w.sandbox.db.prepare("SELECT event_action FROM pd_events WHERE dedup_key = ? ORDER BY seq").all(key) as Array<{ event_action: string }>).map((e) => e.event_action);
+
+  it("the relay created its PagerDuty webhook subscription for the route's service", async () => {
+    const subs = await waitUntil("the subscription", async () => {
+      const r = await (await w.pd.call("GET", "/webhook_subscriptions")).json() as { webhook_subscriptions: any[] };
+      return r.webhook_subscriptions.length ? r.webhook_subscriptions : undefined;
+    });
+    expect(subs[0]).toMatchObject({ delivery_method: { url: `${w.relay.url}/pagerduty` }, filter: { type: "service_reference", id: w.serviceId } });
+  });
+
+  it("PagerDuty acknowledging the incident acknowledges the project alert; nothing echoes back", async () => {
+    const cfg = await w.alertConfig();
+    const a = await w.atlas.openAlert(w.projectId, { alertConfigId: cfg.id });
+    const key = dedupKey(w.projectId, a.id);
+    const incident = await w.pd.waitForIncident(key, "triggered");
+    const put = await w.pd.call("PUT", `/incidents/${incident.id}`, { incident: { type: "incident_reference", status: "acknowledged" } }, { From: "oncall@example.com" });
+    expect(put.status).toBe(200);
+    const acked = await waitUntil("the project alert acknowledged", async () => {
+      const x = await alertOf(a.id);
+      return x.acknowledgedUntil ? x : undefined;
+    });
+    expect(acked.acknowledgementComment).toMatch(/Acknowledged in PagerDuty/);
+    expect(Date.parse(acked.acknowledgedUntil) - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    await new Promise((r) => setTimeout(r, 800));
+    // Atlas sent alert.acknowledge back; the relay knew PagerDuty already had it: no acknowledge event.
+    expect(pdActions(key)).toEqual(["trigger"]);
+  });
+
+  it("an acknowledgement in the project acknowledges the PagerDuty incident; PagerDuty's webhook does not come back", async () => {
+    const cfg = await w.alertConfig({ eventTypeName: "HOST_DOWN" });
+    const a = await w.atlas.openAlert(w.projectId, { alertConfigId: cfg.id, hostnameAndPort: "db-1:27017" });
+    const key = dedupKey(w.projectId, a.id);
+    await w.pd.waitForIncident(key, "triggered");
+    const until = new Date(Date.now() + 100 * 365 * 24 * 3_600_000).toISOString();
+    const res = await w.atlas.call("PATCH", `/api/atlas/v2/groups/${w.projectId}/alerts/${a.id}`, { acknowledgedUntil: until, acknowledgementComment: "on it" }, ACK);
+    expect(res.status).toBe(200);
+    await w.pd.waitForIncident(key, "acknowledged");
+    await new Promise((r) => setTimeout(r, 800));
+    expect(pdActions(key)).toEqual(["trigger", "acknowledge"]);
+    expect((await alertOf(a.id)).acknowledgementComment).toBe("on it");
+  });
+});
+
+describe("PagerDuty intake", () => {
+  let w: RelayWorld;
+  beforeAll(async () => {
+    w = await startWorld({ config: (c) => ({ ...c, pagerduty: { ...c.pagerduty, restToken: undefined, webhookSecrets: [{ env: "PD_HOOK_OLD" }, { env: "PD_HOOK" }] } }), env: { PD_HOOK: "hook-secret-new-0001", PD_HOOK_OLD: "hook-secret-old-0001" } });
+  }, 30_000);
+  afterAll(async () => w?.close());
+
+  const event = (incidentKey: string) =>
+    JSON.stringify({ event: { id: "01EVT", event_type: "incident.acknowledged", resource_type: "incident", occurred_at: new Date().toISOString(), agent: { summary: "Ann" }, data: { id: "PINC1", status: "acknowledged", incident_key: incidentKey } } });
+  const send = (raw: string, sig: string | undefined, id = "wh-1") =>
+    fetch(`${w.relay.url}/pagerduty`, { method: "POST", headers: { "content-type": "application/json", "x-webhook-id": id, ...(sig ? { "x-pagerduty-signature": sig } : {}) }, body: raw });
+
+  it.each([
+    ["missing", undefined],
+    ["forged", `v1=${"0".repeat(64)}`],
+    ["signed with another secret", signatureHeader("not-our-secret", event("k"))],
+  ])("rejects a %s signature with 401 and records nothing", async (_n, sig) => {
+    const res = await send(event("k"), sig);
+    expect(res.status).toBe(401);
+    expect((await w.relay.store.listJobs(["pending", "running", "done"], 10)).filter((j) => j.queue === "relay.pd-webhook")).toEqual([]);
+  });
+
+  it("accepts any of several signatures and secrets (rotation), once per X-Webhook-Id", async () => {
+    const raw = event("mongodb-atlas/none/none");
+    const sig = `${signatureHeader("hook-secret-old-0001", raw)},${signatureHeader("unrelated", raw)}`;
+    expect((await send(raw, sig, "wh-42")).status).toBe(202);
+    const again = await send(raw, signatureHeader("hook-secret-new-0001", raw), "wh-42");
+    expect(again.status).toBe(202);
+    expect(await again.json()).toMatchObject({ status: "duplicate" });
+    expect((await w.relay.store.listJobs(["pending", "running", "done"], 10)).filter((j) => j.queue === "relay.pd-webhook")).toHaveLength(1);
+  });
+
+  it("answers 2xx to authentic events it does not sync (a ping)", async () => {
+    const raw = JSON.stringify({ event: { id: "P", event_type: "pagey.ping", resource_type: "pagey", data: { message: "hi", type: "ping" } } });
+    expect((await send(raw, signatureHeader("hook-secret-new-0001", raw), "wh-ping")).status).toBe(200);
+  });
+});

@@ -1,0 +1,98 @@
+import { alertBody, dedupKey, eventsFor, postAtlas, startWorld, waitUntil, type RelayWorld } from "../../support/relay";
+
+let w: RelayWorld;
+beforeAll(async () => {
+  w = await startWorld();
+}, 30_000);
+afterAll(async () => {
+  await w?.close();
+});
+
+const url = () => `${w.relay.url}/atlas/${w.routeId}`;
+const metric = async (name: string): Promise<string> => {
+  const text = await (await fetch(`${w.relay.url}/metrics`)).text();
+  return text.split("\n").filter((l) => l.startsWith(name)).join("\n");
+};
+
+describe("Atlas intake: bad input is refused and changes nothing", () => {
+  it.each<[string, () => Promise<{ status: number; body: any }>, number, string]>([
+    ["a missing signature", () => postAtlas(url(), "alert.open", alertBody(w.projectId), undefined), 401, "bad_signature"],
+    ["a forged signature", () => postAtlas(url(), "alert.open", alertBody(w.projectId), "not-the-secret"), 401, "bad_signature"],
+    ["malformed JSON", () => postAtlas(url(), "alert.open", "{not json", w.secret), 400, "malformed_json"],
+    ["an unknown event", () => postAtlas(url(), "alert.explode", alertBody(w.projectId), w.secret), 400, "unknown_event"],
+    ["a body without the alert id", () => postAtlas(url(), "alert.open", { ...alertBody(w.projectId), id: undefined }, w.secret), 400, "invalid_alert"],
+    ["an unknown route", () => postAtlas(`${w.relay.url}/atlas/nope`, "alert.open", alertBody(w.projectId), w.secret), 404, "unknown_route"],
+    ["a body over 1 MB", () => postAtlas(url(), "alert.open", { ...alertBody(w.projectId), humanReadable: "x".repeat(1024 * 1024) }, w.secret), 413, "too_large"],
+  ])("%s", async (_name, send, status, error) => {
+    const before = await w.relay.store.listAlerts({ limit: 1000 });
+    const res = await send();
+    expect(res.status).toBe(status);
+    expect(res.body.error).toBe(error);
+    expect(await w.relay.store.listAlerts({ limit: 1000 })).toEqual(before);
+  });
+
+  it("counts rejected signatures", async () => {
+    expect(await metric('relay_webhooks_total{source="atlas",outcome="rejected_signature"}')).toMatch(/ [1-9]/);
+  });
+
+  it("accepts a verified alert of another project with 2xx and keeps it as a dead letter", async () => {
+    const other = "f".repeat(24);
+    const res = await postAtlas(url(), "alert.open", alertBody(other), w.secret);
+    expect(res.status).toBe(202);
+    expect(res.body.status).toBe("dead_letter");
+    const dead = await w.relay.store.listIntakeDeadLetters(10);
+    expect(dead[0]).toMatchObject({ routeId: w.routeId, projectId: other });
+    expect(await metric('relay_dead_letters_total{kind="wrong_project"}')).toMatch(/ 1/);
+  });
+
+  it("accepts the previous secret during a rotation only when configured", async () => {
+    const res = await postAtlas(url(), "alert.update", alertBody(w.projectId, { status: "TRACKING" }), "previous-secret");
+    expect(res.status).toBe(401);
+  });
+});
+
+describe("Atlas intake → PagerDuty", () => {
+  it("duplicate and out-of-order webhooks give exactly one trigger and one resolve", async () => {
+    const open = alertBody(w.projectId, { updated: "2026-01-01T00:00:00Z" });
+    const close = { ...open, status: "CLOSED", updated: "2026-01-01T00:05:00Z", resolved: "2026-01-01T00:05:00Z" };
+    const key = dedupKey(w.projectId, String(open.id));
+    // open twice, then wait for the trigger; then close, an old open again, and the close again.
+    expect((await postAtlas(url(), "alert.open", open, w.secret)).status).toBe(200);
+    expect((await postAtlas(url(), "alert.open", open, w.secret)).body.status).toBe("already_known");
+    await waitUntil("the trigger", async () => eventsFor(w.sandbox, key).length === 1);
+    expect((await postAtlas(url(), "alert.close", close, w.secret)).status).toBe(200);
+    expect((await postAtlas(url(), "alert.update", open, w.secret)).body.status).toBe("already_known");
+    expect((await postAtlas(url(), "alert.close", close, w.secret)).body.status).toBe("already_known");
+    await waitUntil("the resolve", async () => eventsFor(w.sandbox, key).length === 2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(eventsFor(w.sandbox, key).map((e) => [e.event_action, e.outcome])).toEqual([
+      ["trigger", "alert_created"],
+      ["resolve", "resolved"],
+    ]);
+  });
+
+  it("a close that arrives before its open pages no one", async () => {
+    const open = alertBody(w.projectId, { updated: "2026-01-01T00:00:00Z" });
+    const close = { ...open, status: "CLOSED", updated: "2026-01-01T00:05:00Z" };
+    expect((await postAtlas(url(), "alert.close", close, w.secret)).status).toBe(200);
+    expect((await postAtlas(url(), "alert.open", open, w.secret)).body.status).toBe("already_known");
+    await new Promise((r) => setTimeout(r, 400));
+    expect(eventsFor(w.sandbox, dedupKey(w.projectId, String(open.id)))).toEqual([]);
+    expect(await w.relay.store.getAlert(w.routeId, String(open.id))).toMatchObject({ status: "CLOSED", pdState: "none", firstStatus: "CLOSED" });
+  });
+
+  it("two projects with the same alert id never share a dedup key", () => {
+    expect(dedupKey("a".repeat(24), "1".repeat(24))).not.toBe(dedupKey("b".repeat(24), "1".repeat(24)));
+  });
+
+  it("an alert opened in the project reaches PagerDuty with the configuration's severity; its close resolves it", async () => {
+    const cfg = await w.alertConfig();
+    const alert = await w.atlas.openAlert(w.projectId, { alertConfigId: cfg.id, clusterName: "Cluster0", replicaSetName: "atlas-rs0" });
+    const key = dedupKey(w.projectId, alert.id);
+    const incident = await w.pd.waitForIncident(key, "triggered");
+    const alerts = await w.pd.alerts(incident.id);
+    expect(alerts[0]).toMatchObject({ alert_key: key, severity: "critical" });
+    await w.atlas.closeAlert(w.projectId, alert.id);
+    await w.pd.waitForIncident(key, "resolved");
+  });
+});

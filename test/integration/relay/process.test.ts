@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { alertBody, dedupKey, eventsFor, freePort, outage, postAtlas, startWorld, waitUntil, type RelayWorld } from "../../support/relay";
+
+/** The relay as users run it: `node dist/relay/cli.js` (built by `npm test`), killed for real. */
+const repoRoot = path.resolve(__dirname, "../../..");
+const cli = path.join(repoRoot, "dist/relay/cli.js");
+
+function run(args: string[], env: Record<string, string>): { child: ChildProcess; out: () => string } {
+  let out = "";
+  const child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  return { child, out: () => out };
+}
+
+const exited = (c: ChildProcess) => new Promise<number | null>((r) => (c.exitCode !== null || c.signalCode !== null ? r(c.exitCode) : c.once("exit", (code) => r(code))));
+
+describe("npm run relay", () => {
+  let w: RelayWorld;
+  let dir: string;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run the tests through npm test (it builds first)`);
+    w = await startWorld();
+    await w.relay.close(); // the CLI runs the relay here
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "relay-cli-"));
+  }, 30_000);
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+    await w?.close();
+  });
+
+  it("--help lists every flag with its environment variable", async () => {
+    const p = run(["--help"], {});
+    expect(await exited(p.child)).toBe(0);
+    for (const s of ["--config", "RELAY_CONFIG", "--port", "RELAY_PORT", "--data-dir", "--log-level", "/atlas/{routeId}"]) expect(p.out()).toContain(s);
+  });
+
+  it("names the field and the fix for a bad config", async () => {
+    const file = path.join(dir, "bad.json");
+    fs.writeFileSync(file, JSON.stringify({ ...w.rawConfig, routes: [{ ...(w.rawConfig.routes[0] as object), projectId: "nope" }] }));
+    const p = run(["--config", file], w.env);
+    expect(await exited(p.child)).toBe(1);
+    expect(p.out()).toMatch(/routes\.0\.projectId: 24 lowercase hexadecimal digits/);
+  });
+
+  it("SIGKILL after accepting and before delivering: delivered after restart (0 lost); secrets never logged; SIGTERM drains", async () => {
+    const port = await freePort();
+    const file = path.join(dir, "relay.json");
+    fs.writeFileSync(file, JSON.stringify({ ...w.rawConfig, listen: { host: "127.0.0.1", port }, dataDir: path.join(dir, "data") }));
+    const env = { ...w.env, RELAY_LOG_LEVEL: "debug" };
+    const url = `http://127.0.0.1:${port}`;
+    // PagerDuty is down, so accepted alerts wait in the outbox.
+    await outage(w.sandbox, 4, 503);
+    const first = run(["--config", file], env);
+    children.push(first.child);
+    await waitUntil("the relay to be ready", async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, 15_000);
+    const bodies = Array.from({ length: 5 }, () => alertBody(w.projectId));
+    for (const b of bodies) expect((await postAtlas(`${url}/atlas/${w.routeId}`, "alert.open", b, w.secret)).status).toBe(200);
+    first.child.kill("SIGKILL");
+    await exited(first.child);
+    for (const b of bodies) expect(eventsFor(w.sandbox, dedupKey(w.projectId, String(b.id))).filter((e) => e.outcome === "alert_created")).toEqual([]);
+
+    const second = run(["--config", file], env);
+    children.push(second.child);
+    await waitUntil("every accepted alert delivered", async () => bodies.every((b) => eventsFor(w.sandbox, dedupKey(w.projectId, String(b.id))).some((e) => e.outcome === "alert_created")), 30_000).catch((e) => {
+      throw new Error(`${e.message}\nfirst run:\n${first.out().slice(-3000)}\nsecond run:\n${second.out().slice(-3000)}`);
+    });
+    second.child.kill("SIGTERM");
+    expect(await exited(second.child)).toBe(0);
+    const logs = first.out() + second.out();
+    expect(logs).toContain('"msg":"relay stopped"');
+    for (const secret of [w.routingKey, w.secret, w.env.ATLAS_SECRET, w.env.PD_TOKEN]) expect(logs).not.toContain(secret);
+    for (const line of logs.split("\n").filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
+  }, 60_000);
+});
