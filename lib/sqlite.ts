@@ -9,8 +9,12 @@ export type Db = DatabaseSync;
 export function openDb(dataDir?: string): Db {
   let file = ":memory:";
   if (dataDir) {
-    fs.mkdirSync(dataDir, { recursive: true });
+    // The file holds every credential: owner-only (0700 directory, 0600 files; SQLite gives its -wal and -shm
+    // files the database file's mode). Files an older version left readable are tightened too.
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     file = path.join(dataDir, "sandbox.sqlite");
+    fs.closeSync(fs.openSync(file, "a", 0o600));
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
   }
   const db = new DatabaseSync(file);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");

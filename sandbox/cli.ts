@@ -13,6 +13,8 @@ const FLAGS = {
   "atlas-port": { env: "SANDBOX_ATLAS_PORT", help: "project API port (default 8480; 0 picks one)" },
   "pagerduty-port": { env: "SANDBOX_PAGERDUTY_PORT", help: "PagerDuty US port (default 8481)" },
   "pagerduty-eu-port": { env: "SANDBOX_PAGERDUTY_EU_PORT", help: "PagerDuty EU port (default 8482)" },
+  "pagerduty-tls-port": { env: "SANDBOX_PAGERDUTY_TLS_PORT", help: "also serve PagerDuty US over https on this port (self-signed certificate made into the data dir; default off)" },
+  "pagerduty-eu-tls-port": { env: "SANDBOX_PAGERDUTY_EU_TLS_PORT", help: "also serve PagerDuty EU over https on this port (default off)" },
   project: { env: "SANDBOX_PROJECTS", help: "project id to create at start, repeatable (env: comma-separated)" },
   "client-id": { env: "SANDBOX_CLIENT_ID", help: "service account client id (default: generated once)" },
   "client-secret": { env: "SANDBOX_CLIENT_SECRET", help: "service account client secret" },
@@ -21,6 +23,8 @@ const FLAGS = {
   "pagerduty-token": { env: "SANDBOX_PAGERDUTY_TOKEN", help: "PagerDuty REST API token" },
   "rate-limit": { env: "SANDBOX_RATE_LIMIT", help: "project API token bucket as capacity/refillPerSecond, e.g. 100/10 (default off)" },
   "events-per-minute": { env: "SANDBOX_EVENTS_PER_MINUTE", help: "PagerDuty events per routing key per minute (default 120)" },
+  "events-keep-days": { env: "SANDBOX_EVENTS_KEEP_DAYS", help: "PagerDuty events log: days kept (default 7)" },
+  "events-keep-max": { env: "SANDBOX_EVENTS_KEEP_MAX", help: "PagerDuty events log: most events kept (default 200000)" },
   "no-default-alert-configs": { env: "SANDBOX_NO_DEFAULT_ALERT_CONFIGS", help: "new projects start empty, without Atlas's default alert configurations" },
   log: { env: "SANDBOX_LOG", help: "log requests (secrets are never logged)" },
 } as const;
@@ -61,12 +65,23 @@ export async function main(argv: string[]): Promise<void> {
     atlasRateLimit = { capacity, refillPerSecond: refill };
   }
   const epm = get("events-per-minute");
+  const optPort = (flag: keyof typeof FLAGS): number | undefined => (get(flag) === undefined ? undefined : port(flag, 0));
+  const positive = (flag: keyof typeof FLAGS): number | undefined => {
+    const v = get(flag);
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!(n > 0)) throw new Error(`--${flag} must be a positive number, got ${v}`);
+    return n;
+  };
   const sandbox = await startSandbox({
     dataDir: dataDir === "memory" ? undefined : path.resolve(dataDir),
     host: get("host"),
     atlasPort: port("atlas-port", 8480),
     pagerdutyPort: port("pagerduty-port", 8481),
     pagerdutyEuPort: port("pagerduty-eu-port", 8482),
+    pagerdutyTlsPort: optPort("pagerduty-tls-port"),
+    pagerdutyEuTlsPort: optPort("pagerduty-eu-tls-port"),
+    eventsRetention: { maxAgeDays: positive("events-keep-days"), maxEvents: positive("events-keep-max") },
     projects: get("project")?.split(",").map((p) => p.trim()).filter(Boolean),
     credentials: { clientId: get("client-id"), clientSecret: get("client-secret"), publicKey: get("public-key"), privateKey: get("private-key") },
     pagerdutyToken: get("pagerduty-token"),
@@ -81,8 +96,15 @@ export async function main(argv: string[]): Promise<void> {
       "Sandbox running (Ctrl-C stops it)",
       `  data:                ${dataDir === "memory" ? "in memory" : path.resolve(dataDir)}`,
       `  project API:         ${sandbox.atlasUrl}   (Atlas Administration API v2 under /api/atlas/v2; sandbox controls under /sandbox)`,
-      `  PagerDuty US:        ${sandbox.pagerdutyUrl.US}   (Events API /v2/enqueue, REST API, dashboard at /)`,
+      `  PagerDuty US:        ${sandbox.pagerdutyUrl.US}   (Events API /v2/enqueue, REST API; controls under /sandbox need the REST token)`,
       `  PagerDuty EU:        ${sandbox.pagerdutyUrl.EU}`,
+      `  dashboard:           ${sandbox.pagerdutyUrl.US}/?token=${encodeURIComponent(sandbox.pagerdutyToken)}   (once; the browser keeps a cookie)`,
+      ...(sandbox.pagerdutyTls
+        ? [
+            ...(["US", "EU"] as const).filter((r) => sandbox.pagerdutyTls![r]).map((r) => `  PagerDuty ${r} https:    ${sandbox.pagerdutyTls![r]}`),
+            `  TLS certificate:     ${sandbox.pagerdutyTls.certPath}   (self-signed: trust it, e.g. NODE_EXTRA_CA_CERTS=${sandbox.pagerdutyTls.certPath})`,
+          ]
+        : []),
       `  service account:     client id ${c.clientId}  secret ${c.clientSecret}`,
       `  API key (Digest):    public ${c.publicKey}  private ${c.privateKey}`,
       `  PagerDuty REST token: ${sandbox.pagerdutyToken}`,

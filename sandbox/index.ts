@@ -1,3 +1,8 @@
+import * as fs from "node:fs";
+import * as https from "node:https";
+import type { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildAtlasApp, type AtlasCredentials } from "./atlas";
 import { buildPagerDutyApp } from "./pagerduty";
@@ -5,6 +10,7 @@ import { openDb, type Db } from "../lib/sqlite";
 import { systemClock, type Clock } from "../lib/clock";
 import type { ExchangeObserver } from "./http/exchange";
 import { loadOrCreateSecrets } from "./secrets";
+import { ensureCertificate } from "./tls";
 
 export { ManualClock, systemClock, type Clock } from "../lib/clock";
 export type { Exchange, ExchangeObserver } from "./http/exchange";
@@ -19,6 +25,13 @@ export interface SandboxOptions {
   atlasPort?: number;
   pagerdutyPort?: number;
   pagerdutyEuPort?: number;
+  /**
+   * HTTPS listeners for PagerDuty (US, EU) besides the plain ones, with a
+   * self-signed certificate made into the data directory (`tls/cert.pem`);
+   * undefined: no TLS. 0 picks a free port.
+   */
+  pagerdutyTlsPort?: number;
+  pagerdutyEuTlsPort?: number;
   /** Fixed credentials; missing ones are generated once and kept in the data directory. */
   credentials?: Partial<AtlasCredentials>;
   pagerdutyToken?: string;
@@ -28,6 +41,8 @@ export interface SandboxOptions {
   defaultAlertConfigs?: boolean;
   atlasRateLimit?: { capacity: number; refillPerSecond: number };
   eventsPerMinutePerKey?: number;
+  /** PagerDuty events log retention (default 7 days, 200,000 events). */
+  eventsRetention?: { maxAgeDays?: number; maxEvents?: number };
   clock?: Clock;
   observe?: ExchangeObserver;
   logger?: boolean;
@@ -39,6 +54,8 @@ export interface SandboxOptions {
 export interface Sandbox {
   atlasUrl: string;
   pagerdutyUrl: { US: string; EU: string };
+  /** The HTTPS listeners and the certificate clients must trust, when TLS ports were given. */
+  pagerdutyTls?: { US?: string; EU?: string; certPath: string };
   credentials: AtlasCredentials;
   pagerdutyToken: string;
   db: Db;
@@ -55,6 +72,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const clock = opts.clock ?? systemClock;
   const secrets = loadOrCreateSecrets(db, { ...opts.credentials, ...(opts.pagerdutyToken ? { pagerdutyToken: opts.pagerdutyToken } : {}) });
   const apps: FastifyInstance[] = [];
+  const cleanups: Array<() => void | Promise<void>> = [];
   try {
     const pagerdutyUrl = { US: "", EU: "" };
     for (const region of ["US", "EU"] as const) {
@@ -64,6 +82,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         region,
         restToken: secrets.pagerdutyToken,
         eventsPerMinutePerKey: opts.eventsPerMinutePerKey,
+        eventsRetention: Object.fromEntries(Object.entries(opts.eventsRetention ?? {}).filter(([, v]) => v !== undefined)),
         observe: opts.observe,
         logger: opts.logger,
         webhookRetry: opts.retry ? { baseDelayMs: opts.retry.baseDelayMs, maxAttempts: opts.retry.maxAttempts, timeoutMs: opts.retry.timeoutMs } : undefined,
@@ -71,6 +90,26 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       apps.push(app);
       const port = region === "US" ? opts.pagerdutyPort : opts.pagerdutyEuPort;
       pagerdutyUrl[region] = await app.listen({ host, port: port ?? 0 });
+    }
+    let pagerdutyTls: Sandbox["pagerdutyTls"];
+    if (opts.pagerdutyTlsPort !== undefined || opts.pagerdutyEuTlsPort !== undefined) {
+      const certDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "pdac-sandbox-tls-"));
+      if (!opts.dataDir) cleanups.push(() => fs.rmSync(certDir, { recursive: true, force: true }));
+      const cert = ensureCertificate(certDir, host === "0.0.0.0" || host === "::" ? [] : [host]);
+      pagerdutyTls = { certPath: cert.certPath };
+      for (const [region, port] of [["US", opts.pagerdutyTlsPort], ["EU", opts.pagerdutyEuTlsPort]] as const) {
+        if (port === undefined) continue;
+        const app = apps[region === "US" ? 0 : 1];
+        // The same app (routes, hooks, database) behind a second, TLS, socket.
+        const server = https.createServer({ cert: cert.cert, key: cert.key }, (req, res) => app.routing(req, res));
+        await new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen(port, host, () => resolve());
+        });
+        cleanups.push(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+        const addr = server.address() as AddressInfo;
+        pagerdutyTls[region] = `https://${host.includes(":") ? `[${host}]` : host}:${addr.port}`;
+      }
     }
     const atlas = buildAtlasApp({
       db,
@@ -99,6 +138,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     return {
       atlasUrl,
       pagerdutyUrl,
+      pagerdutyTls,
       credentials: secrets.credentials,
       pagerdutyToken: secrets.pagerdutyToken,
       db,
@@ -114,11 +154,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         PAGERDUTY_TOKEN: secrets.pagerdutyToken,
       }),
       close: async () => {
+        for (const c of cleanups.reverse()) await c();
         for (const app of apps.reverse()) await app.close();
         db.close();
       },
     };
   } catch (err) {
+    for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch(() => undefined);
     for (const app of apps.reverse()) await app.close().catch(() => undefined);
     db.close();
     throw err;

@@ -174,7 +174,7 @@ export async function benchRelay(): Promise<void> {
     const outageS = Number(process.env.BENCH_OUTAGE_SECONDS ?? 10);
     await fetch(`${sb.pagerdutyUrl.US}/sandbox/faults/outage`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Token token=${sb.pagerdutyToken}` },
       body: JSON.stringify({ seconds: outageS, status: 503, path: "events" }),
     });
     const outAlerts = Array.from({ length: 500 }, () => body(projectId));

@@ -130,7 +130,7 @@ async function main(): Promise<number> {
       const incidents = await pd.incidents(outputs.initialIncidentKey);
       check(incidents.length === 1, `expected one initial incident, found ${incidents.length}`);
       check(incidents[0].status === "resolved", `initial incident is ${incidents[0].status}`);
-      return `incident ${incidents[0].id} "${incidents[0].title}" is ${incidents[0].status}; see ${sb.pagerdutyUrl.US}/`;
+      return `incident ${incidents[0].id} "${incidents[0].title}" is ${incidents[0].status}; see ${sb.pagerdutyUrl.US}/?token=${encodeURIComponent(sb.pagerdutyToken)}`;
     });
 
     await step("A project alert (NO_PRIMARY) opens a PagerDuty incident; closing the alert resolves it", async () => {
@@ -218,7 +218,7 @@ async function main(): Promise<number> {
     const failed = steps.filter((s) => !s.ok).length;
     console.log(`\n${steps.length - failed} passed, ${failed} failed`);
     if (sandbox && process.argv.includes("--keep")) {
-      console.log(`\nThe sandbox keeps running (Ctrl-C stops it): dashboard ${sandbox.pagerdutyUrl.US}/, project API ${sandbox.atlasUrl}`);
+      console.log(`\nThe sandbox keeps running (Ctrl-C stops it): dashboard ${sandbox.pagerdutyUrl.US}/?token=${encodeURIComponent(sandbox.pagerdutyToken)}, project API ${sandbox.atlasUrl}`);
       await new Promise((resolve) => process.once("SIGINT", resolve));
     }
     await relay?.close();

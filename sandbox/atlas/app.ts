@@ -24,6 +24,7 @@ import { AlertStore } from "./store/alerts";
 import { GroupStore } from "./store/groups";
 import { IntegrationStore } from "./store/integrations";
 import { migrateAtlas } from "./store/migrations";
+import { InboxStore } from "./store/inbox";
 import { OutboxStore } from "./store/outbox";
 import { TokenStore } from "./store/tokens";
 
@@ -94,6 +95,7 @@ export function buildAtlasApp(deps: AtlasDeps): FastifyInstance {
     alertConfigs,
     alerts: new AlertStore(ctx.db),
     outbox,
+    inbox: new InboxStore(ctx.db),
   };
   const rt: AtlasRuntime = {
     ctx,

@@ -54,5 +54,5 @@ describe("persistence across restart", () => {
     await second.close();
     await capture.stop();
     expect(errors).toEqual([]);
-  });
+  }, 60_000); // seconds when idle; generous for a loaded 2-core machine
 });

@@ -7,6 +7,7 @@ import type { AlertConfigStore } from "./store/alert-configs";
 import type { AlertStore } from "./store/alerts";
 import type { GroupStore } from "./store/groups";
 import type { IntegrationStore } from "./store/integrations";
+import type { InboxStore } from "./store/inbox";
 import type { OutboxStore } from "./store/outbox";
 import type { TokenStore } from "./store/tokens";
 
@@ -18,6 +19,7 @@ export interface AtlasRuntime {
   alertConfigs: AlertConfigStore;
   alerts: AlertStore;
   outbox: OutboxStore;
+  inbox: InboxStore;
   tokens: TokenStore;
   digest: DigestAuth;
   buckets?: TokenBuckets;

@@ -13,6 +13,8 @@ import { links } from "./links";
 import { migratePagerDuty } from "./migrations";
 import { SlidingWindowLimiter } from "./rate-limit";
 import { registerRestRoutes } from "./rest/routes";
+import { DEFAULT_EVENTS_RETENTION, pruneEvents } from "./store/events-log";
+import { requireSandboxToken } from "./sandbox/auth";
 import { registerSandboxRoutes } from "./sandbox/routes";
 import { DeliveryWorker, type DrainOptions } from "./webhooks/worker";
 
@@ -26,12 +28,22 @@ const workers = new WeakMap<FastifyInstance, DeliveryWorker>();
 export function buildPagerDutyApp(deps: PagerDutyDeps): FastifyInstance {
   migratePagerDuty(deps.db);
   const clock = deps.clock ?? systemClock;
-  const ctx: PdContext = { db: deps.db, clock, region: deps.region, links: links(deps.region) };
+  const eventsRetention = { ...DEFAULT_EVENTS_RETENTION, ...deps.eventsRetention };
+  const ctx: PdContext = { db: deps.db, clock, region: deps.region, links: links(deps.region), eventsRetention };
+  // Apply the retention at start too: a log left by an older sandbox (or a longer retention) shrinks at once.
+  pruneEvents(deps.db, clock.now(), eventsRetention);
   const retry: WebhookRetryPolicy = { ...DEFAULT_WEBHOOK_RETRY, ...deps.webhookRetry };
 
   const app = Fastify({
     // Request logs carry method and URL only; headers (tokens) and bodies (routing keys) are never logged.
-    logger: deps.logger ? { level: "info", redact: ["req.headers.authorization", "req.headers.from"] } : false,
+    // The dashboard's one-time `/?token=` is cut from logged URLs.
+    logger: deps.logger
+      ? {
+          level: "info",
+          redact: ["req.headers.authorization", "req.headers.from", "req.headers.cookie"],
+          serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/([?&]token=)[^&]*/gi, "$1[redacted]") }) },
+        }
+      : false,
     // REST bodies; the Events API routes lower it to PagerDuty's 512 KB.
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
@@ -52,9 +64,13 @@ export function buildPagerDutyApp(deps: PagerDutyDeps): FastifyInstance {
 
   registerEventsRoutes(app, ctx, eventsLimiter);
   registerRestRoutes(app, ctx, { restToken: deps.restToken, limiter: restLimiter });
-  registerSandboxRoutes(app, ctx, faults, worker);
-  registerOutageRoutes(app, faults);
-  registerDashboard(app, ctx, faults);
+  // Sandbox controls (faults, outages, services, state, drain) and the dashboard: same token as the REST API (see sandbox/auth.ts).
+  app.register(async (scope) => {
+    requireSandboxToken(scope, deps.restToken);
+    registerSandboxRoutes(scope, ctx, faults, worker);
+    registerOutageRoutes(scope, faults);
+    registerDashboard(scope, ctx, faults);
+  });
 
   app.addHook("onReady", async () => worker.start());
   app.addHook("onClose", async () => worker.stop());

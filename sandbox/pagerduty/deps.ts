@@ -2,6 +2,7 @@ import type { Db } from "../../lib/sqlite";
 import type { Clock } from "../../lib/clock";
 import type { ExchangeObserver } from "../http/exchange";
 import type { Links } from "./links";
+import type { EventsRetention } from "./store/events-log";
 
 import type { Region } from "../../lib/regions";
 export type { Region };
@@ -36,6 +37,8 @@ export interface PagerDutyDeps {
   webhookRetry?: Partial<WebhookRetryPolicy>;
   /** How often the delivery worker polls the outbox; default derived from the retry policy. */
   webhookPollMs?: number;
+  /** The events log keeps this much (default 7 days and at most 200,000 events). */
+  eventsRetention?: Partial<EventsRetention>;
 }
 
 /** Everything a handler needs, resolved once per app. */
@@ -44,6 +47,7 @@ export interface PdContext {
   clock: Clock;
   region: Region;
   links: Links;
+  eventsRetention: EventsRetention;
 }
 
 export const DEFAULT_WEBHOOK_RETRY: WebhookRetryPolicy = { baseDelayMs: 5_000, maxAttempts: 10, timeoutMs: 5_000 };

@@ -42,8 +42,8 @@ const targets = [
   { name: "change enqueue", method: "POST", path: "/v2/change/enqueue", auth: false },
   { name: "create service", method: "POST", path: "/services", auth: true },
   { name: "create subscription", method: "POST", path: "/webhook_subscriptions", auth: true },
-  { name: "sandbox services", method: "POST", path: "/sandbox/services", auth: false },
-  { name: "sandbox faults", method: "POST", path: "/sandbox/faults", auth: false },
+  { name: "sandbox services", method: "POST", path: "/sandbox/services", auth: true },
+  { name: "sandbox faults", method: "POST", path: "/sandbox/faults", auth: true },
 ];
 
 describe.each(targets)("$name survives garbage", ({ method, path, auth }) => {

@@ -7,7 +7,7 @@ import { atlas, makeService, newProjectId } from "../support/sandbox-client";
 // provider owns only what it created or imported: through the real provider
 // host, create, refresh, update, import and destroy of AlertRouting must never
 // read a default as drift, write to one, or delete one.
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 let h: Harness;
 const projectId = newProjectId();

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
+import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
 import { closeAtEnd, endChild } from "../support/cleanup";
@@ -25,7 +26,7 @@ interface Running {
 }
 
 async function start(dataDir: string): Promise<Running> {
-  const args = [cli, "--data-dir", dataDir, "--atlas-port", "0", "--pagerduty-port", "0", "--pagerduty-eu-port", "0", "--log", "--project", "5f1e2d3c4b5a69788796a5b4"];
+  const args = [cli, "--data-dir", dataDir, "--atlas-port", "0", "--pagerduty-port", "0", "--pagerduty-eu-port", "0", "--pagerduty-tls-port", "0", "--log", "--project", "5f1e2d3c4b5a69788796a5b4"];
   for (const [k, v] of Object.entries(creds)) args.push(`--${k}`, v);
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   // Ended when the file ends if an assertion fails before stop() (a passing test has stopped it already).
@@ -80,7 +81,29 @@ it("starts both servers, logs without secrets, persists across a restart, stops 
       body: JSON.stringify({ service: { name: "cli" } }),
     });
     expect(svc.status).toBe(201);
-    expect((await fetch(`${r.urls.pd}/`)).status).toBe(200);
+    // The dashboard needs the REST token: once in the URL (never logged), then a cookie.
+    expect((await fetch(`${r.urls.pd}/`)).status).toBe(401);
+    const login = await fetch(`${r.urls.pd}/?token=${encodeURIComponent(creds["pagerduty-token"])}`, { redirect: "manual" });
+    expect(login.status).toBe(303);
+    expect((await fetch(`${r.urls.pd}/`, { headers: { cookie: login.headers.get("set-cookie")!.split(";")[0] } })).status).toBe(200);
+    expect(banner).toContain(`${r.urls.pd}/?token=`);
+
+    // https for clients that insist on it: the certificate is made into the data directory and printed.
+    const certPath = /TLS certificate:\s+(\S+)/.exec(banner)![1];
+    expect(certPath).toBe(path.join(dataDir, "tls", "cert.pem"));
+    expect(fs.statSync(path.join(dataDir, "tls", "key.pem")).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.join(dataDir, "sandbox.sqlite")).mode & 0o777).toBe(0o600);
+    const httpsUrl = /PagerDuty US https:\s+(https:\/\/\S+)/.exec(banner)![1];
+    const overTls = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = https.get(`${httpsUrl}/escalation_policies`, { ca: fs.readFileSync(certPath), headers: { Authorization: `Token token=${creds["pagerduty-token"]}`, Accept: "application/vnd.pagerduty+json;version=2" } }, (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on("error", reject);
+    });
+    expect(overTls.status).toBe(200);
+    expect(JSON.parse(overTls.body).escalation_policies[0].name).toBe("Default");
     expect(await stop(r)).toBe(0);
 
     // Everything after the start banner is request logging: no credential, token or key in it.

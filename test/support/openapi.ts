@@ -149,6 +149,11 @@ export const KNOWN_GAPS: RegExp[] = [
   /^PUT \/incidents\/P[A-Z0-9]{6}: no such operation/,
   /^DELETE \/services\/P[A-Z0-9]{6}\/integrations\/P[A-Z0-9]{6}: no such operation/,
   /^GET \/incidents\/\{id\}\/alerts: status 404 not documented/,
+  // Outside the REST subset in specs/ (issue 12: what go-pagerduty and @pagerduty/pdjs call).
+  /^GET \/escalation_policies(\/[A-Z0-9]+)?(\?.*)?: no such operation/,
+  /^PUT \/incidents: no such operation/,
+  /^GET \/incidents\/P[A-Z0-9]{6}\/alerts\/[A-Z0-9]+: no such operation/,
+  /^DELETE \/services\/P[A-Z0-9]{6}: no such operation/,
   /^POST \/services\/\{id\}\/integrations: status 404 not documented/,
   /^GET \/services(\/\{id\})? 200 response\/services?(\/\d+)?\/integrations\/\d+\/type must be equal to one of the allowed values/,
 ];

@@ -238,7 +238,7 @@ export function freePort(): Promise<number> {
 export async function outage(sb: Sandbox, seconds: number, status: 429 | 500 | 502 | 503, path: "events" | "rest" | "all" = "events"): Promise<void> {
   const res = await fetch(`${sb.pagerdutyUrl.US}/sandbox/faults/outage`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Token token=${sb.pagerdutyToken}` },
     body: JSON.stringify({ seconds, status, path }),
   });
   if (res.status !== 201) throw new Error(`outage: ${res.status} ${await res.text()}`);

@@ -4,7 +4,7 @@ import type { AtlasContext } from "../deps";
 import { enqueueUrl } from "../notify/pagerduty";
 import type { IntegrationStore } from "../store/integrations";
 
-/** Notification types the sandbox delivers; the others (EMAIL, SLACK...) are stored but never sent. */
+/** Notification types the sandbox delivers over the network; the others (GROUP, EMAIL, SLACK...) go to the sandbox inbox. */
 export const DELIVERED_TYPES = ["PAGER_DUTY", "WEBHOOK"];
 
 /**

@@ -11,7 +11,10 @@ import type { AlertConfigStore } from "../store/alert-configs";
 import type { AlertStore } from "../store/alerts";
 import type { GroupStore } from "../store/groups";
 import type { IntegrationStore } from "../store/integrations";
+import type { InboxStore } from "../store/inbox";
 import type { OutboxStore } from "../store/outbox";
+import { messageOf, recipientOf } from "../notify/inbox";
+import type { StoredNotification } from "../alert-configs/model";
 import { atlasTime } from "../time";
 import { DELIVERED_TYPES, resolveChannel } from "./channels";
 
@@ -27,6 +30,7 @@ interface Stores {
   alertConfigs: AlertConfigStore;
   alerts: AlertStore;
   outbox: OutboxStore;
+  inbox: InboxStore;
 }
 
 const ACTIVE = ["TRACKING", "OPEN"] as const;
@@ -193,9 +197,13 @@ export class AlertEngine {
     }
     if (a.status !== "OPEN" || this.acknowledged(a, now)) return changed;
     for (const n of cfg.doc.notifications) {
-      if (!DELIVERED_TYPES.includes(n.typeName) || a.fired.includes(n.notifierId) || !due(n.delayMin)) continue;
+      if (a.fired.includes(n.notifierId) || !due(n.delayMin)) continue;
       a.fired.push(n.notifierId);
       changed = true;
+      if (!DELIVERED_TYPES.includes(n.typeName)) {
+        this.toInbox(a, n, "alert.open", now);
+        continue;
+      }
       const channel = resolveChannel(this.ctx, this.s.integrations, a.groupId, n);
       if (typeof channel === "string") {
         this.recordUndeliverable(a, n.notifierId, n.typeName, channel, now);
@@ -208,9 +216,29 @@ export class AlertEngine {
   }
 
   private notifyFired(a: Alert, event: AlertEvent, now: Date): void {
-    if (a.channels.length === 0) return;
-    const severity = this.s.alertConfigs.get(a.groupId, a.alertConfigId)?.doc.severityOverride;
-    for (const c of a.channels) this.enqueue(a, c, event, now, severity);
+    const cfg = this.s.alertConfigs.get(a.groupId, a.alertConfigId);
+    // Recipients the sandbox does not reach over the network hear of the close or cancel of what they were told.
+    if (event === "alert.close" || event === "alert.cancel") {
+      for (const n of cfg?.doc.notifications ?? []) if (!DELIVERED_TYPES.includes(n.typeName) && a.fired.includes(n.notifierId)) this.toInbox(a, n, event, now);
+    }
+    for (const c of a.channels) this.enqueue(a, c, event, now, cfg?.doc.severityOverride);
+  }
+
+  /** A GROUP, USER, EMAIL, SLACK... notification counts as sent: it lands in the sandbox inbox and sets lastNotified. */
+  private toInbox(a: Alert, n: StoredNotification, event: AlertEvent, now: Date): void {
+    a.doc.lastNotified = atlasTime(now);
+    this.s.inbox.insert({
+      id: newObjectId(),
+      groupId: a.groupId,
+      alertId: a.id,
+      alertConfigId: a.alertConfigId,
+      notifierId: n.notifierId,
+      typeName: n.typeName,
+      event,
+      recipient: recipientOf(n),
+      ...messageOf(a, event),
+      created: atlasTime(now),
+    });
   }
 
   private enqueue(a: Alert, c: Channel, event: AlertEvent, now: Date, severity: string | undefined): void {

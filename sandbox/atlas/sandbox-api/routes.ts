@@ -106,5 +106,14 @@ export function registerSandboxRoutes(app: FastifyInstance, rt: AtlasRuntime, ti
     return { results: rt.outbox.list(g.id).map(outboxView) };
   });
 
+  // Every notification of a type the sandbox does not send over the network (GROUP, USER, TEAM, EMAIL, SMS, ORG, SLACK...).
+  app.get("/sandbox/groups/:groupId/inbox", async (req: Req) => {
+    const g = requireGroup(rt, req.params.groupId);
+    const q = req.query as Record<string, unknown>;
+    const str = (k: string) => (typeof q[k] === "string" && q[k] ? (q[k] as string) : undefined);
+    const results = rt.inbox.list(g.id, { typeName: str("typeName"), alertId: str("alertId") });
+    return { results, totalCount: results.length };
+  });
+
   app.post("/sandbox/tick", async () => tick());
 }

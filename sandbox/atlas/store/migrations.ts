@@ -74,6 +74,28 @@ const MIGRATIONS = [
       );
     `,
   },
+  {
+    // Notifications of every type the sandbox does not send over the network
+    // (GROUP, USER, EMAIL, SLACK...): what each recipient would have received.
+    name: "atlas/002-inbox",
+    sql: `
+      CREATE TABLE atlas_inbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        group_id TEXT NOT NULL,
+        alert_id TEXT NOT NULL,
+        alert_config_id TEXT NOT NULL,
+        notifier_id TEXT NOT NULL,
+        type_name TEXT NOT NULL,
+        event TEXT NOT NULL,
+        recipient_json TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created TEXT NOT NULL
+      );
+      CREATE INDEX atlas_inbox_group ON atlas_inbox (group_id, seq);
+    `,
+  },
 ];
 
 export function migrateAtlas(db: Db): void {

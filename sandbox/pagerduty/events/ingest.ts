@@ -56,7 +56,7 @@ export function ingestAlertEvent(ctx: PdContext, ev: AlertEvent): IngestResult {
       integration_id: integration?.id ?? null,
       outcome,
       summary: ev.payload?.summary ?? null,
-    });
+    }, ctx.eventsRetention);
     return { dedupKey, outcome };
   });
 }
@@ -119,6 +119,6 @@ export function ingestChangeEvent(ctx: PdContext, ev: ChangeEvent): void {
       integration_id: integration?.id ?? null,
       outcome: integration ? "change_recorded" : "dropped_unknown_routing_key",
       summary: ev.payload.summary,
-    });
+    }, ctx.eventsRetention);
   });
 }

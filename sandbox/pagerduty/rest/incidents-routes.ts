@@ -28,6 +28,23 @@ function updateSchema() {
   });
 }
 
+/** Bulk update: `PUT /incidents` with up to 250 incident references (what go-pagerduty's ManageIncidents sends). */
+function bulkSchema() {
+  return z.object({
+    incidents: z
+      .array(
+        z.object({
+          id: z.string().min(1),
+          type: z.enum(["incident_reference", "incident"]),
+          status: z.enum(["acknowledged", "resolved"]).optional(),
+          title: z.string().trim().min(1).max(1024).optional(),
+        }),
+      )
+      .min(1)
+      .max(250),
+  });
+}
+
 function parseDate(raw: string | undefined, name: string, errors: string[]): string | undefined {
   if (raw === undefined || raw === "") return undefined;
   const t = Date.parse(raw);
@@ -89,6 +106,36 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: PdContext): vo
     const all = listAlerts(ctx.db, inc.id).filter((a) => (!statuses.length || statuses.includes(a.status)) && (alertKey === undefined || a.dedup_key === alertKey));
     const { slice, meta } = paginate(all, page);
     return { alerts: slice.map((a) => renderAlert(ctx, a, inc, service, getIntegrationById(ctx.db, a.integration_id))), ...meta };
+  });
+
+  app.get<{ Params: { id: string; alert_id: string } }>("/incidents/:id/alerts/:alert_id", async (request) => {
+    const inc = incident404(request.params.id);
+    const a = listAlerts(ctx.db, inc.id).find((x) => x.id === request.params.alert_id);
+    if (!a) throw restErrors.notFound();
+    return { alert: renderAlert(ctx, a, inc, getService(ctx.db, ctx.region, inc.service_id)!, getIntegrationById(ctx.db, a.integration_id)) };
+  });
+
+  // All or nothing: every incident is checked before any changes.
+  app.put("/incidents", async (request) => {
+    const agent = responder(request.headers.from);
+    const parsed = jsonBody(request.body);
+    if (!parsed.ok) throw restErrors.invalid(["The request body is not valid JSON"]);
+    const input = parseBody(bulkSchema(), parsed.value).incidents;
+    const updated = transaction(ctx.db, () => {
+      const found = input.map((item, i) => {
+        const inc = getIncident(ctx.db, ctx.region, item.id);
+        if (!inc) throw restErrors.invalid([`incidents[${i}]: Incident ${item.id} Not Found`]);
+        if (item.status && inc.status === "resolved") throw restErrors.invalid([`incidents[${i}]: Incident Already Resolved`]);
+        return inc;
+      });
+      return input.map((item, i) => {
+        if (item.title) ctx.db.prepare("UPDATE pd_incidents SET title = ?, updated_at = ? WHERE id = ?").run(item.title, isoSeconds(ctx.clock.now()), found[i].id);
+        const cur = getIncident(ctx.db, ctx.region, found[i].id)!;
+        if (!item.status || cur.status === item.status) return cur;
+        return item.status === "acknowledged" ? acknowledge(ctx, cur, "rest_api", agent, null).incident : resolve(ctx, cur, "rest_api", agent, null).incident;
+      });
+    });
+    return { incidents: updated.map(render) };
   });
 
   app.put<{ Params: { id: string } }>("/incidents/:id", async (request) => {

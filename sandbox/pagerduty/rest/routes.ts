@@ -1,24 +1,13 @@
-import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { PdContext } from "../deps";
 import type { SlidingWindowLimiter } from "../rate-limit";
+import { sameSecret, tokenFrom } from "../sandbox/auth";
 import { restErrors } from "./errors";
+import { registerEscalationPolicyRoutes } from "./escalation-policies-routes";
 import { registerIncidentRoutes } from "./incidents-routes";
 import { registerServiceRoutes } from "./services-routes";
 import { registerWebhookSubscriptionRoutes } from "./webhook-subscriptions-routes";
 
-/** The token from `Authorization: Token token=<t>` (quotes tolerated), or undefined. */
-export function tokenFrom(header: unknown): string | undefined {
-  if (typeof header !== "string") return undefined;
-  const m = /^Token token="?([^"\s]+)"?$/i.exec(header.trim());
-  return m?.[1];
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /**
  * The REST subset, behind token auth and a per-token rate limit. Registered
@@ -35,6 +24,7 @@ export function registerRestRoutes(app: FastifyInstance, ctx: PdContext, opts: {
       reply.headers(headers);
     });
     registerServiceRoutes(scope, ctx);
+    registerEscalationPolicyRoutes(scope, ctx);
     registerIncidentRoutes(scope, ctx);
     registerWebhookSubscriptionRoutes(scope, ctx);
   });

@@ -4,7 +4,8 @@ import { transaction } from "../../../lib/sqlite";
 import { jsonBody } from "../body-parsing";
 import type { PdContext } from "../deps";
 import { createIntegration, deleteIntegration, getIntegration, updateIntegrationName } from "../store/integrations";
-import { createService, DuplicateServiceNameError, getService, listServices } from "../store/services";
+import { createService, deleteService, DuplicateServiceNameError, getService, listServices } from "../store/services";
+import { isEscalationPolicy } from "./escalation-policies-routes";
 import { isoSeconds } from "../time";
 import { restErrors } from "./errors";
 import { arrayParam, pageParams, paginate, parseBody, stringParam, type Query } from "./query";
@@ -87,6 +88,8 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: PdContext): voi
 
   app.post("/services", async (request, reply) => {
     const input = parseBody(s.createService, body(request.body)).service;
+    // PagerDuty refuses a policy id it does not know (400, code 2001) instead of creating a service nobody is paged for.
+    if (input.escalation_policy && !isEscalationPolicy(input.escalation_policy.id)) throw restErrors.invalid(["Escalation Policy not found"]);
     try {
       const svc = transaction(ctx.db, () =>
         createService(ctx.db, ctx.region, {
@@ -127,6 +130,13 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: PdContext): voi
     if (input.type && input.type !== integ.type) throw restErrors.invalid(["integration.type: cannot be changed"]);
     if (input.name) updateIntegrationName(ctx.db, integ.id, input.name, now());
     return { integration: renderIntegration(ctx.links, getIntegration(ctx.db, svc.id, integ.id)!, svc) };
+  });
+
+  // Its integrations go with it (their keys stop routing); so do its incidents, as the service no longer exists.
+  app.delete<{ Params: { id: string } }>("/services/:id", async (request, reply) => {
+    const svc = service404(request.params.id);
+    transaction(ctx.db, () => deleteService(ctx.db, svc.id));
+    return reply.code(204).send();
   });
 
   app.delete<{ Params: { id: string; integration_id: string } }>("/services/:id/integrations/:integration_id", async (request, reply) => {

@@ -69,3 +69,8 @@ export function listServices(db: Db, region: Region, opts: { nameQuery?: string;
   sql += " ORDER BY name COLLATE NOCASE, id";
   return db.prepare(sql).all(...args) as unknown as ServiceRow[];
 }
+
+/** Deletes a service; its integrations, incidents, alerts and log entries go with it (ON DELETE CASCADE). */
+export function deleteService(db: Db, id: string): void {
+  db.prepare("DELETE FROM pd_services WHERE id = ?").run(id);
+}

@@ -11,6 +11,8 @@ import type { PagerDutyDeps } from "../../../sandbox/pagerduty/deps";
 
 export const TOKEN = "sandbox-rest-token-0123456789abcdef";
 export const PD_ACCEPT = "application/vnd.pagerduty+json;version=2";
+/** What sandbox controls (/sandbox/*) and the dashboard need, like the REST API. */
+export const SANDBOX_AUTH = { authorization: `Token token=${TOKEN}` };
 
 export interface Started {
   app: FastifyInstance;
@@ -39,8 +41,16 @@ export interface Res<T = any> {
   headers: Headers;
 }
 
+/**
+ * fetch, parsed. Sandbox controls and the dashboard need the REST token: it is
+ * added for those paths unless the caller sets its own Authorization (tests of
+ * the refusal call fetch directly).
+ */
 export async function call<T = any>(url: string, init: RequestInit = {}): Promise<Res<T>> {
-  const res = await fetch(url, init);
+  const path = new URL(url).pathname;
+  const headers = new Headers(init.headers);
+  if ((path === "/" || path.startsWith("/sandbox/")) && !headers.has("authorization")) headers.set("authorization", `Token token=${TOKEN}`);
+  const res = await fetch(url, { ...init, headers });
   const text = await res.text();
   let body: any = undefined;
   try {
