@@ -247,7 +247,7 @@ beforeAll(async () => {
     },
   });
   for (let i = 0; i < KEYS; i++) {
-    const res = await fetch(`${sandbox.pagerdutyUrl.US}/sandbox/services`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: `svc-${i}`, integration: true }) });
+    const res = await fetch(`${sandbox.pagerdutyUrl.US}/sandbox/services`, { method: "POST", headers: { "content-type": "application/json", authorization: `Token token=${sandbox.pagerdutyToken}` }, body: JSON.stringify({ name: `svc-${i}`, integration: true }) });
     const body = (await res.json()) as { integration: { integration_key: string } };
     routes[`route-${i}`] = body.integration.integration_key;
   }
@@ -301,7 +301,7 @@ describe("relay replicas on one PostgreSQL", () => {
     const hooks = pairs(Math.round(120 * Math.max(SCALE, 0.25) * 2), tag).map((h) => ({ ...h, routeId: twoRoutes[Number(h.dedupKey.split("/").pop()) % 2] }));
     // One 429 from PagerDuty, a few seconds in.
     const fault = sleep(3_000).then(() =>
-      fetch(`${sandbox.pagerdutyUrl.US}/sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ count: 1, status: 429, path: "events" }) }),
+      fetch(`${sandbox.pagerdutyUrl.US}/sandbox/faults`, { method: "POST", headers: { "content-type": "application/json", authorization: `Token token=${sandbox.pagerdutyToken}` }, body: JSON.stringify({ count: 1, status: 429, path: "events" }) }),
     );
     await post(hooks, () => rs, 8);
     await fault;
@@ -334,7 +334,7 @@ describe("relay replicas on one PostgreSQL", () => {
     const tag = "kill";
     const rs = await Promise.all([0, 1, 2].map((i) => startReplica(`${tag}-${i}`, db, { PER_MINUTE: "6000", BURST: "50" })));
     // PagerDuty answers slowly, so sends are in flight when the replica dies.
-    await fetch(`${sandbox.pagerdutyUrl.US}/sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ count: 150, delayMs: 150, path: "events" }) });
+    await fetch(`${sandbox.pagerdutyUrl.US}/sandbox/faults`, { method: "POST", headers: { "content-type": "application/json", authorization: `Token token=${sandbox.pagerdutyToken}` }, body: JSON.stringify({ count: 150, delayMs: 150, path: "events" }) });
     const hooks = pairs(Math.max(100, Math.round(PAIRS / 2)), tag);
     const posting = post(hooks, () => rs);
     await sleep(1_500);
@@ -343,7 +343,7 @@ describe("relay replicas on one PostgreSQL", () => {
     const { refused } = await posting;
     expect(refused).toEqual([]);
     await waitSettled(db, 90_000);
-    await fetch(`${sandbox.pagerdutyUrl.US}/sandbox/faults`, { method: "DELETE" }).catch(() => undefined);
+    await fetch(`${sandbox.pagerdutyUrl.US}/sandbox/faults`, { method: "DELETE", headers: { authorization: `Token token=${sandbox.pagerdutyToken}` } }).catch(() => undefined);
     const got = byDedupKey(tag);
     // A send cut off by the kill may be repeated (PagerDuty deduplicates it), never reordered.
     expect(misordered(got)).toEqual([]);
