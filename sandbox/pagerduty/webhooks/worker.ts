@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Agent, request } from "undici";
 import type { FastifyBaseLogger } from "fastify";
-import { backoffDelay, type BackoffSchedule } from "../../../lib/backoff";
+import type { BackoffSchedule } from "../../../lib/backoff";
 import type { Job } from "../../../lib/outbox";
 import { transaction } from "../../../lib/sqlite";
 import type { PdContext, WebhookRetryPolicy } from "../deps";
@@ -182,10 +182,9 @@ export class DeliveryWorker {
         if (recordDrop(this.ctx.db, subscriptionId, nowIso)) this.log.warn({ subscription: subscriptionId }, "webhook subscription disabled after 3 dropped deliveries");
         return "dropped";
       }
-      // job.attempts counts this attempt (the outbox counts claims).
+      // The outbox applies the backoff to the job's attempts (this one included).
       const state = jobs.failSync(job.id, this.owner, status !== null ? `HTTP ${status}` : error, nowMs, {
         schedule: this.backoff,
-        runAt: nowMs + backoffDelay(this.backoff, job.attempts),
         maxAttempts: this.policy.maxAttempts,
         ...(status !== null ? { status } : {}),
       });
