@@ -6,23 +6,23 @@ const NOW = Date.parse("2026-01-01T00:00:00Z");
 
 describe("nextDelay: capped exponential backoff with full jitter", () => {
   test.each([
-    // attempt, random, expected
-    [1, 0.999999, 99],
-    [2, 0.999999, 199],
+    // attempt, random, expected (lib/backoff's jitter: random 0 waits the whole cap, 1 waits 0)
+    [1, 0, 100],
+    [2, 0, 200],
     [3, 0.5, 200],
-    [4, 1, 800],
-    [5, 1, 1000], // capped
-    [10, 1, 1000],
-    [3, 0, 0],
+    [4, 0, 800],
+    [5, 0, 1000], // capped
+    [10, 0, 1000],
+    [3, 1, 0],
   ])("attempt %i with random %f waits %i ms", (attempt, r, expected) => {
     expect(nextDelay(policy, attempt, undefined, () => r, NOW)).toBe(expected);
   });
 
   test.each([
-    ["2", 0, 2000],
-    ["0", 0, 0],
+    ["2", 1, 2000],
+    ["0", 1, 0],
     ["1.5", 0, 1500],
-    ["2", 1, 2000], // jitter cap 100 < Retry-After
+    ["2", 0, 2000], // jitter cap 100 < Retry-After
     [new Date(NOW + 5000).toUTCString(), 0, 5000],
     [new Date(NOW - 5000).toUTCString(), 0.5, 50], // date in the past: plain backoff
     ["garbage", 0.5, 50],

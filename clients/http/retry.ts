@@ -2,6 +2,7 @@
  * The one retry policy of the HTTP client, as plain data plus pure functions
  * so it can be asserted in tests and serialized by Pulumi.
  */
+import { backoffDelay } from "../../lib/backoff";
 import type { UpstreamErrorCode } from "./errors";
 
 export interface RetryPolicy {
@@ -65,8 +66,9 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
 
 /**
  * Delay before the retry that follows failed attempt number `attempt` (1-based):
- * capped exponential backoff with full jitter, `random() * min(maxDelayMs,
- * baseDelayMs * 2^(attempt-1))`, but never less than Retry-After when given.
+ * the one backoff (lib/backoff) with full jitter, a draw in
+ * `[0, min(maxDelayMs, baseDelayMs * 2^(attempt-1))]` (`random() = 0` waits the
+ * whole cap), but never less than Retry-After when given.
  * Returns undefined when Retry-After asks for more than `maxRetryAfterMs`
  * (the caller should give up rather than hang).
  */
@@ -77,9 +79,7 @@ export function nextDelay(
   random: () => number = Math.random,
   now: number = Date.now(),
 ): number | undefined {
-  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  const r = Math.min(1, Math.max(0, random()));
-  const jittered = Math.floor(r * exp);
+  const jittered = backoffDelay({ baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs, jitter: 1 }, attempt, random);
   const retryAfter = parseRetryAfter(retryAfterHeader, now);
   if (retryAfter === undefined) return jittered;
   if (retryAfter > policy.maxRetryAfterMs) return undefined;

@@ -1,2 +1,2 @@
-export type { ClaimOptions, EnqueueInput, FailOptions, Job, JobState, Outbox, OutboxStats } from "./types";
+export type { ClaimOptions, EnqueueInput, FailOptions, Job, ListOptions, JobState, Outbox, OutboxStats } from "./types";
 export { SqliteOutbox } from "./sqlite";

@@ -126,6 +126,48 @@ describe("SqliteOutbox", () => {
     expect((await claim(o, 10, "new"))[0]).toMatchObject({ id: j.id, leaseOwner: "new" });
   });
 
+  it("keeps the last attempt's status through retry, completion and dead letter", async () => {
+    const o = fresh();
+    const j = await o.enqueue({ queue: "q", queueKey: "a", payload: null }, 0);
+    expect(j.lastStatus).toBeNull();
+    await claim(o, 0);
+    expect(await o.fail(j.id, "w1", "HTTP 503", 0, { schedule, status: 503 })).toBe("pending");
+    expect(await o.get(j.id)).toMatchObject({ lastStatus: 503, lastError: "HTTP 503", runAt: 100 });
+    await claim(o, 100);
+    expect(await o.complete(j.id, "w1", 100, 202)).toBe(true);
+    expect(await o.get(j.id)).toMatchObject({ state: "done", lastStatus: 202, lastError: null });
+    const k = await o.enqueue({ queue: "q", queueKey: "b", payload: null }, 0);
+    await claim(o, 0);
+    expect(await o.deadLetter(k.id, "w1", "HTTP 400", 0, 400)).toBe(true);
+    expect(await o.get(k.id)).toMatchObject({ state: "dead", lastStatus: 400 });
+  });
+
+  it("records a job refused before its first attempt as a dead letter, never claimed", async () => {
+    const o = fresh();
+    const j = await o.enqueue({ queue: "q", queueKey: "a", dedupeKey: "d", payload: 1, deadLetter: "no integration" }, 5);
+    expect(j).toMatchObject({ state: "dead", attempts: 0, lastError: "no integration", runAt: 5 });
+    expect(await claim(o, 10)).toEqual([]);
+    // It holds no dedupe key slot: a live twin is enqueued.
+    expect((await o.enqueue({ queue: "q", queueKey: "b", dedupeKey: "d", payload: 2 }, 10)).id).not.toBe(j.id);
+  });
+
+  it("claims ahead of the backoff up to dueBy, leasing from now", async () => {
+    const o = fresh();
+    const j = await o.enqueue({ queue: "q", queueKey: "a", payload: null, runAt: 5_000 }, 0);
+    expect(await claim(o, 0)).toEqual([]);
+    const [c] = await o.claim({ queues: ["q"], owner: "w1", leaseMs: 1_000, limit: 10, now: 0, dueBy: Number.MAX_SAFE_INTEGER });
+    expect(c).toMatchObject({ id: j.id, leaseUntil: 1_000 });
+  });
+
+  it("lists a family of queue keys by prefix, newest first", async () => {
+    const o = fresh();
+    const a = await o.enqueue({ queue: "q", queueKey: "p1/x", payload: null }, 0);
+    await o.enqueue({ queue: "q", queueKey: "p2/x", payload: null }, 0);
+    const b = await o.enqueue({ queue: "q", queueKey: "p1/y", payload: null }, 0);
+    await o.enqueue({ queue: "q", queueKey: "p1_/z", payload: null }, 0);
+    expect((await o.list({ queueKeyPrefix: "p1/" })).map((j) => j.id)).toEqual([b.id, a.id]);
+  });
+
   it("rejects a table name that is not an identifier", () => {
     expect(() => new SqliteOutbox(openDb(), { table: "jobs; DROP TABLE x" })).toThrow(/table name/);
   });

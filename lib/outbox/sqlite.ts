@@ -1,6 +1,6 @@
 import { backoffDelay } from "../backoff";
 import { migrate, transaction, type Db } from "../sqlite";
-import type { ClaimOptions, EnqueueInput, FailOptions, Job, JobState, Outbox, OutboxStats } from "./types";
+import type { ClaimOptions, EnqueueInput, FailOptions, Job, JobState, ListOptions, Outbox, OutboxStats } from "./types";
 
 interface Row {
   id: number;
@@ -14,6 +14,7 @@ interface Row {
   lease_owner: string | null;
   lease_until: number | null;
   last_error: string | null;
+  last_status: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -31,6 +32,7 @@ function toJob<P>(r: Row): Job<P> {
     leaseOwner: r.lease_owner,
     leaseUntil: r.lease_until === null ? null : Number(r.lease_until),
     lastError: r.last_error,
+    lastStatus: r.last_status === null || r.last_status === undefined ? null : Number(r.last_status),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
@@ -75,12 +77,19 @@ export class SqliteOutbox implements Outbox {
               CREATE INDEX ${t}_live ON ${t} (queue_key, id) WHERE state IN ('pending','running');
               CREATE INDEX ${t}_due ON ${t} (state, run_at);`,
       },
+      { name: `outbox/${t}/002-last-status`, sql: `ALTER TABLE ${t} ADD COLUMN last_status INTEGER;` },
     ]);
   }
 
   /** `enqueue` for use inside the caller's transaction. */
   enqueueSync<P>(input: EnqueueInput<P>, now: number): Job<P> {
     const t = this.table;
+    if (input.deadLetter !== undefined) {
+      const r = this.db
+        .prepare(`INSERT INTO ${t} (queue, queue_key, dedupe_key, payload, state, attempts, run_at, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, 'dead', 0, ?, ?, ?, ?) RETURNING *`)
+        .get(input.queue, input.queueKey, input.dedupeKey ?? null, JSON.stringify(input.payload ?? null), input.runAt ?? now, input.deadLetter, now, now) as unknown as Row;
+      return toJob<P>(r);
+    }
     if (input.dedupeKey !== undefined) {
       const existing = this.db.prepare(`SELECT * FROM ${t} WHERE dedupe_key = ? AND state = 'pending'`).get(input.dedupeKey) as Row | undefined;
       if (existing) {
@@ -120,7 +129,7 @@ export class SqliteOutbox implements Outbox {
              AND NOT EXISTS (SELECT 1 FROM ${t} p WHERE p.queue_key = o.queue_key AND p.id < o.id AND p.state IN ('pending','running'))
            ORDER BY o.run_at, o.id LIMIT ?`,
         )
-        .all(...opts.queues, opts.now, opts.now, opts.limit) as Array<{ id: number }>;
+        .all(...opts.queues, opts.dueBy ?? opts.now, opts.now, opts.limit) as Array<{ id: number }>;
       const claim = this.db.prepare(
         `UPDATE ${t} SET state = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ? RETURNING *`,
       );
@@ -136,34 +145,37 @@ export class SqliteOutbox implements Outbox {
     return this.db.prepare(`SELECT * FROM ${this.table} WHERE id = ? AND state = 'running' AND lease_owner = ?`).get(id, owner) as Row | undefined;
   }
 
-  completeSync(id: number, owner: string, now: number): boolean {
+  completeSync(id: number, owner: string, now: number, status?: number): boolean {
     const r = this.db
       .prepare(
-        `UPDATE ${this.table} SET state = 'done', lease_owner = NULL, lease_until = NULL, last_error = NULL, updated_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`,
+        `UPDATE ${this.table} SET state = 'done', lease_owner = NULL, lease_until = NULL, last_error = NULL, last_status = ?, updated_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`,
       )
-      .run(now, id, owner);
+      .run(status ?? null, now, id, owner);
     return Number(r.changes) === 1;
   }
 
-  async complete(id: number, owner: string, now: number): Promise<boolean> {
-    return this.completeSync(id, owner, now);
+  async complete(id: number, owner: string, now: number, status?: number): Promise<boolean> {
+    return this.completeSync(id, owner, now, status);
   }
 
   async fail(id: number, owner: string, error: string, now: number, opts: FailOptions): Promise<JobState | undefined> {
+    return this.failSync(id, owner, error, now, opts);
+  }
+
+  /** `fail` for use inside the caller's transaction. */
+  failSync(id: number, owner: string, error: string, now: number, opts: FailOptions): JobState | undefined {
     return transaction(this.db, () => {
       const row = this.owned(id, owner);
       if (!row) return undefined;
       const attempts = Number(row.attempts);
       if (opts.maxAttempts !== undefined && attempts >= opts.maxAttempts) {
-        this.db
-          .prepare(`UPDATE ${this.table} SET state = 'dead', lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?`)
-          .run(error, now, id);
+        this.db.prepare(`UPDATE ${this.table} SET state = 'dead', lease_owner = NULL, lease_until = NULL, last_error = ?, last_status = ?, updated_at = ? WHERE id = ?`).run(error, opts.status ?? null, now, id);
         return "dead" as const;
       }
       const runAt = opts.runAt ?? now + backoffDelay(opts.schedule, attempts, opts.random);
       this.db
-        .prepare(`UPDATE ${this.table} SET state = 'pending', run_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?`)
-        .run(runAt, error, now, id);
+        .prepare(`UPDATE ${this.table} SET state = 'pending', run_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?, last_status = ?, updated_at = ? WHERE id = ?`)
+        .run(runAt, error, opts.status ?? null, now, id);
       return "pending" as const;
     });
   }
@@ -192,12 +204,17 @@ export class SqliteOutbox implements Outbox {
     return Number(r.changes) === 1;
   }
 
-  async deadLetter(id: number, owner: string, error: string, now: number): Promise<boolean> {
+  async deadLetter(id: number, owner: string, error: string, now: number, status?: number): Promise<boolean> {
+    return this.deadLetterSync(id, owner, error, now, status);
+  }
+
+  /** `deadLetter` for use inside the caller's transaction. */
+  deadLetterSync(id: number, owner: string, error: string, now: number, status?: number): boolean {
     const r = this.db
       .prepare(
-        `UPDATE ${this.table} SET state = 'dead', lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`,
+        `UPDATE ${this.table} SET state = 'dead', lease_owner = NULL, lease_until = NULL, last_error = ?, last_status = ?, updated_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`,
       )
-      .run(error, now, id, owner);
+      .run(error, status ?? null, now, id, owner);
     return Number(r.changes) === 1;
   }
 
@@ -220,7 +237,11 @@ export class SqliteOutbox implements Outbox {
     return r ? toJob<P>(r) : undefined;
   }
 
-  async list(opts: { states?: readonly JobState[]; queue?: string; limit?: number }): Promise<Job[]> {
+  async list(opts: ListOptions): Promise<Job[]> {
+    return this.listSync(opts);
+  }
+
+  listSync(opts: ListOptions): Job[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (opts.states?.length) {
@@ -230,6 +251,11 @@ export class SqliteOutbox implements Outbox {
     if (opts.queue) {
       where.push("queue = ?");
       args.push(opts.queue);
+    }
+    if (opts.queueKeyPrefix !== undefined) {
+      // substr, not LIKE: a key may hold % or _.
+      where.push("substr(queue_key, 1, ?) = ?");
+      args.push(opts.queueKeyPrefix.length, opts.queueKeyPrefix);
     }
     const sql = `SELECT * FROM ${this.table} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, opts.limit ?? 100) as unknown as Row[]).map((r) => toJob(r));

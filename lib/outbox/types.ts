@@ -25,6 +25,8 @@ export interface Job<P = unknown> {
   leaseOwner: string | null;
   leaseUntil: number | null;
   lastError: string | null;
+  /** Status code of the last attempt (an HTTP status for deliveries), kept after it finished; null when none. */
+  lastStatus: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -36,6 +38,8 @@ export interface EnqueueInput<P = unknown> {
   payload: P;
   /** Default now. */
   runAt?: number;
+  /** Recorded as a dead letter with this error straight away: a job refused before its first attempt, kept for people to see. */
+  deadLetter?: string;
 }
 
 export interface ClaimOptions {
@@ -44,6 +48,8 @@ export interface ClaimOptions {
   leaseMs: number;
   limit: number;
   now: number;
+  /** Claim pending jobs due up to this time (default `now`): later ones run ahead of their backoff (a sandbox's drain). */
+  dueBy?: number;
 }
 
 export interface FailOptions {
@@ -54,6 +60,16 @@ export interface FailOptions {
   /** Attempts after which the job is dead-lettered; undefined = retry forever. */
   maxAttempts?: number;
   random?: () => number;
+  /** Status code of the failed attempt (see Job.lastStatus). */
+  status?: number;
+}
+
+export interface ListOptions {
+  states?: readonly JobState[];
+  queue?: string;
+  queueKeyPrefix?: string;
+  /** Default 100. */
+  limit?: number;
 }
 
 export interface OutboxStats {
@@ -71,17 +87,18 @@ export interface Outbox {
   /** Due jobs (or ones whose lease expired) whose queue key has no earlier live job, leased to `owner`. */
   claim(opts: ClaimOptions): Promise<Job[]>;
   /** Finished. False when the lease was lost (another worker owns the job now). */
-  complete(id: number, owner: string, now: number): Promise<boolean>;
+  complete(id: number, owner: string, now: number, status?: number): Promise<boolean>;
   /** Failed: back to pending after the backoff, or dead after maxAttempts. Returns the new state. */
   fail(id: number, owner: string, error: string, now: number, opts: FailOptions): Promise<JobState | undefined>;
   /** Not run (waiting for a rate-limit token, shutting down): back to pending at `runAt`, the attempt not counted. */
   release(id: number, owner: string, runAt: number, now: number): Promise<boolean>;
   /** Permanent failure: kept as a dead letter, never retried automatically. */
-  deadLetter(id: number, owner: string, error: string, now: number): Promise<boolean>;
+  deadLetter(id: number, owner: string, error: string, now: number, status?: number): Promise<boolean>;
   /** A person sends a dead letter again: pending now, attempts reset. False when it is not dead. */
   retryDead(id: number, now: number): Promise<boolean>;
   get<P = unknown>(id: number): Promise<Job<P> | undefined>;
-  list(opts: { states?: readonly JobState[]; queue?: string; limit?: number }): Promise<Job[]>;
+  /** Newest first. `queueKeyPrefix` selects a family of queue keys (`<project>/...`). */
+  list(opts: ListOptions): Promise<Job[]>;
   stats(now: number): Promise<OutboxStats>;
   /** Earliest runAt among pending jobs (undefined: none), so a worker can sleep until then. */
   nextRunAt(): Promise<number | undefined>;

@@ -1,5 +1,8 @@
+import { randomUUID } from "node:crypto";
+import { backoffDelay, type BackoffSchedule } from "../../../lib/backoff";
 import type { Clock } from "../../../lib/clock";
-import type { OutboxEntry, OutboxStore } from "../store/outbox";
+import type { Job } from "../../../lib/outbox";
+import { NOTIFY_QUEUE, type Notification, type OutboxStore } from "../store/outbox";
 
 export interface RetryPolicy {
   baseDelayMs: number;
@@ -13,12 +16,21 @@ export type DeliveryLog = (message: string) => void;
 const retryable = (status: number) => status === 408 || status === 429 || status >= 500;
 
 const DELIVERY_TIMEOUT_MS = 10_000;
+/** A delivery's lease outlives its timeout, so a crashed process's jobs come back and no live one is sent twice. */
+const LEASE_MS = DELIVERY_TIMEOUT_MS + 5_000;
 
 /**
- * Delivers the outbox: every due entry is POSTed; 2xx marks it sent, 4xx
- * (except 408/429) fails it for good, anything else is retried with
- * exponential backoff (base * 2^(attempt-1), or Retry-After when longer) until
- * maxAttempts. Time comes from the sandbox clock, so with a manual clock a
+ * Atlas's notification retries in the one backoff: the base doubling on each retry, no jitter
+ * (the sandbox's numbers: 1 s, 2 s, 4 s, ... by default), capped at an hour.
+ */
+export function notifySchedule(retry: RetryPolicy): BackoffSchedule {
+  return { baseMs: retry.baseDelayMs, maxMs: 3_600_000, jitter: 0 };
+}
+
+/**
+ * Delivers the outbox (lib/outbox jobs): every due entry is POSTed; 2xx marks it
+ * sent, 4xx (except 408/429) dead-letters it, anything else is retried with
+ * the backoff of notifySchedule (or Retry-After when longer) until maxAttempts. Time comes from the sandbox clock, so with a manual clock a
  * retry waits until the test moves the clock.
  */
 export class OutboxWorker {
@@ -27,13 +39,17 @@ export class OutboxWorker {
   private stopped = false;
   private timer?: NodeJS.Timeout;
   private readonly inflight = new Set<AbortController>();
+  private readonly owner = `atlas-sandbox/${randomUUID()}`;
+  private readonly backoff: BackoffSchedule;
 
   constructor(
     private readonly outbox: OutboxStore,
     private readonly clock: Clock,
     private readonly retry: RetryPolicy,
     private readonly log: DeliveryLog = () => {},
-  ) {}
+  ) {
+    this.backoff = notifySchedule(retry);
+  }
 
   /** Asks for a drain soon (after the current transaction and response). */
   kick(): void {
@@ -54,7 +70,8 @@ export class OutboxWorker {
         this.rerun = false;
         for (;;) {
           if (this.stopped) break;
-          const batch = this.outbox.due(this.clock.now().getTime());
+          // The outbox hands out at most one job per (alert, channel): a resolve never overtakes its trigger.
+          const batch = this.outbox.jobs.claimSync({ queues: [NOTIFY_QUEUE], owner: this.owner, leaseMs: LEASE_MS, limit: 32, now: this.clock.now().getTime() });
           if (batch.length === 0) break;
           // One entry per (alert, channel) per batch, so parallel sends keep each channel in order.
           await Promise.all(batch.map((e) => this.deliver(e)));
@@ -64,24 +81,27 @@ export class OutboxWorker {
       return n;
     })().finally(() => {
       this.running = undefined;
-      this.schedule();
+      void this.schedule().catch(() => {});
     });
     return this.running;
   }
 
   /** Wakes up for the next retry when real time is what the clock follows. */
-  private schedule(): void {
+  private async schedule(): Promise<void> {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    const next = this.outbox.nextDueAt();
+    const next = await this.outbox.jobs.nextRunAt();
+    if (this.stopped) return;
     if (next === undefined) return;
     const wait = Math.min(Math.max(next - this.clock.now().getTime(), 10), 1000);
     this.timer = setTimeout(() => void this.drain().catch(() => {}), wait);
     this.timer.unref();
   }
 
-  private async deliver(e: OutboxEntry): Promise<void> {
-    const attempts = e.attempts + 1;
+  private async deliver(job: Job): Promise<void> {
+    const e = job.payload as Notification;
+    const jobs = this.outbox.jobs;
+    const attempts = job.attempts;
     const ac = new AbortController();
     this.inflight.add(ac);
     const timeout = setTimeout(() => ac.abort(), DELIVERY_TIMEOUT_MS);
@@ -93,7 +113,7 @@ export class OutboxWorker {
       status = res.status;
       const text = await res.text().catch(() => "");
       if (res.ok) {
-        this.outbox.markSent(e.id, attempts, res.status, this.clock.now().getTime());
+        jobs.completeSync(job.id, this.owner, this.clock.now().getTime(), res.status);
         return;
       }
       const ra = Number(res.headers.get("retry-after"));
@@ -105,14 +125,21 @@ export class OutboxWorker {
       clearTimeout(timeout);
       this.inflight.delete(ac);
     }
-    if (this.stopped && status === undefined) return; // leave it pending for the next start
-    if ((status !== undefined && !retryable(status)) || attempts >= this.retry.maxAttempts) {
-      this.outbox.markFailed(e.id, attempts, status, error);
-      this.log(`notification ${e.id} (${e.kind} ${e.event}) failed after ${attempts} attempt(s): ${status ?? "no response"}`);
+    const now = this.clock.now().getTime();
+    if (this.stopped && status === undefined) {
+      // Interrupted by stop: pending for the next start, the attempt not counted.
+      await jobs.release(job.id, this.owner, job.runAt, now);
       return;
     }
-    const backoff = Math.max(this.retry.baseDelayMs * 2 ** (attempts - 1), retryAfterMs);
-    this.outbox.markRetry(e.id, attempts, this.clock.now().getTime() + backoff, status, error);
+    let state: string | undefined;
+    if (status !== undefined && !retryable(status)) {
+      jobs.deadLetterSync(job.id, this.owner, error, now, status);
+      state = "dead";
+    } else {
+      const runAt = now + Math.max(backoffDelay(this.backoff, attempts), retryAfterMs);
+      state = jobs.failSync(job.id, this.owner, error, now, { schedule: this.backoff, runAt, maxAttempts: this.retry.maxAttempts, status });
+    }
+    if (state === "dead") this.log(`notification ${e.id} (${e.kind} ${e.event}) failed after ${attempts} attempt(s): ${status ?? "no response"}`);
   }
 
   /** Stops deliveries: pending entries stay in the outbox for the next start. */

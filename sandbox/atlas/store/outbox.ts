@@ -1,9 +1,13 @@
-import type { Db } from "../../../lib/sqlite";
+import { SqliteOutbox, type Job } from "../../../lib/outbox";
+import { migrate, type Db } from "../../../lib/sqlite";
 
 export type OutboxStatus = "pending" | "sent" | "failed";
 
-/** One outbound notification (a PagerDuty event or a webhook POST) and its delivery state. */
-export interface OutboxEntry {
+/** The one queue of the Atlas sandbox's jobs: notifications to PagerDuty and webhooks. */
+export const NOTIFY_QUEUE = "atlas.notify";
+
+/** What a notification job carries: the message, frozen when the alert changed. */
+export interface Notification {
   id: string;
   groupId: string;
   alertId: string;
@@ -16,6 +20,10 @@ export interface OutboxEntry {
   headers: Record<string, string>;
   /** The exact bytes sent (and signed); retries resend them unchanged. */
   body: string;
+}
+
+/** One outbound notification (a PagerDuty event or a webhook POST) and its delivery state. */
+export interface OutboxEntry extends Notification {
   status: OutboxStatus;
   attempts: number;
   nextAttemptAt: number;
@@ -25,99 +33,65 @@ export interface OutboxEntry {
   createdAt: number;
 }
 
-interface Row {
-  id: string;
-  group_id: string;
-  alert_id: string;
-  channel: string;
-  kind: string;
-  event: string;
-  url: string;
-  headers_json: string;
-  body: string;
-  status: string;
-  attempts: number;
-  next_attempt_at: number;
-  last_status: number | null;
-  last_error: string | null;
-  sent_at: number | null;
-  created_at: number;
-}
+/** Ordering key: one (alert, channel) at a time; the group prefix lists a project's notifications. */
+const queueKey = (n: Pick<Notification, "groupId" | "alertId" | "channel">) => `${n.groupId}/${n.alertId}/${n.channel}`;
 
-function toEntry(r: Row): OutboxEntry {
+function toEntry(j: Job): OutboxEntry {
+  const n = j.payload as Notification;
   return {
-    id: r.id,
-    groupId: r.group_id,
-    alertId: r.alert_id,
-    channel: r.channel,
-    kind: r.kind as OutboxEntry["kind"],
-    event: r.event,
-    url: r.url,
-    headers: JSON.parse(r.headers_json),
-    body: r.body,
-    status: r.status as OutboxStatus,
-    attempts: Number(r.attempts),
-    nextAttemptAt: Number(r.next_attempt_at),
-    lastStatus: r.last_status ?? undefined,
-    lastError: r.last_error ?? undefined,
-    sentAt: r.sent_at ?? undefined,
-    createdAt: Number(r.created_at),
+    ...n,
+    status: j.state === "done" ? "sent" : j.state === "dead" ? "failed" : "pending",
+    attempts: j.attempts,
+    nextAttemptAt: j.runAt,
+    lastStatus: j.lastStatus ?? undefined,
+    lastError: j.lastError ?? undefined,
+    sentAt: j.state === "done" ? j.updatedAt : undefined,
+    createdAt: j.createdAt,
   };
 }
 
-/** The durable outbox: written in the same transaction as the alert change, delivered later with retries. */
+/**
+ * The Atlas sandbox's notifications on the one outbox (lib/outbox): written in the same
+ * transaction as the alert change, delivered later with retries by notify/outbox-worker.
+ */
 export class OutboxStore {
-  constructor(private readonly db: Db) {}
+  readonly jobs: SqliteOutbox;
 
-  enqueue(e: Omit<OutboxEntry, "status" | "attempts" | "lastStatus" | "lastError" | "sentAt">): void {
-    this.db
-      .prepare(
-        "INSERT INTO atlas_outbox (id, group_id, alert_id, channel, kind, event, url, headers_json, body, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
-      )
-      .run(e.id, e.groupId, e.alertId, e.channel, e.kind, e.event, e.url, JSON.stringify(e.headers), e.body, e.nextAttemptAt, e.createdAt);
+  constructor(db: Db) {
+    this.jobs = new SqliteOutbox(db, { table: "atlas_notification_jobs" });
+    // Data files written before lib/outbox kept notifications in atlas_outbox: move them over once.
+    migrate(db, [
+      {
+        name: "atlas/outbox-to-lib-outbox",
+        sql: `INSERT INTO atlas_notification_jobs (queue, queue_key, payload, state, attempts, run_at, last_error, last_status, created_at, updated_at)
+              SELECT '${NOTIFY_QUEUE}', group_id || '/' || alert_id || '/' || channel,
+                     json_object('id', id, 'groupId', group_id, 'alertId', alert_id, 'channel', channel, 'kind', kind, 'event', event,
+                                 'url', url, 'headers', json(headers_json), 'body', body),
+                     CASE status WHEN 'sent' THEN 'done' WHEN 'failed' THEN 'dead' ELSE 'pending' END,
+                     attempts, next_attempt_at, last_error, last_status, created_at, COALESCE(sent_at, created_at)
+              FROM atlas_outbox ORDER BY seq;
+              DROP TABLE atlas_outbox;`,
+      },
+    ]);
+  }
+
+  /** Call inside the alert change's transaction. */
+  enqueue(e: Notification & { nextAttemptAt: number; createdAt: number }): void {
+    const { nextAttemptAt, createdAt, ...n } = e;
+    this.jobs.enqueueSync({ queue: NOTIFY_QUEUE, queueKey: queueKey(n), payload: n, runAt: nextAttemptAt }, createdAt);
   }
 
   /** Records a permanent failure without ever sending (e.g. the integration was deleted). */
-  enqueueFailed(e: Omit<OutboxEntry, "status" | "attempts" | "lastStatus" | "sentAt">): void {
-    this.enqueue(e);
-    this.db.prepare("UPDATE atlas_outbox SET status = 'failed', last_error = ? WHERE id = ?").run(e.lastError ?? null, e.id);
+  enqueueFailed(e: Notification & { nextAttemptAt: number; createdAt: number; lastError: string }): void {
+    const { nextAttemptAt, createdAt, lastError, ...n } = e;
+    this.jobs.enqueueSync({ queue: NOTIFY_QUEUE, queueKey: queueKey(n), payload: n, runAt: nextAttemptAt, deadLetter: lastError }, createdAt);
   }
 
-  /**
-   * Pending entries due now, at most one per (alert, channel): a later event
-   * (resolve) never overtakes an earlier one (trigger) still being retried.
-   */
-  due(nowMs: number, limit = 32): OutboxEntry[] {
-    const rows = this.db
-      .prepare(
-        `SELECT o.* FROM atlas_outbox o
-         WHERE o.status = 'pending' AND o.next_attempt_at <= ?
-           AND NOT EXISTS (SELECT 1 FROM atlas_outbox p WHERE p.status = 'pending' AND p.alert_id = o.alert_id AND p.channel = o.channel AND p.seq < o.seq)
-         ORDER BY o.seq LIMIT ?`,
-      )
-      .all(nowMs, limit) as unknown as Row[];
-    return rows.map(toEntry);
-  }
-
-  /** When the next pending entry becomes due (undefined: none pending). */
-  nextDueAt(): number | undefined {
-    const r = this.db.prepare("SELECT MIN(next_attempt_at) AS t FROM atlas_outbox WHERE status = 'pending'").get() as { t: number | null };
-    return r.t === null ? undefined : Number(r.t);
-  }
-
-  markSent(id: string, attempts: number, status: number, nowMs: number): void {
-    this.db.prepare("UPDATE atlas_outbox SET status = 'sent', attempts = ?, last_status = ?, last_error = NULL, sent_at = ? WHERE id = ?").run(attempts, status, nowMs, id);
-  }
-
-  markRetry(id: string, attempts: number, nextAt: number, status: number | undefined, error: string): void {
-    this.db.prepare("UPDATE atlas_outbox SET attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ? WHERE id = ?").run(attempts, nextAt, status ?? null, error, id);
-  }
-
-  markFailed(id: string, attempts: number, status: number | undefined, error: string): void {
-    this.db.prepare("UPDATE atlas_outbox SET status = 'failed', attempts = ?, last_status = ?, last_error = ? WHERE id = ?").run(attempts, status ?? null, error, id);
-  }
-
+  /** A project's notifications, oldest first. */
   list(groupId: string): OutboxEntry[] {
-    return (this.db.prepare("SELECT * FROM atlas_outbox WHERE group_id = ? ORDER BY seq").all(groupId) as unknown as Row[]).map(toEntry);
+    return this.jobs
+      .listSync({ queue: NOTIFY_QUEUE, queueKeyPrefix: `${groupId}/`, limit: 10_000 })
+      .reverse()
+      .map(toEntry);
   }
 }

@@ -1,9 +1,24 @@
-import type { Db } from "../../../lib/sqlite";
+import { SqliteOutbox, type Job } from "../../../lib/outbox";
+import { migrate, type Db } from "../../../lib/sqlite";
 import type { Region } from "../deps";
 import { longId } from "../ids";
+import { getSubscriptionById } from "./subscriptions";
 
+/** What a delivery job carries: one (event, subscription), its body frozen so retries are byte-identical. */
+export interface DeliveryPayload {
+  /** X-Webhook-Id: unique per (event, subscription), repeated on every retry. */
+  id: string;
+  region: Region;
+  subscriptionId: string;
+  eventId: string;
+  eventType: string;
+  body: string;
+}
+
+/** A delivery as the state view shows it (the job's state in PagerDuty's words). */
 export interface DeliveryRow {
   id: string;
+  /** The outbox job's id. */
   seq: number;
   region: Region;
   subscription_id: string;
@@ -21,74 +36,93 @@ export interface DeliveryRow {
   created_at: string;
 }
 
+/** Each region's deliveries are their own queue of the one outbox table; both regions' apps share the database. */
+export const deliveryQueue = (region: Region) => `pagerduty.webhook.${region}`;
+
+/** A status PagerDuty retries: 429 and 5xx (null: no response). Anything else is dropped. */
+export const retryableStatus = (status: number | null) => status === null || status === 429 || status >= 500;
+
+const outboxes = new WeakMap<Db, SqliteOutbox>();
+
+/** The webhook deliveries' outbox (lib/outbox) on this database. */
+export function deliveryOutbox(db: Db): SqliteOutbox {
+  let o = outboxes.get(db);
+  if (!o) {
+    o = new SqliteOutbox(db, { table: "pd_webhook_jobs" });
+    // Data files written before lib/outbox kept deliveries in pd_webhook_deliveries: move them over once.
+    const ms = (iso: string) => `CAST(ROUND((julianday(${iso}) - 2440587.5) * 86400000) AS INTEGER)`;
+    migrate(db, [
+      {
+        name: "pagerduty/deliveries-to-lib-outbox",
+        sql: `INSERT INTO pd_webhook_jobs (queue, queue_key, payload, state, attempts, run_at, last_error, last_status, created_at, updated_at)
+              SELECT 'pagerduty.webhook.' || region, id,
+                     json_object('id', id, 'region', region, 'subscriptionId', subscription_id, 'eventId', event_id, 'eventType', event_type, 'body', body),
+                     CASE WHEN delivered_at IS NOT NULL THEN 'done' WHEN dropped_at IS NOT NULL OR failed_at IS NOT NULL THEN 'dead' ELSE 'pending' END,
+                     attempts, next_attempt_at_ms, last_error, last_status, ${ms("created_at")}, ${ms("COALESCE(delivered_at, dropped_at, failed_at, created_at)")}
+              FROM pd_webhook_deliveries ORDER BY seq;
+              DROP TABLE pd_webhook_deliveries;`,
+      },
+    ]);
+    outboxes.set(db, o);
+  }
+  return o;
+}
+
+export function toDeliveryRow(j: Job): DeliveryRow {
+  const p = j.payload as DeliveryPayload;
+  const at = new Date(j.updatedAt).toISOString();
+  const dead = j.state === "dead";
+  return {
+    id: p.id,
+    seq: j.id,
+    region: p.region,
+    subscription_id: p.subscriptionId,
+    event_id: p.eventId,
+    event_type: p.eventType,
+    body: p.body,
+    attempts: j.attempts,
+    next_attempt_at_ms: j.runAt,
+    locked_until_ms: j.state === "running" ? j.leaseUntil : null,
+    last_status: j.lastStatus,
+    last_error: j.lastError,
+    delivered_at: j.state === "done" ? at : null,
+    // Dead letters: a non-retryable answer was dropped; retryable failures were given up.
+    dropped_at: dead && !retryableStatus(j.lastStatus) ? at : null,
+    failed_at: dead && retryableStatus(j.lastStatus) ? at : null,
+    created_at: new Date(j.createdAt).toISOString(),
+  };
+}
+
+/** Queues one delivery; call inside the transaction of the change it reports. */
 export function enqueueDelivery(
   db: Db,
   d: { region: Region; subscriptionId: string; eventId: string; eventType: string; body: string; nowMs: number; nowIso: string },
 ): DeliveryRow {
-  const seq = db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM pd_webhook_deliveries").get() as { n: number };
   const id = longId();
-  db.prepare(
-    `INSERT INTO pd_webhook_deliveries (id, seq, region, subscription_id, event_id, event_type, body, next_attempt_at_ms, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(id, Number(seq.n), d.region, d.subscriptionId, d.eventId, d.eventType, d.body, d.nowMs, d.nowIso);
-  return getDelivery(db, id)!;
+  const payload: DeliveryPayload = { id, region: d.region, subscriptionId: d.subscriptionId, eventId: d.eventId, eventType: d.eventType, body: d.body };
+  // The queue key is the delivery itself: deliveries are not ordered against each other (PagerDuty's are not either).
+  return toDeliveryRow(deliveryOutbox(db).enqueueSync({ queue: deliveryQueue(d.region), queueKey: id, payload }, d.nowMs));
 }
 
-export function getDelivery(db: Db, id: string): DeliveryRow | undefined {
-  return db.prepare("SELECT * FROM pd_webhook_deliveries WHERE id = ?").get(id) as DeliveryRow | undefined;
-}
-
-/**
- * Claims up to `limit` due deliveries of active subscriptions by setting a
- * lease (`locked_until_ms`), so a second worker on the same database (the
- * other region's app, or a restarted process) never sends the same attempt.
- * `ignoreSchedule` also claims deliveries still waiting out their backoff.
- */
-export function claimDue(db: Db, region: Region, nowMs: number, leaseMs: number, limit: number, ignoreSchedule = false): DeliveryRow[] {
-  const candidates = db
-    .prepare(
-      `SELECT d.id FROM pd_webhook_deliveries d JOIN pd_webhook_subscriptions s ON s.id = d.subscription_id
-       WHERE d.region = ? AND d.delivered_at IS NULL AND d.dropped_at IS NULL AND d.failed_at IS NULL
-         AND (? OR d.next_attempt_at_ms <= ?) AND (d.locked_until_ms IS NULL OR d.locked_until_ms <= ?) AND s.active = 1
-       ORDER BY d.seq LIMIT ?`,
-    )
-    .all(region, ignoreSchedule ? 1 : 0, nowMs, nowMs, limit) as Array<{ id: string }>;
-  const claim = db.prepare("UPDATE pd_webhook_deliveries SET locked_until_ms = ? WHERE id = ? AND (locked_until_ms IS NULL OR locked_until_ms <= ?)");
-  const claimed: DeliveryRow[] = [];
-  for (const c of candidates) {
-    if (Number(claim.run(nowMs + leaseMs, c.id, nowMs).changes) === 1) claimed.push(getDelivery(db, c.id)!);
-  }
-  return claimed;
-}
-
-export function markDelivered(db: Db, id: string, status: number, nowIso: string): void {
-  db.prepare("UPDATE pd_webhook_deliveries SET attempts = attempts + 1, last_status = ?, last_error = NULL, delivered_at = ?, locked_until_ms = NULL WHERE id = ?").run(status, nowIso, id);
-}
-
-export function markDropped(db: Db, id: string, status: number, nowIso: string): void {
-  db.prepare("UPDATE pd_webhook_deliveries SET attempts = attempts + 1, last_status = ?, last_error = ?, dropped_at = ?, locked_until_ms = NULL WHERE id = ?").run(status, `HTTP ${status}`, nowIso, id);
-}
-
-/** A retryable failure: schedule the next attempt, or give up when attempts are exhausted. */
-export function markRetry(db: Db, id: string, status: number | null, error: string, nextAttemptAtMs: number | null, nowIso: string): void {
-  db.prepare(
-    `UPDATE pd_webhook_deliveries SET attempts = attempts + 1, last_status = ?, last_error = ?, locked_until_ms = NULL,
-       next_attempt_at_ms = COALESCE(?, next_attempt_at_ms), failed_at = CASE WHEN ? IS NULL THEN ? ELSE NULL END
-     WHERE id = ?`,
-  ).run(status, error, nextAttemptAtMs, nextAttemptAtMs, nowIso, id);
+/** Deliveries whose subscription still exists (deleting a subscription deletes its deliveries from view). */
+function ofLiveSubscriptions(db: Db, rows: DeliveryRow[], activeOnly: boolean): DeliveryRow[] {
+  const active = new Map<string, boolean>();
+  return rows.filter((r) => {
+    if (!active.has(r.subscription_id)) {
+      const s = getSubscriptionById(db, r.subscription_id);
+      active.set(r.subscription_id, s !== undefined && (!activeOnly || Boolean(s.active)));
+    }
+    return active.get(r.subscription_id);
+  });
 }
 
 export function listDeliveries(db: Db, region: Region, limit = 100): DeliveryRow[] {
-  return db.prepare("SELECT * FROM pd_webhook_deliveries WHERE region = ? ORDER BY seq DESC LIMIT ?").all(region, limit) as unknown as DeliveryRow[];
+  const jobs = deliveryOutbox(db).listSync({ queue: deliveryQueue(region), limit });
+  return ofLiveSubscriptions(db, jobs.map(toDeliveryRow), false);
 }
 
 /** Deliveries that will still be attempted (used by drain to know when to stop). */
 export function countPending(db: Db, region: Region): number {
-  const r = db
-    .prepare(
-      `SELECT COUNT(*) AS n FROM pd_webhook_deliveries d JOIN pd_webhook_subscriptions s ON s.id = d.subscription_id
-       WHERE d.region = ? AND d.delivered_at IS NULL AND d.dropped_at IS NULL AND d.failed_at IS NULL AND s.active = 1`,
-    )
-    .get(region) as { n: number };
-  return Number(r.n);
+  const jobs = deliveryOutbox(db).listSync({ queue: deliveryQueue(region), states: ["pending", "running"], limit: 1_000_000 });
+  return ofLiveSubscriptions(db, jobs.map(toDeliveryRow), true).length;
 }

@@ -1,16 +1,30 @@
+import { randomUUID } from "node:crypto";
 import { Agent, request } from "undici";
 import type { FastifyBaseLogger } from "fastify";
+import type { BackoffSchedule } from "../../../lib/backoff";
+import type { Job } from "../../../lib/outbox";
 import { transaction } from "../../../lib/sqlite";
 import type { PdContext, WebhookRetryPolicy } from "../deps";
 import { applyTimeouts } from "../domain/timeouts";
-import { claimDue, countPending, markDelivered, markDropped, markRetry, type DeliveryRow } from "../store/deliveries";
+import { countPending, deliveryOutbox, deliveryQueue, retryableStatus, toDeliveryRow } from "../store/deliveries";
 import { getSubscriptionById, recordDrop, resetDrops, type CustomHeader } from "../store/subscriptions";
 import { signatureHeader } from "../../../lib/signatures/pagerduty";
 
 export const USER_AGENT = "PagerDuty-Webhook/V3.0";
 
 /** What one attempt ended as. */
-export type AttemptOutcome = "delivered" | "retry" | "gave_up" | "dropped";
+export type AttemptOutcome = "delivered" | "retry" | "gave_up" | "dropped" | "held";
+
+/** A delivery whose subscription is disabled waits this long before it is looked at again. */
+const HOLD_MS = 60_000;
+
+/**
+ * The sandbox's webhook retries in the one backoff: the base doubling on each retry, no jitter
+ * (today's numbers: 5 s, 10 s, 20 s, ... for 10 attempts by default), capped at an hour.
+ */
+export function webhookSchedule(policy: WebhookRetryPolicy): BackoffSchedule {
+  return { baseMs: policy.baseDelayMs, maxMs: 3_600_000, jitter: 0 };
+}
 
 export interface DrainOptions {
   /** Also send deliveries still waiting out their backoff (for tests with a ManualClock or long delays). */
@@ -20,16 +34,18 @@ export interface DrainOptions {
 }
 
 /**
- * Sends queued webhook deliveries. The outbox table is the source of truth, so
+ * Sends queued webhook deliveries. The outbox (lib/outbox) is the source of truth, so
  * deliveries survive restarts and a crash mid-send only delays them (the
  * lease expires). Retries 5xx, 429, network errors and timeouts with
- * exponential backoff; any other status drops the delivery, and three drops in
+ * webhookSchedule's backoff; any other status drops the delivery, and three drops in
  * a row disable the subscription.
  */
 export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private readonly dispatcher: Agent;
+  private readonly owner: string;
+  private readonly backoff: BackoffSchedule;
 
   constructor(
     private readonly ctx: PdContext,
@@ -38,6 +54,8 @@ export class DeliveryWorker {
     private readonly log: FastifyBaseLogger,
   ) {
     this.dispatcher = new Agent({ keepAliveTimeout: 1_000, connect: { timeout: policy.timeoutMs } });
+    this.owner = `pd-sandbox/${ctx.region}/${randomUUID()}`;
+    this.backoff = webhookSchedule(policy);
   }
 
   start(): void {
@@ -78,21 +96,44 @@ export class DeliveryWorker {
   private async runOnce(opts: DrainOptions): Promise<number> {
     applyTimeouts(this.ctx);
     const nowMs = this.ctx.clock.now().getTime();
-    const claimed = claimDue(this.ctx.db, this.ctx.region, nowMs, this.policy.timeoutMs + 5_000, 50, opts.ignoreSchedule);
+    const claimed = deliveryOutbox(this.ctx.db).claimSync({
+      queues: [deliveryQueue(this.ctx.region)],
+      owner: this.owner,
+      leaseMs: this.policy.timeoutMs + 5_000,
+      limit: 50,
+      now: nowMs,
+      ...(opts.ignoreSchedule ? { dueBy: Number.MAX_SAFE_INTEGER } : {}),
+    });
     // In order per subscription, subscriptions in parallel: one slow receiver does not hold up the others.
-    const bySub = new Map<string, DeliveryRow[]>();
-    for (const d of claimed) bySub.set(d.subscription_id, [...(bySub.get(d.subscription_id) ?? []), d]);
+    const bySub = new Map<string, Job[]>();
+    for (const j of claimed.sort((a, b) => a.id - b.id)) {
+      const sub = toDeliveryRow(j).subscription_id;
+      bySub.set(sub, [...(bySub.get(sub) ?? []), j]);
+    }
+    let attempted = 0;
     await Promise.all(
       [...bySub.values()].map(async (list) => {
-        for (const d of list) await this.attempt(d);
+        for (const j of list) if ((await this.attempt(j)) !== "held") attempted++;
       }),
     );
-    return claimed.length;
+    return attempted;
   }
 
-  private async attempt(d: DeliveryRow): Promise<AttemptOutcome> {
+  private async attempt(job: Job): Promise<AttemptOutcome> {
+    const d = toDeliveryRow(job);
+    const jobs = deliveryOutbox(this.ctx.db);
     const sub = getSubscriptionById(this.ctx.db, d.subscription_id);
-    if (!sub) return "dropped";
+    const nowMs = this.ctx.clock.now().getTime();
+    if (!sub) {
+      // Deleted: its deliveries go with it.
+      await jobs.deadLetter(job.id, this.owner, "subscription deleted", nowMs);
+      return "dropped";
+    }
+    if (!sub.active) {
+      // Disabled: kept, not attempted, until the subscription is enabled again.
+      await jobs.release(job.id, this.owner, nowMs + HOLD_MS, nowMs);
+      return "held";
+    }
     const headers: Record<string, string> = {};
     for (const h of JSON.parse(sub.custom_headers) as CustomHeader[]) headers[h.name.toLowerCase()] = h.value;
     Object.assign(headers, {
@@ -122,28 +163,32 @@ export class DeliveryWorker {
       // Only the error class: messages can carry the URL, which may embed a credential.
       error = e.name === "TimeoutError" || e.name === "AbortError" ? "timeout" : (e.code ?? e.name ?? "network error");
     }
-    return this.record(d, sub.id, status, error);
+    return this.record(job, sub.id, status, error);
   }
 
-  private record(d: DeliveryRow, subscriptionId: string, status: number | null, error: string): AttemptOutcome {
+  private record(job: Job, subscriptionId: string, status: number | null, error: string): AttemptOutcome {
     const now = this.ctx.clock.now();
+    const nowMs = now.getTime();
     const nowIso = now.toISOString();
+    const jobs = deliveryOutbox(this.ctx.db);
     return transaction(this.ctx.db, () => {
       if (status !== null && status >= 200 && status < 300) {
-        markDelivered(this.ctx.db, d.id, status, nowIso);
+        jobs.completeSync(job.id, this.owner, nowMs, status);
         resetDrops(this.ctx.db, subscriptionId);
         return "delivered";
       }
-      const retryable = status === null || status === 429 || status >= 500;
-      if (!retryable) {
-        markDropped(this.ctx.db, d.id, status!, nowIso);
+      if (!retryableStatus(status)) {
+        jobs.deadLetterSync(job.id, this.owner, `HTTP ${status}`, nowMs, status!);
         if (recordDrop(this.ctx.db, subscriptionId, nowIso)) this.log.warn({ subscription: subscriptionId }, "webhook subscription disabled after 3 dropped deliveries");
         return "dropped";
       }
-      const attempts = d.attempts + 1;
-      const next = attempts >= this.policy.maxAttempts ? null : now.getTime() + this.policy.baseDelayMs * 2 ** (attempts - 1);
-      markRetry(this.ctx.db, d.id, status, status !== null ? `HTTP ${status}` : error, next, nowIso);
-      return next === null ? "gave_up" : "retry";
+      // The outbox applies the backoff to the job's attempts (this one included).
+      const state = jobs.failSync(job.id, this.owner, status !== null ? `HTTP ${status}` : error, nowMs, {
+        schedule: this.backoff,
+        maxAttempts: this.policy.maxAttempts,
+        ...(status !== null ? { status } : {}),
+      });
+      return state === "dead" ? "gave_up" : "retry";
     });
   }
 }
