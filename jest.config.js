@@ -3,12 +3,21 @@
 // (a real PostgreSQL started by the tests).
 const tsJest = ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly: false } }];
 // The environment closes whatever servers and child processes a failed test left open (test/support/cleanup.ts).
-const common = { testEnvironment: "<rootDir>/test/support/jest-environment.ts", transform: { "^.+\\.ts$": tsJest }, modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/.tools/", "<rootDir>/packages/", "<rootDir>/.packages/"] };
+const common = {
+  testEnvironment: "<rootDir>/test/support/jest-environment.ts",
+  transform: { "^.+\\.ts$": tsJest },
+  modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/.tools/", "<rootDir>/packages/", "<rootDir>/.packages/"],
+};
 module.exports = {
   // 20 s per test (a global option): real servers on a loaded 2-core machine; a test that needs more says so itself.
   testTimeout: 20_000,
   projects: [
-    { ...common, displayName: "unit", testMatch: ["<rootDir>/{catalog,lib,clients,sdk,provider,sandbox,relay}/**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", "\\.pg\\.test\\.ts$"] },
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/{catalog,lib,clients,sdk,provider,sandbox,relay}/**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", "\\.pg\\.test\\.ts$"],
+    },
     { ...common, displayName: "integration", testMatch: ["<rootDir>/test/integration/**/*.test.ts"] },
     { ...common, displayName: "e2e", testMatch: ["<rootDir>/test/e2e/**/*.test.ts"] },
     // A real PostgreSQL started by each test file (test/support/postgres.ts): `npm run test:pg`.

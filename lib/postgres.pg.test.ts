@@ -29,7 +29,9 @@ const migrations = [
 describe("lib/postgres against a real server", () => {
   it("serves PostgreSQL on loopback, as the postgres user when run as root", async () => {
     const p = pool(server.url);
-    const { rows } = await p.query("SELECT current_setting('server_version_num')::int AS v, current_setting('listen_addresses') AS l, inet_server_addr()::text AS a");
+    const { rows } = await p.query(
+      "SELECT current_setting('server_version_num')::int AS v, current_setting('listen_addresses') AS l, inet_server_addr()::text AS a",
+    );
     expect(rows[0].v).toBeGreaterThanOrEqual(130000);
     expect(rows[0].l).toBe("127.0.0.1");
     expect(rows[0].a).toBe("127.0.0.1/32");
@@ -48,7 +50,9 @@ describe("lib/postgres against a real server", () => {
 
   it("a failing migration changes nothing and names itself in the error", async () => {
     const url = await server.database("migrate_fail");
-    await expect(migrate(pool(url), "t", [...migrations, { name: "t/003-bad", sql: "CREATE TABLE t.nope (" }])).rejects.toThrow(/migration t\/003-bad failed: .*syntax/);
+    await expect(migrate(pool(url), "t", [...migrations, { name: "t/003-bad", sql: "CREATE TABLE t.nope (" }])).rejects.toThrow(
+      /migration t\/003-bad failed: .*syntax/,
+    );
     const { rows } = await pool(url).query("SELECT to_regclass('t.a') AS a");
     expect(rows[0].a).toBeNull();
   });
@@ -58,10 +62,12 @@ describe("lib/postgres against a real server", () => {
     const p = pool(url);
     await p.query("CREATE TABLE x (v int)");
     await transaction(p, (c) => c.query("INSERT INTO x VALUES (1)"));
-    await expect(transaction(p, async (c) => {
-      await c.query("INSERT INTO x VALUES (2)");
-      throw new Error("boom");
-    })).rejects.toThrow("boom");
+    await expect(
+      transaction(p, async (c) => {
+        await c.query("INSERT INTO x VALUES (2)");
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
     expect((await p.query("SELECT array_agg(v) AS v FROM x")).rows[0].v).toEqual([1]);
   });
 

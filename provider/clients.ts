@@ -14,7 +14,10 @@ export interface Clients {
 
 export function makeClients(cfg: ProviderConfig): Clients {
   if (!cfg.atlasAuth) {
-    throw new ProviderError("CONFIG", "no project API credentials configured: set pdac:atlasClientId and pdac:atlasClientSecret (or the MONGODB_ATLAS_* environment variables)");
+    throw new ProviderError(
+      "CONFIG",
+      "no project API credentials configured: set pdac:atlasClientId and pdac:atlasClientSecret (or the MONGODB_ATLAS_* environment variables)",
+    );
   }
   const retry = cfg.retry;
   const common = { timeoutMs: cfg.timeoutMs, retry };
@@ -24,7 +27,10 @@ export function makeClients(cfg: ProviderConfig): Clients {
   return {
     atlas,
     events: (region) => (events[region] ??= new PagerDutyEventsClient({ baseUrl: cfg.pagerdutyEventsUrl[region], ...common })),
-    rest: (region) => (cfg.pagerdutyToken ? (rest[region] ??= new PagerDutyRestClient({ baseUrl: cfg.pagerdutyRestUrl[region], token: cfg.pagerdutyToken, ...common })) : undefined),
+    rest: (region) =>
+      cfg.pagerdutyToken
+        ? (rest[region] ??= new PagerDutyRestClient({ baseUrl: cfg.pagerdutyRestUrl[region], token: cfg.pagerdutyToken, ...common }))
+        : undefined,
   };
 }
 

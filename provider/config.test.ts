@@ -73,7 +73,10 @@ describe("readProviderConfig", () => {
     ["retryMaxDelayMs", "PDAC_RETRY_MAX_DELAY_MS", "499", false], // below the default base delay
     ["retryMaxDelayMs", "PDAC_RETRY_MAX_DELAY_MS", "500", true],
   ])("%s = %s: accepted %s", (key, env, value, ok) => {
-    for (const [config, environment] of [[{ [`pdac:${key}`]: value }, {}], [{}, { [env]: value }]] as const) {
+    for (const [config, environment] of [
+      [{ [`pdac:${key}`]: value }, {}],
+      [{}, { [env]: value }],
+    ] as const) {
       const read = () => readProviderConfig(stack(config as Record<string, string>), environment as Record<string, string>);
       if (ok) expect(read).not.toThrow();
       else expect(read).toThrow(new RegExp(`pdac:(${key}|retryMaxDelayMs) \\(`));
@@ -87,7 +90,9 @@ describe("readProviderConfig", () => {
   });
 
   it.each(["not a url", "ftp://example.com", "https://user:pass@example.com", "https://example.com/?token=x"])("refuses the URL %s", (value) => {
-    expect(() => readProviderConfig(stack({ "pdac:atlasBaseUrl": value }), {})).toThrow(/pdac:atlasBaseUrl \(or MONGODB_ATLAS_BASE_URL\) must be an absolute http\(s\) URL/);
+    expect(() => readProviderConfig(stack({ "pdac:atlasBaseUrl": value }), {})).toThrow(
+      /pdac:atlasBaseUrl \(or MONGODB_ATLAS_BASE_URL\) must be an absolute http\(s\) URL/,
+    );
   });
 
   it("a refused setting is a real Error (the provider host prints its message)", () => {

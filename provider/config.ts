@@ -8,9 +8,7 @@ export const CONFIG_NAMESPACE = "pdac";
 import type { Region } from "../lib/regions";
 export type { Region };
 
-export type AtlasAuthConfig =
-  | { kind: "serviceAccount"; clientId: string; clientSecret: string }
-  | { kind: "apiKey"; publicKey: string; privateKey: string };
+export type AtlasAuthConfig = { kind: "serviceAccount"; clientId: string; clientSecret: string } | { kind: "apiKey"; publicKey: string; privateKey: string };
 
 /** Everything the provider needs to reach the three APIs, read once per provider process in `configure()`. */
 export interface ProviderConfig {
@@ -40,7 +38,12 @@ export const SETTINGS = {
   pagerdutyToken: { key: "pagerdutyToken", env: "PAGERDUTY_TOKEN", secret: true },
   httpTimeoutMs: { key: "httpTimeoutMs", env: "PDAC_HTTP_TIMEOUT_MS", fallback: String(RETRY_DEFAULTS.timeoutMs), bounds: RETRY_BOUNDS.timeoutMs },
   retryMaxAttempts: { key: "retryMaxAttempts", env: "PDAC_RETRY_MAX_ATTEMPTS", fallback: String(RETRY_DEFAULTS.maxAttempts), bounds: RETRY_BOUNDS.maxAttempts },
-  retryBaseDelayMs: { key: "retryBaseDelayMs", env: "PDAC_RETRY_BASE_DELAY_MS", fallback: String(RETRY_DEFAULTS.baseDelayMs), bounds: RETRY_BOUNDS.baseDelayMs },
+  retryBaseDelayMs: {
+    key: "retryBaseDelayMs",
+    env: "PDAC_RETRY_BASE_DELAY_MS",
+    fallback: String(RETRY_DEFAULTS.baseDelayMs),
+    bounds: RETRY_BOUNDS.baseDelayMs,
+  },
   retryMaxDelayMs: { key: "retryMaxDelayMs", env: "PDAC_RETRY_MAX_DELAY_MS", fallback: String(RETRY_DEFAULTS.maxDelayMs), bounds: RETRY_BOUNDS.maxDelayMs },
 } as const;
 
@@ -83,7 +86,11 @@ export function readProviderConfig(config: Pick<Config, "get"> | undefined, env:
       ok = false;
     }
     if (!ok) {
-      throw new ProviderError("CONFIG", `${CONFIG_NAMESPACE}:${s.key} (or ${s.env}) must be an absolute http(s) URL without credentials or query, like ${s.fallback}`, `${CONFIG_NAMESPACE}:${s.key}`);
+      throw new ProviderError(
+        "CONFIG",
+        `${CONFIG_NAMESPACE}:${s.key} (or ${s.env}) must be an absolute http(s) URL without credentials or query, like ${s.fallback}`,
+        `${CONFIG_NAMESPACE}:${s.key}`,
+      );
     }
     return stripSlash(raw);
   };

@@ -60,7 +60,10 @@ export function issuesToFailures(issues: ReadonlyArray<any>, resource: string): 
   return issues.map((issue) => {
     const unknownKey = issue.code === "unrecognized_keys" ? [issue.keys[0]] : [];
     const path: PropertyKey[] = [...issue.path, ...unknownKey];
-    const dotted = path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
+    const dotted = path
+      .map((p) => (typeof p === "number" ? `[${p}]` : String(p)))
+      .join(".")
+      .replace(/\.\[/g, "[");
     const reason = unknownKey.length
       ? `unknown property ${dotted}: remove it (check the spelling against the ${resource} arguments)`
       : /^Invalid input/.test(String(issue.message))
@@ -75,7 +78,12 @@ export function issuesToFailures(issues: ReadonlyArray<any>, resource: string): 
  * dropped, unknown values (outputs of other resources during preview)
  * replaced by a valid stand-in so the rest is still checked.
  */
-export function validationCandidate(news: Record<string, unknown>, unknowns: string[], placeholder: (key: string) => unknown, skip: string[] = []): Record<string, unknown> {
+export function validationCandidate(
+  news: Record<string, unknown>,
+  unknowns: string[],
+  placeholder: (key: string) => unknown,
+  skip: string[] = [],
+): Record<string, unknown> {
   const candidate: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(news)) {
     if (k.startsWith("__") || skip.includes(k) || v === undefined || v === null) continue;

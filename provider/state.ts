@@ -28,7 +28,9 @@ export function upgradeOf<T extends Props | undefined>(kind: ResourceKind, props
   if (!props || Object.keys(props).length === 0) return props;
   const from = typeof props.schemaVersion === "number" ? props.schemaVersion : 0;
   if (from > STATE_VERSION) {
-    throw new Error(`this state was written by a newer pagerduty-as-code (state version ${from}; this one reads up to ${STATE_VERSION}): upgrade the pagerduty-as-code package of the program`);
+    throw new Error(
+      `this state was written by a newer pagerduty-as-code (state version ${from}; this one reads up to ${STATE_VERSION}): upgrade the pagerduty-as-code package of the program`,
+    );
   }
   if (from === 0) {
     const up: Props = { ...props };

@@ -46,7 +46,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       return reply.code(413).send({ error: "too_large", message: `The body exceeds ${MAX_BODY_BYTES} bytes.` });
     }
     // The store is unreachable (PostgreSQL down or restarting): 503, nothing was stored, another replica may take it.
-    if ((err as { storeUnavailable?: boolean }).storeUnavailable) return reply.code(503).send({ error: "store_unavailable", message: "The relay's store is unreachable; the request was not stored." });
+    if ((err as { storeUnavailable?: boolean }).storeUnavailable)
+      return reply.code(503).send({ error: "store_unavailable", message: "The relay's store is unreachable; the request was not stored." });
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) deps.log.error({ err, url: req.url }, "request failed");
     return reply

@@ -48,22 +48,89 @@ describe("relay config", () => {
   });
 
   it.each<[string, (c: any) => unknown, Record<string, string>, RegExp]>([
-    ["a project id that is not one", (c) => ((c.routes[0].projectId = "nope"), c), env, /routes\.0\.projectId: 24 lowercase hexadecimal digits/],
-    ["an inline secret", (c) => ((c.routes[0].webhookSecret = "plain"), c), env, /routes\.0\.webhookSecret/],
+    [
+      "a project id that is not one",
+      (c) => {
+        c.routes[0].projectId = "nope";
+        return c;
+      },
+      env,
+      /routes\.0\.projectId: 24 lowercase hexadecimal digits/,
+    ],
+    [
+      "an inline secret",
+      (c) => {
+        c.routes[0].webhookSecret = "plain";
+        return c;
+      },
+      env,
+      /routes\.0\.webhookSecret/,
+    ],
     ["an unset environment variable", (c) => c, { ...env, HOOK: "" }, /routes\.0\.webhookSecret: environment variable HOOK is not set/],
     [
       "a missing secret file",
-      (c) => ((c.routes[0].routingKey = { file: "/nonexistent/key" }), c),
+      (c) => {
+        c.routes[0].routingKey = { file: "/nonexistent/key" };
+        return c;
+      },
       env,
       /routes\.0\.routingKey: cannot read file \/nonexistent\/key \(ENOENT\)/,
     ],
     ["a key that is not 32 characters", (c) => c, { ...env, KEY: "short" }, /routes\.0\.routingKey: must be 32 letters or digits/],
-    ["no routes", (c) => ((c.routes = []), c), env, /routes: declare at least one route/],
-    ["duplicate route ids", (c) => ((c.routes = [c.routes[0], c.routes[0]]), c), env, /routes\.1\.id: duplicate route id orders/],
-    ["a route id unfit for a URL", (c) => ((c.routes[0].id = "a/b"), c), env, /routes\.0\.id: 1-64 letters/],
-    ["an unknown region", (c) => ((c.routes[0].region = "APAC"), c), env, /routes\.0\.region/],
-    ["no Atlas credentials", (c) => ((c.atlas = {}), c), env, /atlas: give clientId \+ clientSecret/],
-    ["an unknown field", (c) => ((c.extra = 1), c), env, /Unrecognized key/],
+    [
+      "no routes",
+      (c) => {
+        c.routes = [];
+        return c;
+      },
+      env,
+      /routes: declare at least one route/,
+    ],
+    [
+      "duplicate route ids",
+      (c) => {
+        c.routes = [c.routes[0], c.routes[0]];
+        return c;
+      },
+      env,
+      /routes\.1\.id: duplicate route id orders/,
+    ],
+    [
+      "a route id unfit for a URL",
+      (c) => {
+        c.routes[0].id = "a/b";
+        return c;
+      },
+      env,
+      /routes\.0\.id: 1-64 letters/,
+    ],
+    [
+      "an unknown region",
+      (c) => {
+        c.routes[0].region = "APAC";
+        return c;
+      },
+      env,
+      /routes\.0\.region/,
+    ],
+    [
+      "no Atlas credentials",
+      (c) => {
+        c.atlas = {};
+        return c;
+      },
+      env,
+      /atlas: give clientId \+ clientSecret/,
+    ],
+    [
+      "an unknown field",
+      (c) => {
+        c.extra = 1;
+        return c;
+      },
+      env,
+      /Unrecognized key/,
+    ],
   ])("names the field and the fix for %s", (_n, change, e, want) => {
     expect(problems(change(base()), e).join("\n")).toMatch(want);
   });

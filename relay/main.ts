@@ -83,7 +83,12 @@ export async function openStore(storeUrl: string | undefined, config: RelayConfi
 export async function startRelay(config: RelayConfig, opts: StartOptions = {}): Promise<Relay> {
   const tuning: RelayTuning = { ...DEFAULT_TUNING, ...opts.tuning };
   const storePassword = opts.storeUrl && /^postgres/.test(opts.storeUrl) ? decodeURIComponent(new URL(opts.storeUrl).password) : "";
-  const log = opts.logger ?? createLogger({ level: opts.logLevel ?? process.env.RELAY_LOG_LEVEL ?? "info", secrets: [...configSecrets(config), ...(storePassword.length >= 4 ? [storePassword] : [])] });
+  const log =
+    opts.logger ??
+    createLogger({
+      level: opts.logLevel ?? process.env.RELAY_LOG_LEVEL ?? "info",
+      secrets: [...configSecrets(config), ...(storePassword.length >= 4 ? [storePassword] : [])],
+    });
   const store = opts.store ?? (await openStore(opts.storeUrl, config, tuning));
   const metrics = createMetrics(store);
   const routes = new Map(config.routes.map((r) => [r.id, r]));
@@ -114,7 +119,9 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
     : undefined;
   // On PostgreSQL the bucket is a row every replica shares; on SQLite (one process) it is in memory.
   const pg = store.kind === "postgres" ? (store as PgRelayStore) : undefined;
-  const pacer: Pacer = pg ? pg.pacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst) : new MemoryPacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst);
+  const pacer: Pacer = pg
+    ? pg.pacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst)
+    : new MemoryPacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst);
   const severity = new SeverityResolver(atlas, (err) => {
     metrics.severityFallbacks.inc();
     log.warn({ err }, "reading the alert configuration failed; using the route's default severity");
@@ -164,7 +171,12 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
   // Several replicas reconcile once per interval between them (a pg-boss singleton slot), not once each.
   const reconcileSchedule =
     pg && config.reconcileIntervalMs > 0
-      ? pg.singleton("relay.reconcile", Math.max(1_000, config.reconcileIntervalMs), () => reconciler.runOnce(), (err) => log.warn({ err }, "reconcile schedule"))
+      ? pg.singleton(
+          "relay.reconcile",
+          Math.max(1_000, config.reconcileIntervalMs),
+          () => reconciler.runOnce(),
+          (err) => log.warn({ err }, "reconcile schedule"),
+        )
       : undefined;
   if (reconcileSchedule) await reconcileSchedule.start();
   else reconciler.start();

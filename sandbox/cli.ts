@@ -13,7 +13,10 @@ const FLAGS = {
   "atlas-port": { env: "SANDBOX_ATLAS_PORT", help: "project API port (default 8480; 0 picks one)" },
   "pagerduty-port": { env: "SANDBOX_PAGERDUTY_PORT", help: "PagerDuty US port (default 8481)" },
   "pagerduty-eu-port": { env: "SANDBOX_PAGERDUTY_EU_PORT", help: "PagerDuty EU port (default 8482)" },
-  "pagerduty-tls-port": { env: "SANDBOX_PAGERDUTY_TLS_PORT", help: "also serve PagerDuty US over https on this port (self-signed certificate made into the data dir; default off)" },
+  "pagerduty-tls-port": {
+    env: "SANDBOX_PAGERDUTY_TLS_PORT",
+    help: "also serve PagerDuty US over https on this port (self-signed certificate made into the data dir; default off)",
+  },
   "pagerduty-eu-tls-port": { env: "SANDBOX_PAGERDUTY_EU_TLS_PORT", help: "also serve PagerDuty EU over https on this port (default off)" },
   project: { env: "SANDBOX_PROJECTS", help: "project id to create at start, repeatable (env: comma-separated)" },
   "client-id": { env: "SANDBOX_CLIENT_ID", help: "service account client id (default: generated once)" },
@@ -82,7 +85,10 @@ export async function main(argv: string[]): Promise<void> {
     pagerdutyTlsPort: optPort("pagerduty-tls-port"),
     pagerdutyEuTlsPort: optPort("pagerduty-eu-tls-port"),
     eventsRetention: { maxAgeDays: positive("events-keep-days"), maxEvents: positive("events-keep-max") },
-    projects: get("project")?.split(",").map((p) => p.trim()).filter(Boolean),
+    projects: get("project")
+      ?.split(",")
+      .map((p) => p.trim())
+      .filter(Boolean),
     credentials: { clientId: get("client-id"), clientSecret: get("client-secret"), publicKey: get("public-key"), privateKey: get("private-key") },
     pagerdutyToken: get("pagerduty-token"),
     atlasRateLimit,

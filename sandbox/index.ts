@@ -97,7 +97,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       if (!opts.dataDir) cleanups.push(() => fs.rmSync(certDir, { recursive: true, force: true }));
       const cert = ensureCertificate(certDir, host === "0.0.0.0" || host === "::" ? [] : [host]);
       pagerdutyTls = { certPath: cert.certPath };
-      for (const [region, port] of [["US", opts.pagerdutyTlsPort], ["EU", opts.pagerdutyEuTlsPort]] as const) {
+      for (const [region, port] of [
+        ["US", opts.pagerdutyTlsPort],
+        ["EU", opts.pagerdutyEuTlsPort],
+      ] as const) {
         if (port === undefined) continue;
         const app = apps[region === "US" ? 0 : 1];
         // The same app (routes, hooks, database) behind a second, TLS, socket.
@@ -106,7 +109,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
           server.once("error", reject);
           server.listen(port, host, () => resolve());
         });
-        cleanups.push(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+        cleanups.push(
+          () =>
+            new Promise<void>((resolve) => {
+              server.closeAllConnections();
+              server.close(() => resolve());
+            }),
+        );
         const addr = server.address() as AddressInfo;
         pagerdutyTls[region] = `https://${host.includes(":") ? `[${host}]` : host}:${addr.port}`;
       }
@@ -160,7 +169,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       },
     };
   } catch (err) {
-    for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch(() => undefined);
+    for (const c of cleanups.reverse())
+      await Promise.resolve()
+        .then(c)
+        .catch(() => undefined);
     for (const app of apps.reverse()) await app.close().catch(() => undefined);
     db.close();
     throw err;

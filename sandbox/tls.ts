@@ -25,7 +25,24 @@ export function ensureCertificate(dir: string, hosts: string[] = []): Certificat
     try {
       execFileSync(
         "openssl",
-        ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "825", "-subj", "/CN=PagerDuty sandbox", "-addext", `subjectAltName=${names.join(",")}`, "-keyout", keyPath, "-out", certPath],
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-sha256",
+          "-days",
+          "825",
+          "-subj",
+          "/CN=PagerDuty sandbox",
+          "-addext",
+          `subjectAltName=${names.join(",")}`,
+          "-keyout",
+          keyPath,
+          "-out",
+          certPath,
+        ],
         { stdio: "pipe" },
       );
     } catch (err) {

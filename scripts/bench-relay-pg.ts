@@ -42,13 +42,21 @@ function alert(projectId: string, id: string, status: string, updated: Date) {
 
 async function post(url: string, event: string, b: unknown, secret: string): Promise<number> {
   const raw = JSON.stringify(b);
-  const res = await request(url, { method: "POST", dispatcher: agent, headers: { "content-type": "application/json", "x-mms-event": event, "x-mms-signature": mmsSignature(secret, raw) }, body: raw });
+  const res = await request(url, {
+    method: "POST",
+    dispatcher: agent,
+    headers: { "content-type": "application/json", "x-mms-event": event, "x-mms-signature": mmsSignature(secret, raw) },
+    body: raw,
+  });
   await res.body.dump();
   return res.statusCode;
 }
 
 async function startProc(configFile: string, env: Record<string, string>, store: string): Promise<Proc> {
-  const child = spawn(process.execPath, [CLI, "--config", configFile, "--store", store, "--port", "0", "--log-level", "info"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [CLI, "--config", configFile, "--store", store, "--port", "0", "--log-level", "info"], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let err = "";
   child.stderr!.on("data", (d) => (err += d));
   const url = await new Promise<string>((resolve, reject) => {
@@ -65,12 +73,17 @@ async function startProc(configFile: string, env: Record<string, string>, store:
 }
 
 async function stopProcs(ps: Proc[]): Promise<void> {
-  await Promise.all(ps.map((p) => new Promise<void>((r) => {
-    if (p.child.exitCode !== null) return r();
-    p.child.once("exit", () => r());
-    p.child.kill("SIGTERM");
-    setTimeout(() => p.child.kill("SIGKILL"), 15_000).unref();
-  })));
+  await Promise.all(
+    ps.map(
+      (p) =>
+        new Promise<void>((r) => {
+          if (p.child.exitCode !== null) return r();
+          p.child.once("exit", () => r());
+          p.child.kill("SIGTERM");
+          setTimeout(() => p.child.kill("SIGKILL"), 15_000).unref();
+        }),
+    ),
+  );
 }
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
@@ -96,21 +109,29 @@ async function main(): Promise<void> {
         routes.push({ id: `r${i}`, projectId, routingKey: { env: `KEY_${i}` }, webhookSecret: { env: "SECRET" } });
       }
       const file = path.join(dir, `relay-${crypto.randomBytes(4).toString("hex")}.json`);
-      fs.writeFileSync(file, JSON.stringify({
-        listen: { host: "127.0.0.1", port: 0 },
-        dataDir: fs.mkdtempSync(path.join(dir, "data-")),
-        atlas: { baseUrl: sb.atlasUrl, clientId: { env: "ATLAS_ID" }, clientSecret: { env: "ATLAS_SECRET" } },
-        pagerduty: { eventsUrl: { US: sb.pagerdutyUrl.US }, eventsPerMinute: perMinute, burst },
-        reconcile: { intervalSeconds: 0 },
-        routes,
-      }));
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          listen: { host: "127.0.0.1", port: 0 },
+          dataDir: fs.mkdtempSync(path.join(dir, "data-")),
+          atlas: { baseUrl: sb.atlasUrl, clientId: { env: "ATLAS_ID" }, clientSecret: { env: "ATLAS_SECRET" } },
+          pagerduty: { eventsUrl: { US: sb.pagerdutyUrl.US }, eventsPerMinute: perMinute, burst },
+          reconcile: { intervalSeconds: 0 },
+          routes,
+        }),
+      );
       return { projectId, env, file };
     };
     const fastSetup = await setup(fast, 6000, 1000);
 
     console.log(`relay stores: ${ACCEPT} webhooks per accept run (32 in flight), ${STEADY_SECONDS} s at 500/s for p99, PostgreSQL fsync on`);
     const accept: Record<string, number> = {};
-    for (const [name, n, store] of [["sqlite", 1, "sqlite"], ["postgres x1", 1, ""], ["postgres x2", 2, ""], ["postgres x3", 3, ""]] as const) {
+    for (const [name, n, store] of [
+      ["sqlite", 1, "sqlite"],
+      ["postgres x1", 1, ""],
+      ["postgres x2", 2, ""],
+      ["postgres x3", 3, ""],
+    ] as const) {
       const db = store || (await pg.database(`bench_${n}`));
       const ps: Proc[] = [];
       for (let i = 0; i < n; i++) ps.push(await startProc(fastSetup.file, fastSetup.env, db));
@@ -119,34 +140,47 @@ async function main(): Promise<void> {
       let next = 0;
       const send = () => {
         const i = next++;
-        return post(`${ps[i % ps.length].url}/atlas/r${i % KEYS}`, "alert.open", alert(fastSetup.projectId, crypto.randomBytes(12).toString("hex"), "OPEN", new Date()), secret);
+        return post(
+          `${ps[i % ps.length].url}/atlas/r${i % KEYS}`,
+          "alert.open",
+          alert(fastSetup.projectId, crypto.randomBytes(12).toString("hex"), "OPEN", new Date()),
+          secret,
+        );
       };
       for (let i = 0; i < 200; i++) await send();
       next = 0;
       const t0 = performance.now();
       let failed = 0;
-      await Promise.all(Array.from({ length: 32 }, async () => {
-        while (next < ACCEPT) if ((await send()) >= 300) failed++;
-      }));
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (next < ACCEPT) if ((await send()) >= 300) failed++;
+        }),
+      );
       const rate = ACCEPT / ((performance.now() - t0) / 1000);
       accept[name] = rate;
       // Open loop at 500/s: latency of each accept.
       const lat: number[] = [];
       const total = 500 * STEADY_SECONDS;
       const start = performance.now();
-      await Promise.all(Array.from({ length: total }, async (_, i) => {
-        const due = start + (i * 1000) / 500;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        const t = performance.now();
-        if ((await send()) >= 300) failed++;
-        lat.push(performance.now() - t);
-      }));
-      console.log(`relay ${name.padEnd(12)} accepted ${rate.toFixed(0).padStart(5)} webhooks/s   p99 at 500/s ${pct(lat, 99).toFixed(1).padStart(6)} ms (goal < 20 ms: ${pct(lat, 99) < 20 ? "met" : "MISSED"})   non-2xx ${failed}`);
+      await Promise.all(
+        Array.from({ length: total }, async (_, i) => {
+          const due = start + (i * 1000) / 500;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          const t = performance.now();
+          if ((await send()) >= 300) failed++;
+          lat.push(performance.now() - t);
+        }),
+      );
+      console.log(
+        `relay ${name.padEnd(12)} accepted ${rate.toFixed(0).padStart(5)} webhooks/s   p99 at 500/s ${pct(lat, 99).toFixed(1).padStart(6)} ms (goal < 20 ms: ${pct(lat, 99) < 20 ? "met" : "MISSED"})   non-2xx ${failed}`,
+      );
       await stopProcs(ps);
     }
     const ratio = accept["postgres x2"] / accept["postgres x1"];
-    console.log(`relay postgres 2 replicas / 1 replica accept ratio: ${ratio.toFixed(2)}x   (goal >= 0.9x: ${ratio >= 0.9 ? "met" : "MISSED"})   (sqlite / postgres x1: ${(accept.sqlite / accept["postgres x1"]).toFixed(2)}x)`);
+    console.log(
+      `relay postgres 2 replicas / 1 replica accept ratio: ${ratio.toFixed(2)}x   (goal >= 0.9x: ${ratio >= 0.9 ? "met" : "MISSED"})   (sqlite / postgres x1: ${(accept.sqlite / accept["postgres x1"]).toFixed(2)}x)`,
+    );
 
     // Storm: STORM changes (open, then close) over 50 keys, 3 replicas, pacing and the sandbox both at 120/min/key.
     const stormSetup = await setup(slow, 120, 10);
@@ -161,13 +195,15 @@ async function main(): Promise<void> {
     let k = 0;
     for (const phase of ["OPEN", "CLOSED"] as const) {
       let next = 0;
-      await Promise.all(Array.from({ length: 16 }, async () => {
-        while (next < alerts) {
-          const i = next++;
-          const b = alert(stormSetup.projectId, ids[i], phase, new Date(t0 + (phase === "OPEN" ? 0 : 1000)));
-          statuses.push(await post(`${ps[k++ % 3].url}/atlas/r${i % KEYS}`, phase === "OPEN" ? "alert.open" : "alert.close", b, secret));
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (next < alerts) {
+            const i = next++;
+            const b = alert(stormSetup.projectId, ids[i], phase, new Date(t0 + (phase === "OPEN" ? 0 : 1000)));
+            statuses.push(await post(`${ps[k++ % 3].url}/atlas/r${i % KEYS}`, phase === "OPEN" ? "alert.open" : "alert.close", b, secret));
+          }
+        }),
+      );
     }
     const refused = statuses.filter((s) => s >= 300).length;
     // Drained when every alert is resolved in PagerDuty (bounded).
@@ -185,7 +221,11 @@ async function main(): Promise<void> {
     const rates = [...perKey.values()].map((n) => n / (seconds / 60) / 120);
     const resolved = events.filter((e) => e.event_action === "resolve").length;
     let metrics = "";
-    for (const p of ps) metrics += await fetch(`${p.url}/metrics`).then((r) => r.text(), () => "");
+    for (const p of ps)
+      metrics += await fetch(`${p.url}/metrics`).then(
+        (r) => r.text(),
+        () => "",
+      );
     const counter = (re: RegExp) => [...metrics.matchAll(re)].reduce((a, m) => a + Number(m[1]), 0);
     const limited = counter(/relay_events_sent_total\{[^}]*result="rate_limited"[^}]*\} (\d+)/g);
     const rejected = counter(/relay_events_sent_total\{[^}]*result="rejected"[^}]*\} (\d+)/g);

@@ -69,11 +69,17 @@ export async function scaleBench(): Promise<void> {
     const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
     console.log("scale (real Pulumi CLI, file backend, sandbox): 1 integration + N routings");
     for (const r of [small, large]) {
-      console.log(`  N=${String(r.routings).padStart(2)}: up ${r.up.toFixed(1)} s, refresh ${r.refresh.toFixed(1)} s, destroy ${r.destroy.toFixed(1)} s, state ${kb(r.bytesPerResource)} per resource`);
+      console.log(
+        `  N=${String(r.routings).padStart(2)}: up ${r.up.toFixed(1)} s, refresh ${r.refresh.toFixed(1)} s, destroy ${r.destroy.toFixed(1)} s, state ${kb(r.bytesPerResource)} per resource`,
+      );
     }
-    console.log(`  marginal cost of a routing (up, (t60 - t6) / 54): ${marginal.toFixed(3)} s   goal <= ${GOALS.marginalSeconds} s   (0.1.0: ${((BEFORE.up60 - BEFORE.up6) / 54).toFixed(2)} s)`);
+    console.log(
+      `  marginal cost of a routing (up, (t60 - t6) / 54): ${marginal.toFixed(3)} s   goal <= ${GOALS.marginalSeconds} s   (0.1.0: ${((BEFORE.up60 - BEFORE.up6) / 54).toFixed(2)} s)`,
+    );
     console.log(`  up time ratio 60 / 6: ${ratio.toFixed(2)}x   goal <= ${GOALS.ratio}x   (0.1.0: ${(BEFORE.up60 / BEFORE.up6).toFixed(1)}x)`);
-    console.log(`  state per resource (N=60): ${kb(large.bytesPerResource)}   goal <= ${kb(GOALS.bytesPerResource)}   (0.1.0: about ${kb(BEFORE.bytesPerResource)})`);
+    console.log(
+      `  state per resource (N=60): ${kb(large.bytesPerResource)}   goal <= ${kb(GOALS.bytesPerResource)}   (0.1.0: about ${kb(BEFORE.bytesPerResource)})`,
+    );
   } finally {
     await sb.close();
     fs.rmSync(stateDir, { recursive: true, force: true });

@@ -65,7 +65,12 @@ async function main(): Promise<void> {
     for (let i = 1; i < projects.length; i++) {
       const t = performance.now();
       const { id, outs } = await createIntegration(
-        { projectId: projects[i], integrationKey: keys[i % keys.length].key, region: "US", initialAlert: { summary: DEFAULT_INITIAL_SUMMARY, severity: "info", keepOpen: false } },
+        {
+          projectId: projects[i],
+          integrationKey: keys[i % keys.length].key,
+          region: "US",
+          initialAlert: { summary: DEFAULT_INITIAL_SUMMARY, severity: "info", keepOpen: false },
+        },
         clients,
       );
       await deleteIntegration(id, outs!, clients);

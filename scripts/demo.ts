@@ -75,7 +75,13 @@ async function main(): Promise<number> {
     await step("Start the relay next to the sandbox (one route: this project -> a 'Relay on-call' PagerDuty service)", async () => {
       relayService = await pd.serviceWithKey("Relay on-call");
       const port = await freePort();
-      const env = { ATLAS_ID: sb.credentials.clientId, ATLAS_SECRET: sb.credentials.clientSecret, PD_TOKEN: sb.pagerdutyToken, ROUTE_KEY: relayService.key, ROUTE_SECRET: relaySecret };
+      const env = {
+        ATLAS_ID: sb.credentials.clientId,
+        ATLAS_SECRET: sb.credentials.clientSecret,
+        PD_TOKEN: sb.pagerdutyToken,
+        ROUTE_KEY: relayService.key,
+        ROUTE_SECRET: relaySecret,
+      };
       const config = parseConfig(
         {
           listen: { host: "127.0.0.1", port },
@@ -152,7 +158,12 @@ async function main(): Promise<number> {
       const key = `mongodb-atlas/${projectId}/${alert.id}`;
       const opened = await pd.waitForIncident(key, "triggered");
       console.log(`    alert ${alert.id} -> relay -> incident ${opened.id} ${opened.status} on "Relay on-call"`);
-      const ack = await pd.call("PUT", `/incidents/${opened.id}`, { incident: { type: "incident_reference", status: "acknowledged" } }, { From: "oncall@example.com" });
+      const ack = await pd.call(
+        "PUT",
+        `/incidents/${opened.id}`,
+        { incident: { type: "incident_reference", status: "acknowledged" } },
+        { From: "oncall@example.com" },
+      );
       check(ack.status === 200, `acknowledging in PagerDuty: ${ack.status}`);
       const deadline = Date.now() + 15_000;
       let acked: any;
@@ -198,7 +209,10 @@ async function main(): Promise<number> {
       const integrations = await atlas.integrations(projectId);
       const configs = await atlas.alertConfigs(projectId);
       const open = (await pd.allIncidents()).filter((i) => i.status !== "resolved");
-      check(integrations.length === 0 && ours(configs).length === 0, `left behind: ${integrations.length} integrations, ${ours(configs).length} alert configurations`);
+      check(
+        integrations.length === 0 && ours(configs).length === 0,
+        `left behind: ${integrations.length} integrations, ${ours(configs).length} alert configurations`,
+      );
       check(JSON.stringify(configs) === JSON.stringify(defaults), "the default alert configurations changed");
       check(open.length === 0, `${open.length} incident(s) still open`);
       return `0 integrations, 0 of our alert configurations, the ${defaults.length} defaults unchanged, 0 open incidents`;
@@ -218,7 +232,9 @@ async function main(): Promise<number> {
     const failed = steps.filter((s) => !s.ok).length;
     console.log(`\n${steps.length - failed} passed, ${failed} failed`);
     if (sandbox && process.argv.includes("--keep")) {
-      console.log(`\nThe sandbox keeps running (Ctrl-C stops it): dashboard ${sandbox.pagerdutyUrl.US}/?token=${encodeURIComponent(sandbox.pagerdutyToken)}, project API ${sandbox.atlasUrl}`);
+      console.log(
+        `\nThe sandbox keeps running (Ctrl-C stops it): dashboard ${sandbox.pagerdutyUrl.US}/?token=${encodeURIComponent(sandbox.pagerdutyToken)}, project API ${sandbox.atlasUrl}`,
+      );
       await new Promise((resolve) => process.once("SIGINT", resolve));
     }
     await relay?.close();

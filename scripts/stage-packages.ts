@@ -139,7 +139,9 @@ function main(): void {
     for (const m of s.missing) console.error(`stage: ${s.name}: entry dist/${m} was not built`);
     for (const u of s.undeclared) {
       problems++;
-      console.error(`stage: ${s.name}: ${s.imports.get(u)} imports "${u}", which ${path.relative(repoRoot, dir)}/package.json does not declare: add it to "dependencies"`);
+      console.error(
+        `stage: ${s.name}: ${s.imports.get(u)} imports "${u}", which ${path.relative(repoRoot, dir)}/package.json does not declare: add it to "dependencies"`,
+      );
     }
     if (packTo) {
       fs.mkdirSync(packTo, { recursive: true });

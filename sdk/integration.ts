@@ -82,6 +82,13 @@ export class PagerDutyIntegration extends pulumi.dynamic.Resource {
       pendingCleanup: undefined,
       retiredKeys: undefined,
     };
-    super(integrationStub, name, props, { ...rest, additionalSecretOutputs: [...(rest.additionalSecretOutputs ?? []), "integrationKey", "retiredKeys"] }, "pdac", "PagerDutyIntegration");
+    super(
+      integrationStub,
+      name,
+      props,
+      { ...rest, additionalSecretOutputs: [...(rest.additionalSecretOutputs ?? []), "integrationKey", "retiredKeys"] },
+      "pdac",
+      "PagerDutyIntegration",
+    );
   }
 }

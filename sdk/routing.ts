@@ -88,6 +88,13 @@ export class AlertRouting extends pulumi.dynamic.Resource {
       alertConfigId: undefined,
       notifierId: undefined,
     };
-    super(routingStub, name, props, { ...options, additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), "relaySecret"] }, "pdac", "AlertRouting");
+    super(
+      routingStub,
+      name,
+      props,
+      { ...options, additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), "relaySecret"] },
+      "pdac",
+      "AlertRouting",
+    );
   }
 }

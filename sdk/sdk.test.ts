@@ -11,7 +11,13 @@ beforeAll(() => {
       newResource: (args) => {
         created.push({ type: args.type, name: args.name, inputs: args.inputs });
         const outputs: Record<string, unknown> = { ...args.inputs };
-        if (args.type.endsWith(":PagerDutyIntegration")) Object.assign(outputs, { integrationId: "6a1e2d3c4b5a69788796a5b4", instanceId: "0f1e2d3c4b5a6978", keyLast4: "8f90", region: args.inputs.region ?? "US" });
+        if (args.type.endsWith(":PagerDutyIntegration"))
+          Object.assign(outputs, {
+            integrationId: "6a1e2d3c4b5a69788796a5b4",
+            instanceId: "0f1e2d3c4b5a6978",
+            keyLast4: "8f90",
+            region: args.inputs.region ?? "US",
+          });
         if (args.type.endsWith(":AlertRouting")) Object.assign(outputs, { alertConfigId: "7a1e2d3c4b5a69788796a5b4" });
         return { id: `${args.name}-id`, state: outputs };
       },
@@ -41,7 +47,11 @@ describe("SDK resources under mocks", () => {
     expect(rec.type).toBe(PagerDutyIntegration.typeToken);
     expect(rec.type).toBe("pulumi-nodejs:dynamic/pdac:PagerDutyIntegration");
     // The key reaches the engine wrapped as a secret (Pulumi's secret signature).
-    expect(rec.inputs).toMatchObject({ projectId: PROJECT, region: "EU", integrationKey: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: KEY } });
+    expect(rec.inputs).toMatchObject({
+      projectId: PROJECT,
+      region: "EU",
+      integrationKey: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: KEY },
+    });
     expect(typeof rec.inputs.__provider).toBe("string");
     expect(rec.inputs.__provider).not.toContain(KEY);
   });
@@ -53,14 +63,26 @@ describe("SDK resources under mocks", () => {
     expect(await value(routing.alertConfigId)).toBe("7a1e2d3c4b5a69788796a5b4");
     const rec = created.find((c) => c.name === "no-primary")!;
     expect(rec.type).toBe("pulumi-nodejs:dynamic/pdac:AlertRouting");
-    expect(rec.inputs).toMatchObject({ projectId: PROJECT, integrationInstanceId: "0f1e2d3c4b5a6978", region: "US", eventTypeName: "NO_PRIMARY", severity: "critical" });
+    expect(rec.inputs).toMatchObject({
+      projectId: PROJECT,
+      integrationInstanceId: "0f1e2d3c4b5a6978",
+      region: "US",
+      eventTypeName: "NO_PRIMARY",
+      severity: "critical",
+    });
     expect(rec.inputs.integrationId).toBeUndefined();
   });
 
   it("AlertRouting: the relay secret is a secret output", async () => {
     const { AlertRouting, PagerDutyIntegration } = await import("./index");
     const integration = new PagerDutyIntegration("pd3", { projectId: PROJECT, integrationKey: KEY });
-    const routing = new AlertRouting("relayed", { integration, eventTypeName: "NO_PRIMARY", delivery: "relay", relayUrl: "https://relay.example.com/hook", relaySecret: "0123456789abcdef" });
+    const routing = new AlertRouting("relayed", {
+      integration,
+      eventTypeName: "NO_PRIMARY",
+      delivery: "relay",
+      relayUrl: "https://relay.example.com/hook",
+      relaySecret: "0123456789abcdef",
+    });
     expect(await pulumi.isSecret((routing as any).relaySecret)).toBe(true);
   });
 });

@@ -1,14 +1,12 @@
 import * as crypto from "node:crypto";
 import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../../test/support/scripted-server";
 import type { RecordedRequest, ScriptedResponse } from "../../test/support/scripted-server";
-import { UpstreamError } from "../http/errors";
 import { AtlasClient } from "./client";
 import { digestAuthorization, parseDigestChallenge } from "./auth";
 
 const GROUP = "5f0c1a2b3c4d5e6f70819203";
 const LIST_PATH = `/api/atlas/v2/groups/${GROUP}/integrations`;
 const emptyPage = { status: 200, headers: { "content-type": "application/vnd.atlas.2023-01-01+json" }, body: { links: [], results: [], totalCount: 0 } };
-
 
 describe("Digest helpers", () => {
   // RFC 7616 section 3.9.1.
@@ -107,7 +105,11 @@ describe("Atlas API keys over HTTP Digest", () => {
     const ep = digestEndpoint("pubkey01", "the-right-private-key");
     server.always("GET", LIST_PATH, ep.handler);
     const wrong = "the-WRONG-private-key-0123";
-    const atlas = new AtlasClient({ baseUrl: server.baseUrl, auth: { kind: "apiKey", publicKey: "pubkey01", privateKey: wrong }, sleep: recordingSleep().sleep });
+    const atlas = new AtlasClient({
+      baseUrl: server.baseUrl,
+      auth: { kind: "apiKey", publicKey: "pubkey01", privateKey: wrong },
+      sleep: recordingSleep().sleep,
+    });
     const err = await rejection(atlas.listIntegrations(GROUP));
     expect(err).toMatchObject({ code: "UNAUTHORIZED", status: 401, attempts: 2, upstreamCode: "NOT_ORG_GROUP_CREATOR" });
     expect(err.message).toMatch(/Check the Atlas credentials/);
@@ -129,7 +131,8 @@ describe("Atlas service accounts over OAuth", () => {
     revoked = new Set();
     server.always("POST", "/api/oauth/token", (req) => {
       const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
-      if (req.headers.authorization !== `Basic ${basic}`) return { status: 401, body: { error: "invalid_client", error_description: "Invalid client credentials" } };
+      if (req.headers.authorization !== `Basic ${basic}`)
+        return { status: 401, body: { error: "invalid_client", error_description: "Invalid client credentials" } };
       if (req.text !== "grant_type=client_credentials" || !String(req.headers["content-type"]).startsWith("application/x-www-form-urlencoded")) {
         return { status: 400, body: { error: "invalid_request" } };
       }
@@ -139,7 +142,9 @@ describe("Atlas service accounts over OAuth", () => {
     });
     server.always("GET", LIST_PATH, (req) => {
       const tok = String(req.headers.authorization ?? "").replace(/^Bearer /, "");
-      return issued.includes(tok) && !revoked.has(tok) ? emptyPage : { status: 401, body: { error: 401, errorCode: "UNAUTHORIZED", detail: `token ${tok} is not valid` } };
+      return issued.includes(tok) && !revoked.has(tok)
+        ? emptyPage
+        : { status: 401, body: { error: 401, errorCode: "UNAUTHORIZED", detail: `token ${tok} is not valid` } };
     });
   });
   afterEach(async () => {
@@ -184,13 +189,7 @@ describe("Atlas service accounts over OAuth", () => {
     revoked.add(issued[0]);
     await atlas.listIntegrations(GROUP);
     expect(issued).toHaveLength(2);
-    expect(server.log).toEqual([
-      "POST /api/oauth/token",
-      `GET ${LIST_PATH}`,
-      `GET ${LIST_PATH}`,
-      "POST /api/oauth/token",
-      `GET ${LIST_PATH}`,
-    ]);
+    expect(server.log).toEqual(["POST /api/oauth/token", `GET ${LIST_PATH}`, `GET ${LIST_PATH}`, "POST /api/oauth/token", `GET ${LIST_PATH}`]);
   });
 
   test("a wrong client secret: UNAUTHORIZED from the token endpoint, secret never shown", async () => {
@@ -204,10 +203,15 @@ describe("Atlas service accounts over OAuth", () => {
 
   test("a token the API refuses twice: UNAUTHORIZED without the token in the error", async () => {
     const { atlas } = atlasWithClock();
-    server.onFirst("GET", LIST_PATH, (req) => ({ status: 401, body: { error: 401, errorCode: "UNAUTHORIZED", detail: `bad ${req.headers.authorization}` } }), (req) => ({
-      status: 401,
-      body: { error: 401, errorCode: "UNAUTHORIZED", detail: `bad token ${String(req.headers.authorization).slice(7)}` },
-    }));
+    server.onFirst(
+      "GET",
+      LIST_PATH,
+      (req) => ({ status: 401, body: { error: 401, errorCode: "UNAUTHORIZED", detail: `bad ${req.headers.authorization}` } }),
+      (req) => ({
+        status: 401,
+        body: { error: 401, errorCode: "UNAUTHORIZED", detail: `bad token ${String(req.headers.authorization).slice(7)}` },
+      }),
+    );
     const err = await rejection(atlas.listIntegrations(GROUP));
     expect(err.code).toBe("UNAUTHORIZED");
     expect(issued).toHaveLength(2);

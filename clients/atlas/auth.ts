@@ -186,9 +186,7 @@ export function digestAuthorization(input: DigestResponseInput): string {
   let ha1 = h(`${username}:${challenge.realm}:${password}`);
   if (alg.endsWith("-SESS")) ha1 = h(`${ha1}:${challenge.nonce}:${cnonce}`);
   const ha2 = h(`${method.toUpperCase()}:${uri}`);
-  const response = challenge.qop
-    ? h(`${ha1}:${challenge.nonce}:${nc}:${cnonce}:${challenge.qop}:${ha2}`)
-    : h(`${ha1}:${challenge.nonce}:${ha2}`);
+  const response = challenge.qop ? h(`${ha1}:${challenge.nonce}:${nc}:${cnonce}:${challenge.qop}:${ha2}`) : h(`${ha1}:${challenge.nonce}:${ha2}`);
   const q = (s: string) => `"${s.replace(/(["\\])/g, "\\$1")}"`;
   const parts = [
     `username=${q(username)}`,

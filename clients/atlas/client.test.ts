@@ -1,5 +1,4 @@
 import { atlasExchangeErrors } from "../../test/support/atlas-conformance";
-import { UpstreamError } from "../http/errors";
 import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../../test/support/scripted-server";
 import type { RecordedRequest, ScriptedResponse } from "../../test/support/scripted-server";
 import { ATLAS_ACK_MEDIA_TYPE, ATLAS_MEDIA_TYPE, AtlasClient, integrationMatches } from "./client";
@@ -38,8 +37,6 @@ const alert = {
   metricName: "CONNECTIONS_PERCENT",
   currentValue: { number: 91, units: "RAW" },
 };
-
-
 
 /** Validates what the client sent (and what the script answered) against the Atlas spec subset, with the repo's corrections. */
 function specErrors(req: RecordedRequest, res: ScriptedResponse): string[] {
@@ -92,7 +89,10 @@ describe("AtlasClient", () => {
       status: 200,
       headers: json,
       body: {
-        links: [{ rel: "self", href: `https://x${G}/integrations?pageNum=${n}` }, ...(next ? [{ rel: "next", href: `https://x${G}/integrations?pageNum=${n + 1}` }] : [])],
+        links: [
+          { rel: "self", href: `https://x${G}/integrations?pageNum=${n}` },
+          ...(next ? [{ rel: "next", href: `https://x${G}/integrations?pageNum=${n + 1}` }] : []),
+        ],
         results,
         totalCount: 3,
       },
@@ -150,7 +150,12 @@ describe("AtlasClient", () => {
   });
 
   test("a timed-out POST that did land: read back after the retry's 409 counts as created", async () => {
-    server.on("POST", `${G}/integrations/PAGER_DUTY`, { hang: true }, { status: 409, body: { error: 409, errorCode: "DUPLICATE_INTEGRATION", detail: "exists" } });
+    server.on(
+      "POST",
+      `${G}/integrations/PAGER_DUTY`,
+      { hang: true },
+      { status: 409, body: { error: 409, errorCode: "DUPLICATE_INTEGRATION", detail: "exists" } },
+    );
     server.on("GET", `${G}/integrations/PAGER_DUTY`, { status: 404 }, { status: 200, headers: json, body: pdIntegration });
     const list = await atlas.createIntegration(GROUP, "PAGER_DUTY", { type: "PAGER_DUTY", serviceKey: KEY, region: "EU" });
     expect(list).toEqual([pdIntegration]);
@@ -174,7 +179,11 @@ describe("AtlasClient", () => {
   test("400 echoing the key: the key is scrubbed", async () => {
     server.on("PUT", `${G}/integrations/PAGER_DUTY`, (req) => ({
       status: 400,
-      body: { error: 400, errorCode: "INVALID_ATTRIBUTE", detail: `Invalid attribute serviceKey specified: ${req.json.serviceKey} should be 32 hexadecimal digits.` },
+      body: {
+        error: 400,
+        errorCode: "INVALID_ATTRIBUTE",
+        detail: `Invalid attribute serviceKey specified: ${req.json.serviceKey} should be 32 hexadecimal digits.`,
+      },
     }));
     const err = await rejection(atlas.replaceIntegration(GROUP, "PAGER_DUTY", { type: "PAGER_DUTY", serviceKey: KEY }));
     expect(err.code).toBe("BAD_REQUEST");
@@ -216,7 +225,10 @@ describe("AtlasClient", () => {
     eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
     matchers: [{ fieldName: "HOSTNAME_AND_PORT", operator: "CONTAINS", value: "shard-00" }],
     metricThreshold: { metricName: "CONNECTIONS_PERCENT", operator: "GREATER_THAN", threshold: 80, units: "RAW", mode: "AVERAGE" },
-    notifications: [{ typeName: "PAGER_DUTY", integrationId: "65a1b2c3d4e5f60718293a4d", region: "US" }, { typeName: "WEBHOOK", webhookUrl: "https://hooks.example/x", webhookSecret: "whsec-0123456789" }],
+    notifications: [
+      { typeName: "PAGER_DUTY", integrationId: "65a1b2c3d4e5f60718293a4d", region: "US" },
+      { typeName: "WEBHOOK", webhookUrl: "https://hooks.example/x", webhookSecret: "whsec-0123456789" },
+    ],
   };
 
   test("createAlertConfig accepts 201 and sends a spec-valid body", async () => {
@@ -281,7 +293,11 @@ describe("AtlasClient", () => {
     expect(await atlas.getAlert(GROUP, ALERT_ID)).toBeUndefined();
 
     const until = "2126-01-01T00:00:00Z";
-    const ack: ScriptedResponse = { status: 200, headers: { "content-type": ATLAS_ACK_MEDIA_TYPE }, body: { ...alert, acknowledgedUntil: until, acknowledgementComment: "on it" } };
+    const ack: ScriptedResponse = {
+      status: 200,
+      headers: { "content-type": ATLAS_ACK_MEDIA_TYPE },
+      body: { ...alert, acknowledgedUntil: until, acknowledgementComment: "on it" },
+    };
     server.on("PATCH", `${G}/alerts/${ALERT_ID}`, ack, { status: 200, headers: { "content-type": ATLAS_ACK_MEDIA_TYPE }, body: alert });
     expect((await atlas.acknowledgeAlert(GROUP, ALERT_ID, until, "on it")).acknowledgedUntil).toBe(until);
     const ackReq = server.requests.at(-1)!;

@@ -8,17 +8,7 @@ import type { Authenticator, HttpRequest, HttpResponse, ReadBack } from "../http
 import type { RetryPolicy } from "../http/retry";
 import { ATLAS_API } from "./api";
 import { DigestAuth, ServiceAccountAuth } from "./auth";
-import type {
-  Alert,
-  AlertConfig,
-  AlertConfigInput,
-  AlertStatus,
-  AtlasAuthConfig,
-  AtlasPage,
-  Integration,
-  IntegrationInput,
-  IntegrationType,
-} from "./types";
+import type { Alert, AlertConfig, AlertConfigInput, AlertStatus, AtlasAuthConfig, AtlasPage, Integration, IntegrationInput, IntegrationType } from "./types";
 import { ATLAS_BASE_URL } from "../../lib/regions";
 
 export const ATLAS_MEDIA_TYPE = "application/vnd.atlas.2023-01-01+json";

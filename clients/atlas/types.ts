@@ -142,6 +142,4 @@ export interface Alert {
 }
 
 /** Credentials for the Atlas Administration API. */
-export type AtlasAuthConfig =
-  | { kind: "serviceAccount"; clientId: string; clientSecret: string }
-  | { kind: "apiKey"; publicKey: string; privateKey: string };
+export type AtlasAuthConfig = { kind: "serviceAccount"; clientId: string; clientSecret: string } | { kind: "apiKey"; publicKey: string; privateKey: string };

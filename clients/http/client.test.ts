@@ -2,11 +2,9 @@ import { ATLAS_API } from "../atlas/api";
 import { PAGERDUTY_EVENTS_API, PAGERDUTY_REST_API } from "../pagerduty/api";
 import { HttpClient } from "./client";
 import type { Authenticator } from "./client";
-import { UpstreamError } from "./errors";
 import { ScriptedServer, closedPort, leakedSecrets, recordingSleep, rejection } from "../../test/support/scripted-server";
 
 const fastRetry = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 };
-
 
 describe("HttpClient against a scripted local server", () => {
   let server: ScriptedServer;
@@ -44,7 +42,12 @@ describe("HttpClient against a scripted local server", () => {
   });
 
   test("429 with Retry-After, then 202: waits at least Retry-After, 2 requests", async () => {
-    server.on("GET", "/r", { status: 429, headers: { "retry-after": "2" }, body: { error: 429, errorCode: "RATE_LIMITED_TOKEN_BUCKET", detail: "slow down" } }, { status: 202, body: { ok: true } });
+    server.on(
+      "GET",
+      "/r",
+      { status: 429, headers: { "retry-after": "2" }, body: { error: 429, errorCode: "RATE_LIMITED_TOKEN_BUCKET", detail: "slow down" } },
+      { status: 202, body: { ok: true } },
+    );
     const { c, waits } = client();
     const res = await c.request({ method: "GET", path: "/r" });
     expect(res.status).toBe(202);
@@ -55,7 +58,13 @@ describe("HttpClient against a scripted local server", () => {
   });
 
   test("500 twice then 200: retried with growing backoff", async () => {
-    server.on("GET", "/r", { status: 500, body: { error: 500, errorCode: "UNEXPECTED_ERROR" } }, { status: 500, body: "oops" }, { status: 200, body: { n: 1 } });
+    server.on(
+      "GET",
+      "/r",
+      { status: 500, body: { error: 500, errorCode: "UNEXPECTED_ERROR" } },
+      { status: 500, body: "oops" },
+      { status: 200, body: { n: 1 } },
+    );
     const { c, waits } = client();
     const res = await c.request({ method: "GET", path: "/r" });
     expect(res.body).toEqual({ n: 1 });
@@ -67,7 +76,15 @@ describe("HttpClient against a scripted local server", () => {
     server.always("GET", "/r", { status: 503, body: { error: 503, errorCode: "SERVICE_UNAVAILABLE", detail: "maintenance" } });
     const { c, waits } = client();
     const err = await rejection(c.request({ method: "GET", path: "/r" }));
-    expect(err).toMatchObject({ code: "UNAVAILABLE", status: 503, attempts: 3, upstreamCode: "SERVICE_UNAVAILABLE", detail: "maintenance", method: "GET", path: "/r" });
+    expect(err).toMatchObject({
+      code: "UNAVAILABLE",
+      status: 503,
+      attempts: 3,
+      upstreamCode: "SERVICE_UNAVAILABLE",
+      detail: "maintenance",
+      method: "GET",
+      path: "/r",
+    });
     expect(err.message).toMatch(/Atlas Administration API failed GET \/r \(503 SERVICE_UNAVAILABLE\) after 3 attempts: maintenance/);
     expect(waits).toHaveLength(2);
   });
@@ -225,7 +242,14 @@ describe("HttpClient against a scripted local server", () => {
   });
 
   test("401: the authenticator gets one chance to refresh, then UNAUTHORIZED", async () => {
-    server.on("GET", "/p", { status: 401 }, { status: 200, body: { ok: true } }, { status: 401 }, { status: 401, body: { error: 401, errorCode: "UNAUTHORIZED", detail: "bad" } });
+    server.on(
+      "GET",
+      "/p",
+      { status: 401 },
+      { status: 200, body: { ok: true } },
+      { status: 401 },
+      { status: 401, body: { error: 401, errorCode: "UNAUTHORIZED", detail: "bad" } },
+    );
     let n = 0;
     const auth: Authenticator = {
       headers: async () => ({ authorization: `Bearer tok-${n}` }),
@@ -252,7 +276,7 @@ describe("HttpClient against a scripted local server", () => {
       body: { status: "invalid event", message: `bad ${req.json.routing_key}`, errors: [`routing key ${req.json.routing_key} / ${req.headers.authorization}`] },
     }));
     const { c } = client({ ...PAGERDUTY_EVENTS_API, secrets: [token], headers: { authorization: `Token token=${token}` } });
-    const err = await rejection(c.request({ method: "POST", path: "/e?routing_key=" + secret, body: { routing_key: secret }, secrets: [secret] }));
+    const err = await rejection(c.request({ method: "POST", path: `/e?routing_key=${secret}`, body: { routing_key: secret }, secrets: [secret] }));
     expect(leakedSecrets(err, [secret, token])).toEqual([]);
     expect(err.message).toContain("[REDACTED]");
   });

@@ -135,9 +135,7 @@ export interface HttpResponse<T> {
   readBack?: boolean;
 }
 
-type Sent =
-  | { kind: "response"; status: number; headers: Headers; text: string }
-  | { kind: "error"; code: UpstreamErrorCode; notSent: boolean; detail: string };
+type Sent = { kind: "response"; status: number; headers: Headers; text: string } | { kind: "error"; code: UpstreamErrorCode; notSent: boolean; detail: string };
 
 export class HttpClient {
   readonly service: string;
@@ -368,15 +366,7 @@ export class HttpClient {
     }
   }
 
-  private statusError(
-    method: string,
-    path: string,
-    req: HttpRequest<any>,
-    status: number,
-    headers: Headers,
-    body: unknown,
-    attempts: number,
-  ): UpstreamError {
+  private statusError(method: string, path: string, req: HttpRequest<any>, status: number, headers: Headers, body: unknown, attempts: number): UpstreamError {
     const code = codeForStatus(status);
     const parsed = describeErrorBody(body, headers, this.parseError);
     const label = this.label;
@@ -496,7 +486,10 @@ export function decodeBody(text: string, headers: Headers): unknown {
 export function describeErrorBody(body: unknown, headers: Headers = {}, parse?: ErrorBodyParser): ErrorBodyInfo {
   const out: ErrorBodyInfo = { ...(parse?.(body, headers) ?? {}) };
   if (out.detail === undefined && typeof body === "string" && body.trim()) {
-    const text = body.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+    const text = body
+      .replace(/<[^>]*>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
     out.detail = text.length > 300 ? `${text.slice(0, 300)}…` : text;
   }
   if (out.detail && out.detail.length > 1000) out.detail = `${out.detail.slice(0, 1000)}…`;

@@ -109,12 +109,7 @@ export type AttemptOutcome =
  * - 5xx in `retryStatuses`, timeouts, network errors: only for idempotent requests,
  *   except a connection that was never established, which is safe for any request.
  */
-export function isRetryable(
-  method: string,
-  idempotent: boolean | undefined,
-  outcome: AttemptOutcome,
-  policy: RetryPolicy = defaultRetryPolicy(),
-): boolean {
+export function isRetryable(method: string, idempotent: boolean | undefined, outcome: AttemptOutcome, policy: RetryPolicy = defaultRetryPolicy()): boolean {
   const status = typeof outcome === "number" ? outcome : outcome.status;
   if (status !== undefined) {
     if (!policy.retryStatuses.includes(status)) return false;

@@ -1,5 +1,4 @@
 import { SpecValidator } from "../../test/support/openapi";
-import { UpstreamError } from "../http/errors";
 import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../../test/support/scripted-server";
 import { PagerDutyEventsClient } from "./events";
 import type { PagerDutyEvent } from "./events";
@@ -15,7 +14,6 @@ const trigger: PagerDutyEvent = {
   client: "pagerduty-as-code",
 };
 
-
 describe("PagerDutyEventsClient", () => {
   let server: ScriptedServer;
   let waits: number[];
@@ -24,7 +22,12 @@ describe("PagerDutyEventsClient", () => {
     server = await ScriptedServer.start();
     const rec = recordingSleep();
     waits = rec.waits;
-    events = new PagerDutyEventsClient({ baseUrl: server.baseUrl, sleep: rec.sleep, retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 2000 }, timeoutMs: 300 });
+    events = new PagerDutyEventsClient({
+      baseUrl: server.baseUrl,
+      sleep: rec.sleep,
+      retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 2000 },
+      timeoutMs: 300,
+    });
   });
   afterEach(async () => {
     await server.close();
@@ -52,7 +55,12 @@ describe("PagerDutyEventsClient", () => {
   });
 
   test("429 with Retry-After then 202: waited at least Retry-After, 2 requests", async () => {
-    server.on("POST", "/v2/enqueue", { status: 429, headers: { "retry-after": "3" }, body: { status: "throttle event", message: "Requests for this service are arriving too quickly." } }, accepted);
+    server.on(
+      "POST",
+      "/v2/enqueue",
+      { status: 429, headers: { "retry-after": "3" }, body: { status: "throttle event", message: "Requests for this service are arriving too quickly." } },
+      accepted,
+    );
     await events.enqueue(trigger);
     expect(server.requests).toHaveLength(2);
     expect(waits).toHaveLength(1);
@@ -78,7 +86,11 @@ describe("PagerDutyEventsClient", () => {
     const shortKey = "abc123-not-32-characters-long";
     server.always("POST", "/v2/enqueue", (req) => ({
       status: 400,
-      body: { status: "invalid event", message: "Event object is invalid", errors: [`Length of 'routing_key' is incorrect (should be 32 characters)`, `got ${req.json.routing_key}`] },
+      body: {
+        status: "invalid event",
+        message: "Event object is invalid",
+        errors: [`Length of 'routing_key' is incorrect (should be 32 characters)`, `got ${req.json.routing_key}`],
+      },
     }));
     const err = await rejection(events.enqueue({ ...trigger, routing_key: shortKey }));
     expect(server.requests).toHaveLength(1);

@@ -1,10 +1,8 @@
-import { UpstreamError } from "../http/errors";
 import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../../test/support/scripted-server";
 import { PAGERDUTY_REST_ACCEPT, PagerDutyRestClient } from "./rest";
 
 const TOKEN = "u+SECRET_pd_rest_token_0123";
 const KEY = "f0e1d2c3b4a5968778695a4b3c2d1e0f";
-
 
 const service = (id: string, integrations: unknown[]) => ({ id, type: "service", name: `svc ${id}`, summary: `svc ${id}`, integrations });
 const ref = (id: string, type: string) => ({ id, type, summary: id, self: `https://x/services/S/integrations/${id}` });
@@ -17,7 +15,13 @@ describe("PagerDutyRestClient", () => {
     server = await ScriptedServer.start();
     const rec = recordingSleep();
     waits = rec.waits;
-    rest = new PagerDutyRestClient({ baseUrl: server.baseUrl, token: TOKEN, sleep: rec.sleep, retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 }, limit: 2 });
+    rest = new PagerDutyRestClient({
+      baseUrl: server.baseUrl,
+      token: TOKEN,
+      sleep: rec.sleep,
+      retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 },
+      limit: 2,
+    });
   });
   afterEach(async () => {
     await server.close();
@@ -51,14 +55,23 @@ describe("PagerDutyRestClient", () => {
       {
         status: 200,
         body: {
-          services: [service("PA", [ref("PI1", "generic_email_inbound_integration_reference"), ref("PI2", "events_api_v2_inbound_integration_reference")]), service("PB", [])],
+          services: [
+            service("PA", [ref("PI1", "generic_email_inbound_integration_reference"), ref("PI2", "events_api_v2_inbound_integration_reference")]),
+            service("PB", []),
+          ],
           more: true,
         },
       },
       { status: 200, body: { services: [service("PC", [ref("PI3", "events_api_v2_inbound_integration")])], more: false } },
     );
-    server.on("GET", "/services/PA/integrations/PI2", { status: 200, body: { integration: { id: "PI2", type: "events_api_v2_inbound_integration", integration_key: "00000000000000000000000000000000" } } });
-    server.on("GET", "/services/PC/integrations/PI3", { status: 200, body: { integration: { id: "PI3", type: "events_api_v2_inbound_integration", integration_key: KEY, name: "Atlas" } } });
+    server.on("GET", "/services/PA/integrations/PI2", {
+      status: 200,
+      body: { integration: { id: "PI2", type: "events_api_v2_inbound_integration", integration_key: "00000000000000000000000000000000" } },
+    });
+    server.on("GET", "/services/PC/integrations/PI3", {
+      status: 200,
+      body: { integration: { id: "PI3", type: "events_api_v2_inbound_integration", integration_key: KEY, name: "Atlas" } },
+    });
     const { found, complete } = await rest.findIntegrationByKey(KEY);
     expect(complete).toBe(true);
     expect(found?.service.id).toBe("PC");
@@ -84,7 +97,10 @@ describe("PagerDutyRestClient", () => {
   });
 
   test("createEventsIntegration posts the events v2 type; a 503 is not retried", async () => {
-    server.on("POST", "/services/PSVC1/integrations", { status: 201, body: { integration: { id: "PNEW", type: "events_api_v2_inbound_integration", name: "Atlas", integration_key: KEY } } });
+    server.on("POST", "/services/PSVC1/integrations", {
+      status: 201,
+      body: { integration: { id: "PNEW", type: "events_api_v2_inbound_integration", name: "Atlas", integration_key: KEY } },
+    });
     expect((await rest.createEventsIntegration("PSVC1", "Atlas")).integration_key).toBe(KEY);
     expect(server.requests[0].json).toEqual({ integration: { type: "events_api_v2_inbound_integration", name: "Atlas" } });
 
@@ -96,10 +112,15 @@ describe("PagerDutyRestClient", () => {
   });
 
   test("429 honours ratelimit-reset", async () => {
-    server.on("GET", "/services/PSVC1/integrations/PI1", { status: 429, headers: { "ratelimit-reset": "5" }, body: { error: { message: "Rate Limit Exceeded", code: 2020 } } }, {
-      status: 200,
-      body: { integration: { id: "PI1", type: "events_api_v2_inbound_integration", integration_key: KEY } },
-    });
+    server.on(
+      "GET",
+      "/services/PSVC1/integrations/PI1",
+      { status: 429, headers: { "ratelimit-reset": "5" }, body: { error: { message: "Rate Limit Exceeded", code: 2020 } } },
+      {
+        status: 200,
+        body: { integration: { id: "PI1", type: "events_api_v2_inbound_integration", integration_key: KEY } },
+      },
+    );
     expect((await rest.getIntegration("PSVC1", "PI1"))?.integration_key).toBe(KEY);
     expect(waits[0]).toBeGreaterThanOrEqual(5000);
   });
@@ -121,7 +142,9 @@ describe("PagerDutyRestClient", () => {
 
   test("incidents: by incident key and statuses; alerts of an incident; status update with From", async () => {
     server.on("GET", "/incidents", { status: 200, body: { incidents: [{ id: "Q1", status: "triggered", incident_key: "k1" }], more: false } });
-    expect(await rest.listIncidents({ incidentKey: "k1", statuses: ["triggered", "acknowledged"] })).toEqual([{ id: "Q1", status: "triggered", incident_key: "k1" }]);
+    expect(await rest.listIncidents({ incidentKey: "k1", statuses: ["triggered", "acknowledged"] })).toEqual([
+      { id: "Q1", status: "triggered", incident_key: "k1" },
+    ]);
     expect(server.requests[0].query.get("incident_key")).toBe("k1");
     expect(server.requests[0].query.getAll("statuses[]")).toEqual(["triggered", "acknowledged"]);
 

@@ -182,7 +182,10 @@ export class PagerDutyRestClient {
    * key is neither found nor ruled out, so one create never spends a large
    * account's REST rate limit.
    */
-  async findIntegrationByKey(key: string, opts: { maxPages?: number } = {}): Promise<{ found?: { service: PdService; integration: PdIntegration }; complete: boolean }> {
+  async findIntegrationByKey(
+    key: string,
+    opts: { maxPages?: number } = {},
+  ): Promise<{ found?: { service: PdService; integration: PdIntegration }; complete: boolean }> {
     const maxPages = Math.max(1, Math.floor(opts.maxPages ?? 10));
     let offset = 0;
     for (let page = 1; page <= maxPages; page++) {

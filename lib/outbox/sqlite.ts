@@ -86,8 +86,19 @@ export class SqliteOutbox implements Outbox {
     const t = this.table;
     if (input.deadLetter !== undefined) {
       const r = this.db
-        .prepare(`INSERT INTO ${t} (queue, queue_key, dedupe_key, payload, state, attempts, run_at, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, 'dead', 0, ?, ?, ?, ?) RETURNING *`)
-        .get(input.queue, input.queueKey, input.dedupeKey ?? null, JSON.stringify(input.payload ?? null), input.runAt ?? now, input.deadLetter, now, now) as unknown as Row;
+        .prepare(
+          `INSERT INTO ${t} (queue, queue_key, dedupe_key, payload, state, attempts, run_at, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, 'dead', 0, ?, ?, ?, ?) RETURNING *`,
+        )
+        .get(
+          input.queue,
+          input.queueKey,
+          input.dedupeKey ?? null,
+          JSON.stringify(input.payload ?? null),
+          input.runAt ?? now,
+          input.deadLetter,
+          now,
+          now,
+        ) as unknown as Row;
       return toJob<P>(r);
     }
     if (input.dedupeKey !== undefined) {
@@ -169,12 +180,18 @@ export class SqliteOutbox implements Outbox {
       if (!row) return undefined;
       const attempts = Number(row.attempts);
       if (opts.maxAttempts !== undefined && attempts >= opts.maxAttempts) {
-        this.db.prepare(`UPDATE ${this.table} SET state = 'dead', lease_owner = NULL, lease_until = NULL, last_error = ?, last_status = ?, updated_at = ? WHERE id = ?`).run(error, opts.status ?? null, now, id);
+        this.db
+          .prepare(
+            `UPDATE ${this.table} SET state = 'dead', lease_owner = NULL, lease_until = NULL, last_error = ?, last_status = ?, updated_at = ? WHERE id = ?`,
+          )
+          .run(error, opts.status ?? null, now, id);
         return "dead" as const;
       }
       const runAt = opts.runAt ?? now + backoffDelay(opts.schedule, attempts, opts.random);
       this.db
-        .prepare(`UPDATE ${this.table} SET state = 'pending', run_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?, last_status = ?, updated_at = ? WHERE id = ?`)
+        .prepare(
+          `UPDATE ${this.table} SET state = 'pending', run_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?, last_status = ?, updated_at = ? WHERE id = ?`,
+        )
         .run(runAt, error, opts.status ?? null, now, id);
       return "pending" as const;
     });

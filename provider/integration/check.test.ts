@@ -4,7 +4,10 @@ import { checkIntegration, DEFAULT_INITIAL_SUMMARY } from "./check";
 
 const PROJECT = "5f1e2d3c4b5a69788796a5b4";
 const KEY = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
-const configured = readProviderConfig({ get: (k: string) => ({ "pdac:atlasClientId": "id", "pdac:atlasClientSecret": "secret" } as Record<string, string>)[k] }, {});
+const configured = readProviderConfig(
+  { get: (k: string) => (({ "pdac:atlasClientId": "id", "pdac:atlasClientSecret": "secret" }) as Record<string, string>)[k] },
+  {},
+);
 
 describe("checkIntegration", () => {
   it("applies defaults", () => {
@@ -20,12 +23,17 @@ describe("checkIntegration", () => {
     ["no key or service", { projectId: PROJECT }, "integrationKey", /set integrationKey .* or pagerdutyServiceId/],
     ["both key and service", { projectId: PROJECT, integrationKey: KEY, pagerdutyServiceId: "PABC123" }, "integrationKey", /not both/],
     ["short key", { projectId: PROJECT, integrationKey: "abc" }, "integrationKey", /exactly 32 characters/],
-    ["redacted key", { projectId: PROJECT, integrationKey: "*".repeat(28) + "8f90" }, "integrationKey", /looks redacted/],
+    ["redacted key", { projectId: PROJECT, integrationKey: `${"*".repeat(28)}8f90` }, "integrationKey", /looks redacted/],
     ["key with symbols", { projectId: PROJECT, integrationKey: "a1b2c3d4e5f60718293a4b5c6d7e8f9-" }, "integrationKey", /32 hexadecimal digits/],
     ["31-character key", { projectId: PROJECT, integrationKey: KEY.slice(1) }, "integrationKey", /exactly 32 characters/],
-    ["33-character key", { projectId: PROJECT, integrationKey: KEY + "0" }, "integrationKey", /exactly 32 characters/],
-    ["32 letters and digits, not hexadecimal (the project API refuses it)", { projectId: PROJECT, integrationKey: "g1b2c3d4e5f60718293a4b5c6d7e8f90" }, "integrationKey", /32 hexadecimal digits .* project API refuses/],
-    ["ruleset key", { projectId: PROJECT, integrationKey: "R" + KEY.slice(1) }, "integrationKey", /32 hexadecimal digits/],
+    ["33-character key", { projectId: PROJECT, integrationKey: `${KEY}0` }, "integrationKey", /exactly 32 characters/],
+    [
+      "32 letters and digits, not hexadecimal (the project API refuses it)",
+      { projectId: PROJECT, integrationKey: "g1b2c3d4e5f60718293a4b5c6d7e8f90" },
+      "integrationKey",
+      /32 hexadecimal digits .* project API refuses/,
+    ],
+    ["ruleset key", { projectId: PROJECT, integrationKey: `R${KEY.slice(1)}` }, "integrationKey", /32 hexadecimal digits/],
     ["key of the wrong type", { projectId: PROJECT, integrationKey: 12345 }, "integrationKey", /must be a string/],
     ["project id of the wrong type", { projectId: 5, integrationKey: KEY }, "projectId", /projectId must be a string/],
     ["service id of the wrong type", { projectId: PROJECT, pagerdutyServiceId: 7 }, "pagerdutyServiceId", /must be a string: a PagerDuty service id/],
@@ -37,10 +45,20 @@ describe("checkIntegration", () => {
     ["bad region", { projectId: PROJECT, integrationKey: KEY, region: "APAC" }, "region", /"US" or "EU"/],
     ["lower-case region", { projectId: PROJECT, integrationKey: KEY, region: "eu" }, "region", /"US" or "EU"/],
     ["bad service id", { projectId: PROJECT, pagerdutyServiceId: "my service" }, "pagerdutyServiceId", /service id such as PXXXXXX/],
-    ["bad severity", { projectId: PROJECT, integrationKey: KEY, initialAlert: { severity: "fatal" } }, "initialAlert.severity", /critical, error, warning, info/],
+    [
+      "bad severity",
+      { projectId: PROJECT, integrationKey: KEY, initialAlert: { severity: "fatal" } },
+      "initialAlert.severity",
+      /critical, error, warning, info/,
+    ],
     ["long summary", { projectId: PROJECT, integrationKey: KEY, initialAlert: { summary: "x".repeat(1025) } }, "initialAlert.summary", /1024/],
     ["unknown property", { projectId: PROJECT, integrationKey: KEY, serviceKey: KEY }, "serviceKey", /unknown property serviceKey/],
-    ["unknown nested property", { projectId: PROJECT, integrationKey: KEY, initialAlert: { open: true } }, "initialAlert.open", /unknown property initialAlert.open/],
+    [
+      "unknown nested property",
+      { projectId: PROJECT, integrationKey: KEY, initialAlert: { open: true } },
+      "initialAlert.open",
+      /unknown property initialAlert.open/,
+    ],
   ])("%s: fails on %s", (_name, news, property, reason) => {
     const { failures } = checkIntegration(news, configured);
     expect(failures).toEqual(expect.arrayContaining([expect.objectContaining({ property, reason: expect.stringMatching(reason) })]));

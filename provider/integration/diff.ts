@@ -33,6 +33,6 @@ export function keyChanged(olds: IntegrationOutputs, news: IntegrationInputs): b
   const desired = news.integrationKey ?? (news.pagerdutyServiceId === olds.pagerdutyServiceId ? stateKey : undefined);
   if (desired === undefined) return news.integrationKey !== undefined;
   if (olds.keyLast4 !== desired.slice(-4) || olds.keyLength !== desired.length) return true;
-  if (olds.integrationKey && olds.integrationKey.includes("*")) return !matchesRedacted(desired, olds.integrationKey);
+  if (olds.integrationKey?.includes("*")) return !matchesRedacted(desired, olds.integrationKey);
   return stateKey !== undefined && stateKey !== desired;
 }

@@ -11,7 +11,9 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
  * an integration created anew (deleted by hand, then `pulumi up`) previews and
  * makes exactly the routing updates that re-point their notifications.
  */
-export function withInstanceId<I extends Record<string, any>, O extends Record<string, any>>(impl: dynamic.ResourceProvider<I, O>): dynamic.ResourceProvider<I, O> {
+export function withInstanceId<I extends Record<string, any>, O extends Record<string, any>>(
+  impl: dynamic.ResourceProvider<I, O>,
+): dynamic.ResourceProvider<I, O> {
   return {
     ...bind(impl),
     check: async (olds, news) => {

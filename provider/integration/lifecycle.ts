@@ -89,9 +89,17 @@ function holdsKey(live: unknown, key: string, region: Region): boolean {
  */
 async function adoptIntegration(inputs: IntegrationInputs, clients: Clients): Promise<CreateResult<IntegrationOutputs>> {
   const id = integrationResourceId(inputs.projectId);
-  const read = await readIntegration(id, { ...inputs, keyConfirmed: false, createdPagerdutyIntegration: false } as IntegrationOutputs & Record<string, unknown>, clients);
+  const read = await readIntegration(
+    id,
+    { ...inputs, keyConfirmed: false, createdPagerdutyIntegration: false } as IntegrationOutputs & Record<string, unknown>,
+    clients,
+  );
   if (!read.props) {
-    throw new ProviderError("INTEGRATION_MISSING", `nothing to import: project ${inputs.projectId} has no PagerDuty integration; remove the import option to create one`, "projectId");
+    throw new ProviderError(
+      "INTEGRATION_MISSING",
+      `nothing to import: project ${inputs.projectId} has no PagerDuty integration; remove the import option to create one`,
+      "projectId",
+    );
   }
   const live = read.props;
   const problems: string[] = [];
@@ -101,7 +109,11 @@ async function adoptIntegration(inputs: IntegrationInputs, clients: Clients): Pr
   if (live.region !== inputs.region) problems.push(`the project's region is ${live.region} but region is ${inputs.region}`);
   if (inputs.pagerdutyServiceId) problems.push("an integration made outside Pulumi can only be imported with integrationKey, not pagerdutyServiceId");
   if (problems.length > 0) {
-    throw new ProviderError("ALREADY_EXISTS", `cannot import ${id}: ${problems.join("; ")}. Make the program match the existing integration, then run pulumi up again.`, "integrationKey");
+    throw new ProviderError(
+      "ALREADY_EXISTS",
+      `cannot import ${id}: ${problems.join("; ")}. Make the program match the existing integration, then run pulumi up again.`,
+      "integrationKey",
+    );
   }
   const { importId: _ignored, ...declared } = inputs;
   return { id, outs: { ...live, ...declared, integrationKey: inputs.integrationKey ?? live.integrationKey, initialDedupKey: "", initialIncidentOpen: false } };
@@ -118,14 +130,21 @@ async function adoptIntegration(inputs: IntegrationInputs, clients: Clients): Pr
  * the next `pulumi up` retries. Without such a change, only pending clean-up
  * runs and the recorded options change.
  */
-export async function updateIntegration(id: string, olds: IntegrationOutputs, news: IntegrationInputs, clients: Clients): Promise<UpdateResult<IntegrationOutputs>> {
+export async function updateIntegration(
+  _id: string,
+  olds: IntegrationOutputs,
+  news: IntegrationInputs,
+  clients: Clients,
+): Promise<UpdateResult<IntegrationOutputs>> {
   const serviceChanged = (olds.pagerdutyServiceId ?? undefined) !== (news.pagerdutyServiceId ?? undefined);
   const regionChanged = olds.region !== news.region;
   const leftover = olds.pendingCleanup ?? [];
   const oldKeys = [olds.integrationKey, ...(olds.retiredKeys ?? [])].filter(isRealKey);
   if (!serviceChanged && !regionChanged && !keyChanged(olds, news)) {
     const done = await runCleanups(news.projectId, leftover, oldKeys, clients);
-    const stillOpen = olds.initialIncidentOpen && (olds.initialAlert.keepOpen || done.pending.some((p) => p.action === "resolveInitialAlert" && p.dedupKey === olds.initialDedupKey));
+    const stillOpen =
+      olds.initialIncidentOpen &&
+      (olds.initialAlert.keepOpen || done.pending.some((p) => p.action === "resolveInitialAlert" && p.dedupKey === olds.initialDedupKey));
     return { outs: { ...olds, initialAlert: news.initialAlert, initialIncidentOpen: stillOpen, pendingCleanup: done.pending, retiredKeys: done.retiredKeys } };
   }
   const undo = new UndoStack();
@@ -136,7 +155,12 @@ export async function updateIntegration(id: string, olds: IntegrationOutputs, ne
     // The service form keeps its key while the service and region stay; a new region is another account: resolve and prove it there.
     const keep = !serviceChanged && !regionChanged && news.pagerdutyServiceId !== undefined && isRealKey(olds.integrationKey);
     resolved = keep
-      ? { key: olds.integrationKey, keyConfirmed: olds.keyConfirmed, pagerdutyIntegrationId: olds.pagerdutyIntegrationId, createdPagerdutyIntegration: olds.createdPagerdutyIntegration }
+      ? {
+          key: olds.integrationKey,
+          keyConfirmed: olds.keyConfirmed,
+          pagerdutyIntegrationId: olds.pagerdutyIntegrationId,
+          createdPagerdutyIntegration: olds.createdPagerdutyIntegration,
+        }
       : await resolveKey(news, clients, undo);
     alert = await proveKey(news, resolved.key, clients, undo);
     storedId = await storeReplacement(news, resolved.key, olds.integrationId, clients);
@@ -146,10 +170,20 @@ export async function updateIntegration(id: string, olds: IntegrationOutputs, ne
   // Committed: the project holds the new key. Retire what belonged to the old one; nothing is rolled back.
   const steps: PendingCleanup[] = [...leftover];
   if (!news.initialAlert.keepOpen) steps.push(resolveStep(alert));
-  if (olds.initialIncidentOpen && olds.initialDedupKey && isRealKey(olds.integrationKey) && !(olds.initialDedupKey === alert.dedupKey && olds.region === alert.region)) {
+  if (
+    olds.initialIncidentOpen &&
+    olds.initialDedupKey &&
+    isRealKey(olds.integrationKey) &&
+    !(olds.initialDedupKey === alert.dedupKey && olds.region === alert.region)
+  ) {
     steps.push({ action: "resolveInitialAlert", region: olds.region, dedupKey: olds.initialDedupKey, keyLast4: olds.integrationKey.slice(-4) });
   }
-  if (olds.createdPagerdutyIntegration && olds.pagerdutyServiceId && olds.pagerdutyIntegrationId && olds.pagerdutyIntegrationId !== resolved.pagerdutyIntegrationId) {
+  if (
+    olds.createdPagerdutyIntegration &&
+    olds.pagerdutyServiceId &&
+    olds.pagerdutyIntegrationId &&
+    olds.pagerdutyIntegrationId !== resolved.pagerdutyIntegrationId
+  ) {
     steps.push({ action: "deletePagerDutyIntegration", region: olds.region, serviceId: olds.pagerdutyServiceId, integrationId: olds.pagerdutyIntegrationId });
   }
   const done = await runCleanups(news.projectId, steps, [resolved.key, ...oldKeys], clients);
@@ -167,7 +201,10 @@ async function storeReplacement(news: IntegrationInputs, key: string, previousId
     return String(list.find((i) => i.type === INTEGRATION_TYPE)?.id ?? previousId);
   } catch (err) {
     if ((err as { code?: string }).code === "NOT_FOUND") {
-      throw new ProviderError("INTEGRATION_MISSING", `project ${news.projectId} has no PagerDuty integration any more (deleted outside Pulumi): run pulumi refresh, then pulumi up to create it again`);
+      throw new ProviderError(
+        "INTEGRATION_MISSING",
+        `project ${news.projectId} has no PagerDuty integration any more (deleted outside Pulumi): run pulumi refresh, then pulumi up to create it again`,
+      );
     }
     const live = await clients.atlas.getIntegration(news.projectId, INTEGRATION_TYPE).catch(() => undefined);
     if (live?.id && holdsKey(live, key, news.region)) return String(live.id);
@@ -181,7 +218,11 @@ async function storeReplacement(news: IntegrationInputs, key: string, previousId
  * stays in state; `keyLast4`/`keyLength` show what the project holds, so a key
  * changed by hand shows as drift and the next `pulumi up` puts ours back.
  */
-export async function readIntegration(id: string, props: Partial<IntegrationOutputs> & Record<string, unknown>, clients: Clients): Promise<ReadResult<IntegrationOutputs>> {
+export async function readIntegration(
+  id: string,
+  props: Partial<IntegrationOutputs> & Record<string, unknown>,
+  clients: Clients,
+): Promise<ReadResult<IntegrationOutputs>> {
   const projectId = parseIntegrationId(id);
   const live = await clients.atlas.getIntegration(projectId, INTEGRATION_TYPE).catch((err: unknown) => {
     throw upstreamFailure(`reading the PagerDuty integration of project ${projectId}`, err);
@@ -237,12 +278,20 @@ export async function deleteIntegration(id: string, props: IntegrationOutputs, c
     steps.push({ action: "resolveInitialAlert", region: props.region, dedupKey: props.initialDedupKey, keyLast4: props.integrationKey.slice(-4) });
   }
   if (props.createdPagerdutyIntegration && props.pagerdutyServiceId && props.pagerdutyIntegrationId) {
-    steps.push({ action: "deletePagerDutyIntegration", region: props.region, serviceId: props.pagerdutyServiceId, integrationId: props.pagerdutyIntegrationId });
+    steps.push({
+      action: "deletePagerDutyIntegration",
+      region: props.region,
+      serviceId: props.pagerdutyServiceId,
+      integrationId: props.pagerdutyIntegrationId,
+    });
   }
   const keys = [props.integrationKey, ...(props.retiredKeys ?? [])].filter(isRealKey);
   const done = await runCleanups(projectId, steps, keys, clients, { quiet: true });
   if (done.failures.length > 0) {
-    throw new ProviderError("UPSTREAM", `the project's PagerDuty integration is deleted, but clean-up failed; run pulumi destroy (or up) again to retry:\n- ${done.failures.join("\n- ")}`);
+    throw new ProviderError(
+      "UPSTREAM",
+      `the project's PagerDuty integration is deleted, but clean-up failed; run pulumi destroy (or up) again to retry:\n- ${done.failures.join("\n- ")}`,
+    );
   }
 }
 
@@ -259,16 +308,27 @@ async function resolveKey(inputs: IntegrationInputs, clients: Clients, undo: Und
   const rest = clients.rest(inputs.region);
   if (inputs.pagerdutyServiceId) {
     const serviceId = inputs.pagerdutyServiceId;
-    if (!rest) throw new ProviderError("CONFIG", "pagerdutyServiceId needs a PagerDuty REST API token: set --secret pdac:pagerdutyToken (or PAGERDUTY_TOKEN)", "pagerdutyServiceId");
+    if (!rest)
+      throw new ProviderError(
+        "CONFIG",
+        "pagerdutyServiceId needs a PagerDuty REST API token: set --secret pdac:pagerdutyToken (or PAGERDUTY_TOKEN)",
+        "pagerdutyServiceId",
+      );
     const service = await rest.getService(serviceId, { includeIntegrations: true }).catch((err: unknown) => {
       throw upstreamFailure(`looking up PagerDuty service ${serviceId}`, err);
     });
     if (!service) {
-      throw new ProviderError("SERVICE_NOT_FOUND", `pagerdutyServiceId ${serviceId}: no such service in the PagerDuty account (region ${inputs.region}); check the id (the last part of the service's URL) and the region`, "pagerdutyServiceId");
+      throw new ProviderError(
+        "SERVICE_NOT_FOUND",
+        `pagerdutyServiceId ${serviceId}: no such service in the PagerDuty account (region ${inputs.region}); check the id (the last part of the service's URL) and the region`,
+        "pagerdutyServiceId",
+      );
     }
     const name = serviceIntegrationName(inputs.projectId);
     // An attempt that crashed may have created it already: look it up by the name we give it before creating one.
-    const mine = (service.integrations ?? []).find((i) => String(i?.type ?? "").startsWith(EVENTS_V2_INTEGRATION_TYPE) && ((i as { name?: string }).name ?? i.summary) === name);
+    const mine = (service.integrations ?? []).find(
+      (i) => String(i?.type ?? "").startsWith(EVENTS_V2_INTEGRATION_TYPE) && ((i as { name?: string }).name ?? i.summary) === name,
+    );
     let created = mine && (mine as { integration_key?: string }).integration_key ? (mine as { id: string; integration_key?: string }) : undefined;
     if (mine && !created) {
       created = await rest.getIntegration(serviceId, mine.id).catch((err: unknown) => {
@@ -354,7 +414,13 @@ interface CleanupOutcome {
  * is always safe. A failure does not stop the others: it becomes a warning
  * and a pending step.
  */
-async function runCleanups(projectId: string, steps: PendingCleanup[], keys: string[], clients: Clients, opts: { quiet?: boolean } = {}): Promise<CleanupOutcome> {
+async function runCleanups(
+  projectId: string,
+  steps: PendingCleanup[],
+  keys: string[],
+  clients: Clients,
+  opts: { quiet?: boolean } = {},
+): Promise<CleanupOutcome> {
   const pending: PendingCleanup[] = [];
   const failures: string[] = [];
   const needed = new Set<string>();
@@ -380,7 +446,9 @@ async function runCleanups(projectId: string, steps: PendingCleanup[], keys: str
     }
   }
   if (failures.length > 0 && !opts.quiet) {
-    warn(`the PagerDuty integration of project ${projectId} is stored, but clean-up failed; the next pulumi up retries it (pendingCleanup):\n- ${failures.join("\n- ")}`);
+    warn(
+      `the PagerDuty integration of project ${projectId} is stored, but clean-up failed; the next pulumi up retries it (pendingCleanup):\n- ${failures.join("\n- ")}`,
+    );
   }
   return { pending, retiredKeys: [...needed].filter((k) => k !== keys[0]), failures };
 }

@@ -41,5 +41,4 @@ export class PagerDutyIntegrationProvider implements dynamic.ResourceProvider<In
   async delete(id: string, props: IntegrationOutputs): Promise<void> {
     return deleteIntegration(id, props, clientsFor(this.config));
   }
-
 }

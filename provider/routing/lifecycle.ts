@@ -49,7 +49,10 @@ export async function createRouting(inputs: RoutingInputs, clients: Clients): Pr
 
 function created(inputs: RoutingInputs, integrationId: string | undefined, live: unknown): CreateResult<RoutingOutputs> {
   const outs = fromAlertConfig(live, inputs);
-  return { id: routingResourceId(inputs.projectId, outs.alertConfigId), outs: { ...inputs, alertConfigId: outs.alertConfigId, notifierId: outs.notifierId, ...(integrationId ? { integrationId } : {}) } };
+  return {
+    id: routingResourceId(inputs.projectId, outs.alertConfigId),
+    outs: { ...inputs, alertConfigId: outs.alertConfigId, notifierId: outs.notifierId, ...(integrationId ? { integrationId } : {}) },
+  };
 }
 
 /** The project's alert configuration identical to the program in every field, referencing this integration, created within ADOPT_WITHIN_MS. */
@@ -74,13 +77,18 @@ async function findEarlierAttempt(inputs: RoutingInputs, integrationId: string |
 async function adoptRouting(inputs: RoutingInputs, clients: Clients): Promise<CreateResult<RoutingOutputs>> {
   const id = inputs.importId!;
   const { projectId } = parseRoutingId(id);
-  if (projectId !== inputs.projectId) throw new ProviderError("INVALID_ID", `the import id ${id} names project ${projectId} but projectId is ${inputs.projectId}`, "projectId");
+  if (projectId !== inputs.projectId)
+    throw new ProviderError("INVALID_ID", `the import id ${id} names project ${projectId} but projectId is ${inputs.projectId}`, "projectId");
   const { importId: _ignored, ...declared } = inputs;
   const read = await readRouting(id, declared, clients);
-  if (!read.props) throw new ProviderError("INTEGRATION_MISSING", `nothing to import: alert configuration ${id} does not exist; remove the import option to create it`);
+  if (!read.props)
+    throw new ProviderError("INTEGRATION_MISSING", `nothing to import: alert configuration ${id} does not exist; remove the import option to create it`);
   const differ = changedRoutingFields(read.props, declared);
   if (differ.length > 0) {
-    throw new ProviderError("ALREADY_EXISTS", `cannot import ${id}: it differs from the program in ${differ.join(", ")}. Make the program match the existing alert configuration, then run pulumi up again.`);
+    throw new ProviderError(
+      "ALREADY_EXISTS",
+      `cannot import ${id}: it differs from the program in ${differ.join(", ")}. Make the program match the existing alert configuration, then run pulumi up again.`,
+    );
   }
   const integrationId = read.props.integrationId;
   return { id, outs: { ...declared, alertConfigId: read.props.alertConfigId, notifierId: read.props.notifierId, ...(integrationId ? { integrationId } : {}) } };
@@ -115,7 +123,10 @@ export async function updateRouting(id: string, olds: RoutingOutputs, news: Rout
     return { outs: { ...news, alertConfigId, notifierId: outs.notifierId, ...(integrationId ? { integrationId } : {}) } };
   } catch (err) {
     if ((err as { code?: string }).code === "NOT_FOUND") {
-      throw new ProviderError("INTEGRATION_MISSING", `alert configuration ${alertConfigId} of project ${projectId} no longer exists (deleted outside Pulumi): run pulumi refresh, then pulumi up to create it again`);
+      throw new ProviderError(
+        "INTEGRATION_MISSING",
+        `alert configuration ${alertConfigId} of project ${projectId} no longer exists (deleted outside Pulumi): run pulumi refresh, then pulumi up to create it again`,
+      );
     }
     throw upstreamFailure(`updating alert configuration ${alertConfigId} of project ${projectId}`, err);
   }
@@ -125,7 +136,11 @@ export async function updateRouting(id: string, olds: RoutingOutputs, news: Rout
 async function currentIntegrationId(projectId: string, clients: Clients): Promise<string> {
   const integration = await clients.atlas.getIntegration(projectId, "PAGER_DUTY");
   if (!integration?.id) {
-    throw new ProviderError("INTEGRATION_MISSING", `project ${projectId} has no PagerDuty integration: declare a PagerDutyIntegration for it and pass it as this routing's integration`, "integration");
+    throw new ProviderError(
+      "INTEGRATION_MISSING",
+      `project ${projectId} has no PagerDuty integration: declare a PagerDutyIntegration for it and pass it as this routing's integration`,
+      "integration",
+    );
   }
   return String(integration.id);
 }

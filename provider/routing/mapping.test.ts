@@ -27,8 +27,16 @@ function asStored(inputs: RoutingInputs): any {
 }
 
 describe("routing mapping", () => {
-  it.each([["native", native], ["relay", relay]])("%s: a stored configuration reads back as the same inputs", (_n, inputs) => {
-    const state: RoutingOutputs = { ...inputs, alertConfigId: "7a1e2d3c4b5a69788796a5b4", notifierId: "8a1e2d3c4b5a69788796a5b4", ...(inputs.delivery === "native" ? { integrationId: INTEGRATION_ID } : {}) };
+  it.each([
+    ["native", native],
+    ["relay", relay],
+  ])("%s: a stored configuration reads back as the same inputs", (_n, inputs) => {
+    const state: RoutingOutputs = {
+      ...inputs,
+      alertConfigId: "7a1e2d3c4b5a69788796a5b4",
+      notifierId: "8a1e2d3c4b5a69788796a5b4",
+      ...(inputs.delivery === "native" ? { integrationId: INTEGRATION_ID } : {}),
+    };
     const live = fromAlertConfig(asStored(inputs), state);
     expect(live).toEqual(state);
     expect(diffRouting(live, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
@@ -49,7 +57,11 @@ describe("routing mapping", () => {
     ["threshold changed", (c) => (c.metricThreshold.threshold = 120), "metricThreshold"],
     ["matcher removed", (c) => (c.matchers = []), "matchers"],
     ["delay changed", (c) => (c.notifications[0].delayMin = 0), "delayMin"],
-    ["notification replaced by a raw key", (c) => (c.notifications[0] = { typeName: "PAGER_DUTY", serviceKey: "****", region: "US", notifierId: "8a1e2d3c4b5a69788796a5b4" }), "notifierId"],
+    [
+      "notification replaced by a raw key",
+      (c) => (c.notifications[0] = { typeName: "PAGER_DUTY", serviceKey: "****", region: "US", notifierId: "8a1e2d3c4b5a69788796a5b4" }),
+      "notifierId",
+    ],
     ["notification pointed at another integration", (c) => (c.notifications[0].integrationId = "9a1e2d3c4b5a69788796a5b4"), "notifierId"],
   ])("drift: %s", (_n, edit, field) => {
     const stored = asStored(native);
@@ -61,13 +73,22 @@ describe("routing mapping", () => {
   });
 
   it("a new instance of the integration updates the routing (its notification is re-pointed)", () => {
-    const state: RoutingOutputs = { ...native, alertConfigId: "7a1e2d3c4b5a69788796a5b4", notifierId: "8a1e2d3c4b5a69788796a5b4", integrationId: INTEGRATION_ID };
+    const state: RoutingOutputs = {
+      ...native,
+      alertConfigId: "7a1e2d3c4b5a69788796a5b4",
+      notifierId: "8a1e2d3c4b5a69788796a5b4",
+      integrationId: INTEGRATION_ID,
+    };
     expect(diffRouting(state, { ...native, integrationInstanceId: "1a2b3c4d5e6f7081" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 
   it("a new project replaces the routing", () => {
     const state: RoutingOutputs = { ...native, alertConfigId: "7a1e2d3c4b5a69788796a5b4", notifierId: "8a1e2d3c4b5a69788796a5b4" };
-    expect(diffRouting(state, { ...native, projectId: "0123456789abcdef01234567" })).toEqual({ changes: true, replaces: ["projectId"], deleteBeforeReplace: false });
+    expect(diffRouting(state, { ...native, projectId: "0123456789abcdef01234567" })).toEqual({
+      changes: true,
+      replaces: ["projectId"],
+      deleteBeforeReplace: false,
+    });
   });
 
   it("sends the integration id and never a key for native delivery", () => {

@@ -40,7 +40,9 @@ export function fromAlertConfig(live: any, state: Partial<RoutingOutputs>): Rout
     integrationInstanceId: state.integrationInstanceId,
     region: ((delivery === "native" ? ours?.region : state.region) ?? "US") as Region,
     eventTypeName: String(live.eventTypeName),
-    matchers: (Array.isArray(live.matchers) ? live.matchers : []).map((m: any): Matcher => ({ fieldName: m.fieldName, operator: m.operator, value: m.value ?? "" })),
+    matchers: (Array.isArray(live.matchers) ? live.matchers : []).map(
+      (m: any): Matcher => ({ fieldName: m.fieldName, operator: m.operator, value: m.value ?? "" }),
+    ),
     delayMin: Number(ours?.delayMin ?? 0),
     enabled: live.enabled === true,
     delivery: ours ? delivery : (state.delivery ?? "native"),
@@ -52,14 +54,21 @@ export function fromAlertConfig(live: any, state: Partial<RoutingOutputs>): Rout
   if (live.threshold && live.threshold.operator !== undefined) {
     out.threshold = { operator: live.threshold.operator, threshold: live.threshold.threshold, units: live.threshold.units } as Threshold;
   }
-  if (live.metricThreshold && live.metricThreshold.metricName) {
+  if (live.metricThreshold?.metricName) {
     const m = live.metricThreshold;
-    out.metricThreshold = { metricName: m.metricName, operator: m.operator, threshold: m.threshold, units: m.units, mode: m.mode ?? "AVERAGE" } as MetricThreshold;
+    out.metricThreshold = {
+      metricName: m.metricName,
+      operator: m.operator,
+      threshold: m.threshold,
+      units: m.units,
+      mode: m.mode ?? "AVERAGE",
+    } as MetricThreshold;
   }
   if (live.severityOverride) out.severity = live.severityOverride as AlertSeverity;
   if (delivery === "relay" && ours) {
     out.relayUrl = sameRedactedUrl(state.relayUrl, ours.webhookUrl) ? state.relayUrl : ours.webhookUrl;
-    out.relaySecret = state.relaySecret && ours.webhookSecret && matchesRedacted(state.relaySecret, ours.webhookSecret) ? state.relaySecret : ours.webhookSecret;
+    out.relaySecret =
+      state.relaySecret && ours.webhookSecret && matchesRedacted(state.relaySecret, ours.webhookSecret) ? state.relaySecret : ours.webhookSecret;
   }
   // Relay routings have no integration; an undefined value cannot cross the provider protocol.
   if (out.integrationId === undefined) delete out.integrationId;

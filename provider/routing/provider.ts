@@ -37,5 +37,4 @@ export class AlertRoutingProvider implements dynamic.ResourceProvider<RoutingInp
   async delete(id: string): Promise<void> {
     return deleteRouting(id, clientsFor(this.config));
   }
-
 }

@@ -16,7 +16,12 @@ describe("SeverityResolver", () => {
     let reads = 0;
     let t = 0;
     const r = new SeverityResolver(
-      { getAlertConfig: async () => (reads++, { severityOverride: "INFO" }) },
+      {
+        getAlertConfig: async () => {
+          reads++;
+          return { severityOverride: "INFO" };
+        },
+      },
       () => undefined,
       1000,
       () => t,

@@ -42,12 +42,10 @@ export function registerAtlasIntake(app: FastifyInstance, d: AtlasIntakeDeps): v
       const eventHeader = String(req.headers["x-mms-event"] ?? "");
       if (!(ATLAS_EVENTS as readonly string[]).includes(eventHeader)) {
         count("unknown_event");
-        return reply
-          .code(400)
-          .send({
-            error: "unknown_event",
-            message: `X-MMS-Event must be one of ${ATLAS_EVENTS.join(", ")} (got ${JSON.stringify(eventHeader.slice(0, 50))}).`,
-          });
+        return reply.code(400).send({
+          error: "unknown_event",
+          message: `X-MMS-Event must be one of ${ATLAS_EVENTS.join(", ")} (got ${JSON.stringify(eventHeader.slice(0, 50))}).`,
+        });
       }
       const event = eventHeader as AtlasEvent;
       const json = parseJson(req.rawBody);

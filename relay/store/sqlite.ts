@@ -157,7 +157,7 @@ export class SqliteRelayStore implements RelayStore {
       for (const i of items) i.reject(err);
       return;
     }
-    items.forEach((i, n) => i.resolve(results[n]));
+    for (const [n, i] of items.entries()) i.resolve(results[n]);
   }
 
   private observeSync(o: AlertObservation, now: number): ObserveResult {

@@ -69,7 +69,13 @@ describe("acknowledging alerts (2024-05-30) as recorded on real Atlas", () => {
     await sb.capture.waitFor(2); // trigger + resolve
     const res = await ack(id, { acknowledgedUntil: "2126-03-01T10:00:00Z", acknowledgementComment: "late ack" });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: "CLOSED", acknowledgedUntil: "2126-03-01T10:00:00Z", acknowledgementComment: "late ack", acknowledgingUsername: expect.any(String), resolved: expect.any(String) });
+    expect(res.body).toMatchObject({
+      status: "CLOSED",
+      acknowledgedUntil: "2126-03-01T10:00:00Z",
+      acknowledgementComment: "late ack",
+      acknowledgingUsername: expect.any(String),
+      resolved: expect.any(String),
+    });
     await sandbox("POST", "/sandbox/tick");
     expect(sb.capture.received).toHaveLength(2);
 
@@ -97,7 +103,9 @@ describe("acknowledging alerts (2024-05-30) as recorded on real Atlas", () => {
   it("still refuses what the API cannot mean: a past date, a comment over 200 characters, a malformed date", async () => {
     const id = await openAlert();
     expect((await ack(id, { acknowledgedUntil: "2020-01-01T00:00:00Z" })).status).toBe(400);
-    expect((await ack(id, { acknowledgedUntil: "2126-03-01T10:00:00Z", acknowledgementComment: "x".repeat(201) })).body.errorCode).toBe("ACKNOWLEDGEMENT_COMMENT_TOO_LONG");
+    expect((await ack(id, { acknowledgedUntil: "2126-03-01T10:00:00Z", acknowledgementComment: "x".repeat(201) })).body.errorCode).toBe(
+      "ACKNOWLEDGEMENT_COMMENT_TOO_LONG",
+    );
     expect((await ack(id, { acknowledgedUntil: "tomorrow" })).body.errorCode).toBe("INVALID_JSON_ATTRIBUTE");
   });
 });

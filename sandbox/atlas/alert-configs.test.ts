@@ -39,7 +39,13 @@ describe("alert configurations", () => {
       ],
     });
     expect(c.notifications).toEqual([
-      { typeName: "PAGER_DUTY", serviceKey: "****************************0022", region: "US", delayMin: 5, notifierId: expect.stringMatching(/^[a-f0-9]{24}$/) },
+      {
+        typeName: "PAGER_DUTY",
+        serviceKey: "****************************0022",
+        region: "US",
+        delayMin: 5,
+        notifierId: expect.stringMatching(/^[a-f0-9]{24}$/),
+      },
     ]);
     expect(created.text).not.toContain(PD_KEY);
 
@@ -71,18 +77,31 @@ describe("alert configurations", () => {
     expect(echoed.body.detail).toMatch(/redacted/);
     expect(echoed.body.badRequestDetail.fields[0].field).toBe("notifications[0].serviceKey");
 
-    const kept = await sb.api("PUT", `${base()}/${c.id}`, { eventTypeName: "NO_PRIMARY", enabled: true, notifications: [{ typeName: "PAGER_DUTY", notifierId, delayMin: 3 }] });
+    const kept = await sb.api("PUT", `${base()}/${c.id}`, {
+      eventTypeName: "NO_PRIMARY",
+      enabled: true,
+      notifications: [{ typeName: "PAGER_DUTY", notifierId, delayMin: 3 }],
+    });
     expect(kept.status).toBe(200);
-    expect(kept.body.notifications).toEqual([{ typeName: "PAGER_DUTY", notifierId, delayMin: 3, region: "US", serviceKey: "****************************0022" }]);
+    expect(kept.body.notifications).toEqual([
+      { typeName: "PAGER_DUTY", notifierId, delayMin: 3, region: "US", serviceKey: "****************************0022" },
+    ]);
 
-    const rotated = await sb.api("PUT", `${base()}/${c.id}`, { eventTypeName: "NO_PRIMARY", enabled: true, notifications: [{ typeName: "PAGER_DUTY", notifierId, serviceKey: PD_KEY_2, region: "EU" }] });
+    const rotated = await sb.api("PUT", `${base()}/${c.id}`, {
+      eventTypeName: "NO_PRIMARY",
+      enabled: true,
+      notifications: [{ typeName: "PAGER_DUTY", notifierId, serviceKey: PD_KEY_2, region: "EU" }],
+    });
     expect(rotated.body.notifications[0]).toMatchObject({ notifierId, serviceKey: "****************************1111", region: "EU" });
 
     const interval = await sb.api("POST", base(), { eventTypeName: "NO_PRIMARY", notifications: [pd({ intervalMin: 10 })] });
     expect(interval.status).toBe(400);
     expect(interval.body.parameters).toEqual(["notifications[0].intervalMin"]);
 
-    const unknownNotifier = await sb.api("POST", base(), { eventTypeName: "NO_PRIMARY", notifications: [{ typeName: "PAGER_DUTY", notifierId: "5f00000000000000000000ee" }] });
+    const unknownNotifier = await sb.api("POST", base(), {
+      eventTypeName: "NO_PRIMARY",
+      notifications: [{ typeName: "PAGER_DUTY", notifierId: "5f00000000000000000000ee" }],
+    });
     expect(unknownNotifier.status).toBe(400);
     const neither = await sb.api("POST", base(), { eventTypeName: "NO_PRIMARY", notifications: [{ typeName: "PAGER_DUTY" }] });
     expect(neither.body).toMatchObject({ errorCode: "MISSING_ONE_OF_ATTRIBUTES", parameters: ["serviceKey", "integrationId"] });
@@ -111,17 +130,26 @@ describe("alert configurations", () => {
     expect(dflt).toMatchObject({ typeName: "WEBHOOK", webhookUrl: "https://hooks.example.com/****9999", webhookSecret: "*********" });
     expect(own).toMatchObject({ webhookUrl: "https://other.example.org/****abcd", webhookSecret: "**********" });
 
-    const foreign = await sb.api("POST", base(), { eventTypeName: "NO_PRIMARY", notifications: [{ typeName: "PAGER_DUTY", integrationId: "5f00000000000000000000dd" }] });
+    const foreign = await sb.api("POST", base(), {
+      eventTypeName: "NO_PRIMARY",
+      notifications: [{ typeName: "PAGER_DUTY", integrationId: "5f00000000000000000000dd" }],
+    });
     expect(foreign.status).toBe(400);
     expect(foreign.body.detail).toMatch(/PAGER_DUTY integration/);
-    const both = await sb.api("POST", base(), { eventTypeName: "NO_PRIMARY", notifications: [{ typeName: "PAGER_DUTY", integrationId: integ.id, serviceKey: PD_KEY }] });
+    const both = await sb.api("POST", base(), {
+      eventTypeName: "NO_PRIMARY",
+      notifications: [{ typeName: "PAGER_DUTY", integrationId: integ.id, serviceKey: PD_KEY }],
+    });
     expect(both.status).toBe(400);
   });
 
   it("validates thresholds per event type like the spec's variants", async () => {
     const metric = await sb.api("POST", base(), {
       eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
-      matchers: [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "PRIMARY" }, { fieldName: "HOSTNAME", operator: "STARTS_WITH", value: "db-" }],
+      matchers: [
+        { fieldName: "TYPE_NAME", operator: "EQUALS", value: "PRIMARY" },
+        { fieldName: "HOSTNAME", operator: "STARTS_WITH", value: "db-" },
+      ],
       metricThreshold: { metricName: "CONNECTIONS_PERCENT", operator: "GREATER_THAN", threshold: 80, units: "RAW" },
       notifications: [pd()],
     });
@@ -136,13 +164,39 @@ describe("alert configurations", () => {
 
     const cases: Array<[object, string]> = [
       [{ eventTypeName: "OUTSIDE_METRIC_THRESHOLD", notifications: [pd()] }, "MISSING_METRIC_THRESHOLD"],
-      [{ eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "NOPE", operator: "GREATER_THAN", threshold: 1 }, notifications: [pd()] }, "INVALID_METRIC_NAME"],
-      [{ eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "CONNECTIONS", operator: "GREATER_THAN", threshold: 1, units: "HOURS" }, notifications: [pd()] }, "INVALID_ENUM_VALUE"],
-      [{ eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "CONNECTIONS", operator: "ABOVE", threshold: 1 }, notifications: [pd()] }, "INVALID_ENUM_VALUE"],
-      [{ eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "CONNECTIONS", operator: "GREATER_THAN", threshold: "1" }, notifications: [pd()] }, "INVALID_JSON_ATTRIBUTE"],
-      [{ eventTypeName: "NO_PRIMARY", metricThreshold: { metricName: "CONNECTIONS", operator: "GREATER_THAN", threshold: 1 }, notifications: [pd()] }, "METRIC_THRESHOLD_PRESENT"],
+      [
+        { eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "NOPE", operator: "GREATER_THAN", threshold: 1 }, notifications: [pd()] },
+        "INVALID_METRIC_NAME",
+      ],
+      [
+        {
+          eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
+          metricThreshold: { metricName: "CONNECTIONS", operator: "GREATER_THAN", threshold: 1, units: "HOURS" },
+          notifications: [pd()],
+        },
+        "INVALID_ENUM_VALUE",
+      ],
+      [
+        { eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "CONNECTIONS", operator: "ABOVE", threshold: 1 }, notifications: [pd()] },
+        "INVALID_ENUM_VALUE",
+      ],
+      [
+        {
+          eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
+          metricThreshold: { metricName: "CONNECTIONS", operator: "GREATER_THAN", threshold: "1" },
+          notifications: [pd()],
+        },
+        "INVALID_JSON_ATTRIBUTE",
+      ],
+      [
+        { eventTypeName: "NO_PRIMARY", metricThreshold: { metricName: "CONNECTIONS", operator: "GREATER_THAN", threshold: 1 }, notifications: [pd()] },
+        "METRIC_THRESHOLD_PRESENT",
+      ],
       [{ eventTypeName: "HOST_DOWN", threshold: { operator: "GREATER_THAN", threshold: 1 }, notifications: [pd()] }, "THRESHOLD_PRESENT"],
-      [{ eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: "GREATER_THAN", threshold: 1.5, units: "RAW" }, notifications: [pd()] }, "INVALID_JSON_ATTRIBUTE"],
+      [
+        { eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: "GREATER_THAN", threshold: 1.5, units: "RAW" }, notifications: [pd()] },
+        "INVALID_JSON_ATTRIBUTE",
+      ],
     ];
     for (const [body, code] of cases) {
       const res = await sb.api("POST", base(), body);
@@ -154,7 +208,17 @@ describe("alert configurations", () => {
     const res = await sb.api("GET", "/api/atlas/v2/alertConfigs/matchers/fieldNames");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe(V1);
-    expect(res.body).toEqual(["ATLAS_NODE_TYPE", "CLUSTER_NAME", "HOSTNAME", "PORT", "HOSTNAME_AND_PORT", "APPLICATION_ID", "REPLICA_SET_NAME", "TYPE_NAME", "SHARD_NAME"]);
+    expect(res.body).toEqual([
+      "ATLAS_NODE_TYPE",
+      "CLUSTER_NAME",
+      "HOSTNAME",
+      "PORT",
+      "HOSTNAME_AND_PORT",
+      "APPLICATION_ID",
+      "REPLICA_SET_NAME",
+      "TYPE_NAME",
+      "SHARD_NAME",
+    ]);
   });
 
   it("links a single configuration to its alerts (create, get, update, toggle) and serves them", async () => {
@@ -164,10 +228,18 @@ describe("alert configurations", () => {
     const self = { rel: "self", href: `${sb.url}${base()}/${id}` };
     expect(created.body.links).toEqual([self, alertsLink]);
     expect((await sb.api("GET", `${base()}/${id}`)).body.links).toEqual([self, alertsLink]);
-    expect((await sb.api("PUT", `${base()}/${id}`, { eventTypeName: "NO_PRIMARY", enabled: true, notifications: [pd({ delayMin: 1 })] })).body.links).toEqual([self, alertsLink]);
+    expect((await sb.api("PUT", `${base()}/${id}`, { eventTypeName: "NO_PRIMARY", enabled: true, notifications: [pd({ delayMin: 1 })] })).body.links).toEqual([
+      self,
+      alertsLink,
+    ]);
     expect((await sb.api("PATCH", `${base()}/${id}`, { enabled: true })).body.links).toEqual([self, alertsLink]);
 
-    const opened = await sb.api("POST", `/sandbox/groups/${sb.groupId}/alerts`, { alertConfigId: id, clusterName: "Cluster0" }, { accept: "application/json", "content-type": "application/json" });
+    const opened = await sb.api(
+      "POST",
+      `/sandbox/groups/${sb.groupId}/alerts`,
+      { alertConfigId: id, clusterName: "Cluster0" },
+      { accept: "application/json", "content-type": "application/json" },
+    );
     expect(opened.status).toBe(201);
     sb.clock.advance(60_000);
     await sb.api("POST", "/sandbox/tick", undefined, { accept: "application/json" });
@@ -211,17 +283,85 @@ describe("alert configuration validation table", () => {
     ["short key", { eventTypeName: "NO_PRIMARY", notifications: [pd({ serviceKey: "abc" })] }, 400, "INVALID_ATTRIBUTE"],
     ["bad region", { eventTypeName: "NO_PRIMARY", notifications: [pd({ region: "MARS" })] }, 400, "INVALID_ENUM_VALUE"],
     ["bad webhook url", { eventTypeName: "NO_PRIMARY", notifications: [{ typeName: "WEBHOOK", webhookUrl: "ftp://x" }] }, 400, "INVALID_ATTRIBUTE"],
-    ["email interval < 5", { eventTypeName: "NO_PRIMARY", notifications: [{ typeName: "EMAIL", emailAddress: "a@b.io", intervalMin: 2 }] }, 400, "NOTIFICATION_INTERVAL_OUT_OF_RANGE"],
-    ["two group notifications", { eventTypeName: "NO_PRIMARY", notifications: [{ typeName: "GROUP", emailEnabled: true }, { typeName: "GROUP", smsEnabled: true }] }, 400, "TOO_MANY_GROUP_NOTIFICATIONS"],
-    ["group without email or sms", { eventTypeName: "NO_PRIMARY", notifications: [{ typeName: "GROUP", roles: ["GROUP_OWNER"] }] }, 400, "EMAIL_OR_SMS_REQUIRED_FOR_GROUP_NOTIFICATION"],
+    [
+      "email interval < 5",
+      { eventTypeName: "NO_PRIMARY", notifications: [{ typeName: "EMAIL", emailAddress: "a@b.io", intervalMin: 2 }] },
+      400,
+      "NOTIFICATION_INTERVAL_OUT_OF_RANGE",
+    ],
+    [
+      "two group notifications",
+      {
+        eventTypeName: "NO_PRIMARY",
+        notifications: [
+          { typeName: "GROUP", emailEnabled: true },
+          { typeName: "GROUP", smsEnabled: true },
+        ],
+      },
+      400,
+      "TOO_MANY_GROUP_NOTIFICATIONS",
+    ],
+    [
+      "group without email or sms",
+      { eventTypeName: "NO_PRIMARY", notifications: [{ typeName: "GROUP", roles: ["GROUP_OWNER"] }] },
+      400,
+      "EMAIL_OR_SMS_REQUIRED_FOR_GROUP_NOTIFICATION",
+    ],
     ["bad severity", { eventTypeName: "NO_PRIMARY", severityOverride: "PANIC", notifications: [pd()] }, 400, "INVALID_ENUM_VALUE"],
-    ["bad matcher field", { eventTypeName: "NO_PRIMARY", matchers: [{ fieldName: "HOSTNAME", operator: "EQUALS", value: "x" }], notifications: [pd()] }, 400, "INVALID_ENUM_VALUE"],
-    ["bad matcher operator", { eventTypeName: "NO_PRIMARY", matchers: [{ fieldName: "CLUSTER_NAME", operator: "LIKE", value: "x" }], notifications: [pd()] }, 400, "INVALID_ENUM_VALUE"],
-    ["matcher without value", { eventTypeName: "NO_PRIMARY", matchers: [{ fieldName: "CLUSTER_NAME", operator: "EQUALS" }], notifications: [pd()] }, 400, "MISSING_ATTRIBUTE"],
-    ["bad regex", { eventTypeName: "NO_PRIMARY", matchers: [{ fieldName: "CLUSTER_NAME", operator: "REGEX", value: "([" }], notifications: [pd()] }, 400, "INVALID_ATTRIBUTE"],
-    ["host type value", { eventTypeName: "HOST_DOWN", matchers: [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "LEADER" }], notifications: [pd()] }, 400, "INVALID_ENUM_VALUE"],
-    ["two autoscaling matchers", { eventTypeName: "DISK_AUTO_SCALE_INITIATED", matchers: [{ fieldName: "CLUSTER_NAME", operator: "EQUALS", value: "a" }, { fieldName: "CLUSTER_NAME", operator: "EQUALS", value: "b" }], notifications: [pd()] }, 400, "INVALID_ATTRIBUTE"],
-    ["valid host config", { eventTypeName: "HOST_DOWN", enabled: true, matchers: [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "SECONDARY" }], notifications: [pd(), { typeName: "EMAIL", emailAddress: "a@b.io", intervalMin: 5 }] }, 201, ""],
+    [
+      "bad matcher field",
+      { eventTypeName: "NO_PRIMARY", matchers: [{ fieldName: "HOSTNAME", operator: "EQUALS", value: "x" }], notifications: [pd()] },
+      400,
+      "INVALID_ENUM_VALUE",
+    ],
+    [
+      "bad matcher operator",
+      { eventTypeName: "NO_PRIMARY", matchers: [{ fieldName: "CLUSTER_NAME", operator: "LIKE", value: "x" }], notifications: [pd()] },
+      400,
+      "INVALID_ENUM_VALUE",
+    ],
+    [
+      "matcher without value",
+      { eventTypeName: "NO_PRIMARY", matchers: [{ fieldName: "CLUSTER_NAME", operator: "EQUALS" }], notifications: [pd()] },
+      400,
+      "MISSING_ATTRIBUTE",
+    ],
+    [
+      "bad regex",
+      { eventTypeName: "NO_PRIMARY", matchers: [{ fieldName: "CLUSTER_NAME", operator: "REGEX", value: "([" }], notifications: [pd()] },
+      400,
+      "INVALID_ATTRIBUTE",
+    ],
+    [
+      "host type value",
+      { eventTypeName: "HOST_DOWN", matchers: [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "LEADER" }], notifications: [pd()] },
+      400,
+      "INVALID_ENUM_VALUE",
+    ],
+    [
+      "two autoscaling matchers",
+      {
+        eventTypeName: "DISK_AUTO_SCALE_INITIATED",
+        matchers: [
+          { fieldName: "CLUSTER_NAME", operator: "EQUALS", value: "a" },
+          { fieldName: "CLUSTER_NAME", operator: "EQUALS", value: "b" },
+        ],
+        notifications: [pd()],
+      },
+      400,
+      "INVALID_ATTRIBUTE",
+    ],
+    [
+      "valid host config",
+      {
+        eventTypeName: "HOST_DOWN",
+        enabled: true,
+        matchers: [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "SECONDARY" }],
+        notifications: [pd(), { typeName: "EMAIL", emailAddress: "a@b.io", intervalMin: 5 }],
+      },
+      201,
+      "",
+    ],
   ])("%s", async (_label, body, status, code) => {
     const res = await sb.api("POST", `/api/atlas/v2/groups/${sb.groupId}/alertConfigs`, body, auth);
     expect(res.status).toBe(status);

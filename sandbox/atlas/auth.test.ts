@@ -69,7 +69,13 @@ describe("authentication", () => {
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toMatch(/^Digest realm="MMS Public API", domain="", nonce="[^"]+", algorithm=MD5, qop="auth", stale=false$/);
     expect(res.headers.get("x-error-code")).toBe("UNAUTHORIZED");
-    expect(await res.json()).toEqual({ detail: "You are not authorized for this resource.", error: 401, errorCode: "UNAUTHORIZED", parameters: [], reason: "Unauthorized" });
+    expect(await res.json()).toEqual({
+      detail: "You are not authorized for this resource.",
+      error: 401,
+      errorCode: "UNAUTHORIZED",
+      parameters: [],
+      reason: "Unauthorized",
+    });
     // Basic is not an API scheme.
     const b = await fetch(sb.url + list(), { headers: { accept: V1, authorization: basic(CREDS.publicKey, CREDS.privateKey) } });
     expect(b.status).toBe(401);
@@ -115,7 +121,11 @@ describe("authentication", () => {
     expect((await create({})).status).toBe(401);
     const tok = await sb.token();
     const mk = (body: object) =>
-      fetch(`${sb.url}/sandbox/groups`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${tok}` }, body: JSON.stringify(body) });
+      fetch(`${sb.url}/sandbox/groups`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${tok}` },
+        body: JSON.stringify(body),
+      });
     const made = await mk({ id: "6a0000000000000000000002", name: "payments" });
     expect(made.status).toBe(201);
     expect(await made.json()).toMatchObject({ id: "6a0000000000000000000002", name: "payments", orgId: expect.stringMatching(/^[a-f0-9]{24}$/) });

@@ -7,12 +7,38 @@ const RECORDED = [
   ["REPLICATION_OPLOG_WINDOW_RUNNING_OUT", true, { threshold: { operator: "LESS_THAN", threshold: 1, units: "HOURS" } }],
   ["NO_PRIMARY", true, {}],
   ["CLUSTER_MONGOS_IS_MISSING", true, {}],
-  ["OUTSIDE_METRIC_THRESHOLD", true, { metricThreshold: { metricName: "CONNECTIONS_PERCENT", operator: "GREATER_THAN", threshold: 80, units: "RAW", mode: "AVERAGE" } }],
-  ["OUTSIDE_METRIC_THRESHOLD", true, { metricThreshold: { metricName: "DISK_PARTITION_SPACE_USED_DATA", operator: "GREATER_THAN", threshold: 90, units: "RAW", mode: "AVERAGE" } }],
-  ["OUTSIDE_METRIC_THRESHOLD", true, { metricThreshold: { metricName: "NORMALIZED_SYSTEM_CPU_USER", operator: "GREATER_THAN", threshold: 95, units: "RAW", mode: "AVERAGE" } }],
-  ["OUTSIDE_METRIC_THRESHOLD", false, { metricThreshold: { metricName: "NORMALIZED_SYSTEM_CPU_STEAL", operator: "GREATER_THAN", threshold: 50, units: "RAW", mode: "AVERAGE" } }],
-  ["OUTSIDE_METRIC_THRESHOLD", false, { metricThreshold: { metricName: "NETWORK_BYTES_IN", operator: "GREATER_THAN", threshold: 0, units: "BYTES", mode: "AVERAGE" } }],
-  ["OUTSIDE_METRIC_THRESHOLD", true, { metricThreshold: { metricName: "QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED", operator: "GREATER_THAN", threshold: 1000, units: "RAW", mode: "AVERAGE" } }],
+  [
+    "OUTSIDE_METRIC_THRESHOLD",
+    true,
+    { metricThreshold: { metricName: "CONNECTIONS_PERCENT", operator: "GREATER_THAN", threshold: 80, units: "RAW", mode: "AVERAGE" } },
+  ],
+  [
+    "OUTSIDE_METRIC_THRESHOLD",
+    true,
+    { metricThreshold: { metricName: "DISK_PARTITION_SPACE_USED_DATA", operator: "GREATER_THAN", threshold: 90, units: "RAW", mode: "AVERAGE" } },
+  ],
+  [
+    "OUTSIDE_METRIC_THRESHOLD",
+    true,
+    { metricThreshold: { metricName: "NORMALIZED_SYSTEM_CPU_USER", operator: "GREATER_THAN", threshold: 95, units: "RAW", mode: "AVERAGE" } },
+  ],
+  [
+    "OUTSIDE_METRIC_THRESHOLD",
+    false,
+    { metricThreshold: { metricName: "NORMALIZED_SYSTEM_CPU_STEAL", operator: "GREATER_THAN", threshold: 50, units: "RAW", mode: "AVERAGE" } },
+  ],
+  [
+    "OUTSIDE_METRIC_THRESHOLD",
+    false,
+    { metricThreshold: { metricName: "NETWORK_BYTES_IN", operator: "GREATER_THAN", threshold: 0, units: "BYTES", mode: "AVERAGE" } },
+  ],
+  [
+    "OUTSIDE_METRIC_THRESHOLD",
+    true,
+    {
+      metricThreshold: { metricName: "QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED", operator: "GREATER_THAN", threshold: 1000, units: "RAW", mode: "AVERAGE" },
+    },
+  ],
   ["CREDIT_CARD_ABOUT_TO_EXPIRE", true, {}],
   ["HOST_HAS_INDEX_SUGGESTIONS", true, {}],
   ["JOINED_GROUP", true, {}],
@@ -32,9 +58,20 @@ describe("default alert configurations of a new project", () => {
     const res = await sb.api("GET", `/api/atlas/v2/groups/${sb.groupId}/alertConfigs`);
     expect(res.status).toBe(200);
     expect(res.body.totalCount).toBe(RECORDED.length);
-    expect(res.body.results.map((c: any) => [c.eventTypeName, c.enabled, { ...(c.threshold ? { threshold: c.threshold } : {}), ...(c.metricThreshold ? { metricThreshold: c.metricThreshold } : {}) }])).toEqual(RECORDED);
+    expect(
+      res.body.results.map((c: any) => [
+        c.eventTypeName,
+        c.enabled,
+        { ...(c.threshold ? { threshold: c.threshold } : {}), ...(c.metricThreshold ? { metricThreshold: c.metricThreshold } : {}) },
+      ]),
+    ).toEqual(RECORDED);
     for (const c of res.body.results) {
-      expect(c).toMatchObject({ groupId: sb.groupId, matchers: [], created: "2026-03-01T10:00:00Z", notifications: [{ ...GROUP_NOTIFICATION, notifierId: expect.stringMatching(/^[a-f0-9]{24}$/) }] });
+      expect(c).toMatchObject({
+        groupId: sb.groupId,
+        matchers: [],
+        created: "2026-03-01T10:00:00Z",
+        notifications: [{ ...GROUP_NOTIFICATION, notifierId: expect.stringMatching(/^[a-f0-9]{24}$/) }],
+      });
     }
   });
 

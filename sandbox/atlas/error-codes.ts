@@ -12,8 +12,7 @@ const field = (f: string, description: string): FieldViolation[] => [{ field: f,
 
 // --- media types and auth -------------------------------------------------
 
-export const invalidVersion = () =>
-  new AtlasError(406, "INVALID_VERSION_DATE", "Invalid accept header or version date.");
+export const invalidVersion = () => new AtlasError(406, "INVALID_VERSION_DATE", "Invalid accept header or version date.");
 
 /** Sandbox choice (code): a body whose Content-Type is not the operation's versioned media type. */
 export const unsupportedMediaType = (got: string, expected: readonly string[]) =>
@@ -58,7 +57,10 @@ export const integrationNotFound = (type: string, groupId: string) =>
 
 /** Sandbox choice (code): the spec documents 409 for a second integration of one type. */
 export const integrationAlreadyConfigured = (type: string, groupId: string) =>
-  new AtlasError(409, "INTEGRATION_ALREADY_CONFIGURED", `An integration of type ${type} is already configured in group ${groupId}; update it with PUT.`, [type, groupId]);
+  new AtlasError(409, "INTEGRATION_ALREADY_CONFIGURED", `An integration of type ${type} is already configured in group ${groupId}; update it with PUT.`, [
+    type,
+    groupId,
+  ]);
 
 // --- bad requests -------------------------------------------------------------
 
@@ -67,13 +69,25 @@ export const malformedJson = () => new AtlasError(400, "INVALID_JSON", "Received
 export const payloadTooLarge = (limit: number) => new AtlasError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds ${limit} bytes.`, [String(limit)]);
 
 export const invalidJsonAttribute = (path: string, expected: string) =>
-  new AtlasError(400, "INVALID_JSON_ATTRIBUTE", `Received JSON for the ${path} attribute does not match expected format.`, [path], field(path, `must be ${expected}`));
+  new AtlasError(
+    400,
+    "INVALID_JSON_ATTRIBUTE",
+    `Received JSON for the ${path} attribute does not match expected format.`,
+    [path],
+    field(path, `must be ${expected}`),
+  );
 
 export const missingAttribute = (path: string) =>
   new AtlasError(400, "MISSING_ATTRIBUTE", `The required attribute ${path} was not specified.`, [path], field(path, "is required"));
 
 export const invalidAttribute = (path: string, why?: string) =>
-  new AtlasError(400, "INVALID_ATTRIBUTE", why ? `Invalid attribute ${path} specified: ${why}` : `Invalid attribute ${path} specified.`, [path], field(path, why ?? "is not accepted here"));
+  new AtlasError(
+    400,
+    "INVALID_ATTRIBUTE",
+    why ? `Invalid attribute ${path} specified: ${why}` : `Invalid attribute ${path} specified.`,
+    [path],
+    field(path, why ?? "is not accepted here"),
+  );
 
 export const invalidEnumValue = (value: string, path: string, allowed: readonly string[]) =>
   new AtlasError(
@@ -88,13 +102,25 @@ export const attributeNegative = (path: string) =>
   new AtlasError(400, "ATTRIBUTE_NEGATIVE", `The attribute ${path} cannot be negative.`, [path], field(path, "must be >= 0"));
 
 export const missingOneOf = (path: string, a: string, b: string) =>
-  new AtlasError(400, "MISSING_ONE_OF_ATTRIBUTES", `Either the ${a} attribute or the ${b} attribute must be specified.`, [a, b], field(path, `needs ${a} or ${b}`));
+  new AtlasError(
+    400,
+    "MISSING_ONE_OF_ATTRIBUTES",
+    `Either the ${a} attribute or the ${b} attribute must be specified.`,
+    [a, b],
+    field(path, `needs ${a} or ${b}`),
+  );
 
 export const invalidQueryParameter = (name: string, why: string) =>
   new AtlasError(400, "INVALID_QUERY_PARAMETER", `Invalid query parameter ${name} specified.`, [name], field(name, why));
 
 export const missingNotifications = () =>
-  new AtlasError(400, "MISSING_NOTIFICATIONS", "At least one notification must be specified for an alert configuration.", [], field("notifications", "needs 1 to 25 items"));
+  new AtlasError(
+    400,
+    "MISSING_NOTIFICATIONS",
+    "At least one notification must be specified for an alert configuration.",
+    [],
+    field("notifications", "needs 1 to 25 items"),
+  );
 
 export const tooManyGroupNotifications = () =>
   new AtlasError(400, "TOO_MANY_GROUP_NOTIFICATIONS", "At most one group notification can be specified for an alert configuration.");
@@ -103,19 +129,49 @@ export const notificationIntervalOutOfRange = (path: string) =>
   new AtlasError(400, "NOTIFICATION_INTERVAL_OUT_OF_RANGE", "Notifications must have an interval of at least 5 minutes.", [], field(path, "must be >= 5"));
 
 export const thresholdPresent = (eventType: string) =>
-  new AtlasError(400, "THRESHOLD_PRESENT", `A threshold is not accepted for event type ${eventType}.`, [eventType], field("threshold", "not accepted for this event type"));
+  new AtlasError(
+    400,
+    "THRESHOLD_PRESENT",
+    `A threshold is not accepted for event type ${eventType}.`,
+    [eventType],
+    field("threshold", "not accepted for this event type"),
+  );
 export const metricThresholdPresent = (eventType: string) =>
-  new AtlasError(400, "METRIC_THRESHOLD_PRESENT", `A metric threshold is not accepted for event type ${eventType}.`, [eventType], field("metricThreshold", "not accepted for this event type"));
+  new AtlasError(
+    400,
+    "METRIC_THRESHOLD_PRESENT",
+    `A metric threshold is not accepted for event type ${eventType}.`,
+    [eventType],
+    field("metricThreshold", "not accepted for this event type"),
+  );
 export const missingMetricThreshold = (eventType: string) =>
-  new AtlasError(400, "MISSING_METRIC_THRESHOLD", `A metric threshold must be specified for event type ${eventType}.`, [eventType], field("metricThreshold", "is required"));
+  new AtlasError(
+    400,
+    "MISSING_METRIC_THRESHOLD",
+    `A metric threshold must be specified for event type ${eventType}.`,
+    [eventType],
+    field("metricThreshold", "is required"),
+  );
 export const invalidMetricName = (name: string, path: string) =>
   new AtlasError(400, "INVALID_METRIC_NAME", `An invalid metric name ${name} was specified.`, [name], field(path, "is not a metric of this event type"));
 
 export const webhookUrlNotSet = (path: string) =>
-  new AtlasError(400, "WEBHOOK_URL_NOT_SET", "Webhook URL must be set in the group before adding webhook notifications.", [], field(path, "needs webhookUrl, integrationId or a WEBHOOK integration"));
+  new AtlasError(
+    400,
+    "WEBHOOK_URL_NOT_SET",
+    "Webhook URL must be set in the group before adding webhook notifications.",
+    [],
+    field(path, "needs webhookUrl, integrationId or a WEBHOOK integration"),
+  );
 
 export const ackCommentTooLong = (max: number) =>
-  new AtlasError(400, "ACKNOWLEDGEMENT_COMMENT_TOO_LONG", `Acknowledgement comment too long. It must not exceed ${max} characters.`, [String(max)], field("acknowledgementComment", `at most ${max} characters`));
+  new AtlasError(
+    400,
+    "ACKNOWLEDGEMENT_COMMENT_TOO_LONG",
+    `Acknowledgement comment too long. It must not exceed ${max} characters.`,
+    [String(max)],
+    field("acknowledgementComment", `at most ${max} characters`),
+  );
 
 /** Sandbox choice (code): acknowledging a CANCELLED alert (never recorded on real Atlas; CLOSED ones are accepted). */
 export const alertNotAcknowledgeable = (id: string, status: string) =>

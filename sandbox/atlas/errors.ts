@@ -65,9 +65,5 @@ export class AtlasError extends Error {
 /** Sends an Atlas error: `application/json` (never the versioned type) plus `X-Error-Code`. */
 export function sendAtlasError(reply: FastifyReply, err: AtlasError): FastifyReply {
   for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
-  return reply
-    .code(err.status)
-    .header("content-type", "application/json")
-    .header("x-error-code", err.errorCode)
-    .send(JSON.stringify(err.body()));
+  return reply.code(err.status).header("content-type", "application/json").header("x-error-code", err.errorCode).send(JSON.stringify(err.body()));
 }

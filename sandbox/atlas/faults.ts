@@ -36,7 +36,12 @@ export function registerAtlasFaults(app: FastifyInstance): void {
     if (!Number.isInteger(count) || count < 1 || !Number.isFinite(delayMs) || delayMs < 0 || delayMs > 600_000) {
       return reply.code(400).send({ error: "count (a positive integer) and delayMs (0 to 600000) are required" });
     }
-    faults.push({ remaining: count, delayMs, ...(typeof b.method === "string" ? { method: b.method.toUpperCase() } : {}), ...(typeof b.path === "string" ? { path: b.path } : {}) });
+    faults.push({
+      remaining: count,
+      delayMs,
+      ...(typeof b.method === "string" ? { method: b.method.toUpperCase() } : {}),
+      ...(typeof b.path === "string" ? { path: b.path } : {}),
+    });
     return reply.code(201).send({ faults });
   });
   app.delete("/sandbox/faults", async (_request, reply) => {

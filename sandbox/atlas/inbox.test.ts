@@ -8,10 +8,22 @@ const TEAMS_URL = "https://example.webhook.office.com/webhookb2/secret-path-0123
 
 /** One notification of every type the API accepts besides PAGER_DUTY and WEBHOOK, with what the inbox shows as recipient. */
 const NOTIFICATIONS: Array<[object, object]> = [
-  [{ typeName: "GROUP", roles: ["GROUP_OWNER"], emailEnabled: true, smsEnabled: false, delayMin: 0 }, { roles: ["GROUP_OWNER"], emailEnabled: true, smsEnabled: false }],
-  [{ typeName: "ORG", roles: ["ORG_OWNER"], emailEnabled: true, smsEnabled: true, delayMin: 0 }, { roles: ["ORG_OWNER"], emailEnabled: true, smsEnabled: true }],
-  [{ typeName: "USER", username: "dba@example.com", emailEnabled: true, delayMin: 0 }, { username: "dba@example.com", emailEnabled: true }],
-  [{ typeName: "TEAM", teamId: "6a0000000000000000000001", smsEnabled: true, delayMin: 0 }, { teamId: "6a0000000000000000000001", smsEnabled: true }],
+  [
+    { typeName: "GROUP", roles: ["GROUP_OWNER"], emailEnabled: true, smsEnabled: false, delayMin: 0 },
+    { roles: ["GROUP_OWNER"], emailEnabled: true, smsEnabled: false },
+  ],
+  [
+    { typeName: "ORG", roles: ["ORG_OWNER"], emailEnabled: true, smsEnabled: true, delayMin: 0 },
+    { roles: ["ORG_OWNER"], emailEnabled: true, smsEnabled: true },
+  ],
+  [
+    { typeName: "USER", username: "dba@example.com", emailEnabled: true, delayMin: 0 },
+    { username: "dba@example.com", emailEnabled: true },
+  ],
+  [
+    { typeName: "TEAM", teamId: "6a0000000000000000000001", smsEnabled: true, delayMin: 0 },
+    { teamId: "6a0000000000000000000001", smsEnabled: true },
+  ],
   [{ typeName: "EMAIL", emailAddress: "oncall@example.com", delayMin: 0 }, { emailAddress: "oncall@example.com" }],
   [{ typeName: "SMS", mobileNumber: "+15555550123", delayMin: 0 }, { mobileNumber: "+15555550123" }],
   [{ typeName: "SLACK", apiToken: SLACK_TOKEN, channelName: "#db-alerts", delayMin: 0 }, { channelName: "#db-alerts" }],
@@ -23,7 +35,8 @@ const NOTIFICATIONS: Array<[object, object]> = [
 
 describe("every notification type counts as sent: the sandbox inbox and lastNotified", () => {
   let sb: Sandbox;
-  const sandbox = (method: string, path: string, body?: unknown) => sb.api(method, path, body, { accept: "application/json", "content-type": "application/json" });
+  const sandbox = (method: string, path: string, body?: unknown) =>
+    sb.api(method, path, body, { accept: "application/json", "content-type": "application/json" });
   const inbox = async (query = "") => (await sandbox("GET", `/sandbox/groups/${sb.groupId}/inbox${query}`)).body;
 
   beforeEach(async () => {
@@ -51,7 +64,13 @@ describe("every notification type counts as sent: the sandbox inbox and lastNoti
     expect(box.totalCount).toBe(NOTIFICATIONS.length);
     expect(box.results.map((m: any) => [m.typeName, m.recipient])).toEqual(NOTIFICATIONS.map(([n, r]) => [(n as any).typeName, r]));
     for (const m of box.results) {
-      expect(m).toMatchObject({ alertId: opened.body.id, alertConfigId: cfg.body.id, event: "alert.open", created: "2026-03-01T10:00:00Z", subject: "Alert opened: No primary (cluster Cluster0)" });
+      expect(m).toMatchObject({
+        alertId: opened.body.id,
+        alertConfigId: cfg.body.id,
+        event: "alert.open",
+        created: "2026-03-01T10:00:00Z",
+        subject: "Alert opened: No primary (cluster Cluster0)",
+      });
       expect(m.body).toContain("Status: OPEN");
       expect(m.notifierId).toBe(cfg.body.notifications.find((n: any) => n.typeName === m.typeName).notifierId);
     }
@@ -87,11 +106,21 @@ describe("every notification type counts as sent: the sandbox inbox and lastNoti
     expect((await inbox()).results.map((m: any) => m.typeName)).toEqual(["EMAIL"]);
     expect((await sb.api("GET", `/api/atlas/v2/groups/${sb.groupId}/alerts/${a.id}`)).body.lastNotified).toBe("2026-03-01T10:10:00Z");
 
-    await sb.api("PATCH", `/api/atlas/v2/groups/${sb.groupId}/alerts/${a.id}`, { acknowledgedUntil: "2026-03-01T11:00:00Z" }, { accept: "application/vnd.atlas.2024-05-30+json" });
+    await sb.api(
+      "PATCH",
+      `/api/atlas/v2/groups/${sb.groupId}/alerts/${a.id}`,
+      { acknowledgedUntil: "2026-03-01T11:00:00Z" },
+      { accept: "application/vnd.atlas.2024-05-30+json" },
+    );
     sb.clock.advance(10 * 60_000);
     await sandbox("POST", "/sandbox/tick");
     expect((await inbox()).totalCount).toBe(1); // held back while acknowledged
-    await sb.api("PATCH", `/api/atlas/v2/groups/${sb.groupId}/alerts/${a.id}`, { unacknowledgeAlert: true }, { accept: "application/vnd.atlas.2024-05-30+json" });
+    await sb.api(
+      "PATCH",
+      `/api/atlas/v2/groups/${sb.groupId}/alerts/${a.id}`,
+      { unacknowledgeAlert: true },
+      { accept: "application/vnd.atlas.2024-05-30+json" },
+    );
     expect((await inbox()).results.map((m: any) => m.typeName)).toEqual(["EMAIL", "SMS"]);
     expect((await inbox(`?alertId=${a.id}&typeName=SMS`)).results[0].recipient).toEqual({ mobileNumber: "+15555550100" });
   });

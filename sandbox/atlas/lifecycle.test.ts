@@ -97,7 +97,12 @@ describe("alert lifecycle and notifications", () => {
     expect(hook.headers["content-type"]).toBe("application/json");
     // The signature covers the exact bytes received.
     expect(hook.headers["x-mms-signature"]).toBe(createHmac("sha1", SECRET).update(hook.raw).digest("base64"));
-    expect(hook.json).toMatchObject({ id: alert.id, status: "OPEN", eventTypeName: "OUTSIDE_METRIC_THRESHOLD", humanReadable: expect.stringContaining("Status: OPEN") });
+    expect(hook.json).toMatchObject({
+      id: alert.id,
+      status: "OPEN",
+      eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
+      humanReadable: expect.stringContaining("Status: OPEN"),
+    });
 
     // An update re-triggers under the same dedup key and tells the webhook.
     sb.clock.advance(60_000);
@@ -110,7 +115,11 @@ describe("alert lifecycle and notifications", () => {
     // Acknowledging through the API: recorded on the alert, webhook told, PagerDuty not.
     const ack = await sb.api("PATCH", alertPath, { acknowledgedUntil: "2026-03-02T10:00:00Z", acknowledgementComment: "on it" }, { accept: V2024 });
     expect(ack.status).toBe(200);
-    expect(ack.body).toMatchObject({ acknowledgedUntil: "2026-03-02T10:00:00Z", acknowledgementComment: "on it", acknowledgingUsername: expect.stringMatching(/@/) });
+    expect(ack.body).toMatchObject({
+      acknowledgedUntil: "2026-03-02T10:00:00Z",
+      acknowledgementComment: "on it",
+      acknowledgingUsername: expect.stringMatching(/@/),
+    });
     await sb.capture.waitFor(1, (c) => c.headers["x-mms-event"] === "alert.acknowledge");
     expect(pdEvents(sb)).toHaveLength(2);
     const tooLong = await sb.api("PATCH", alertPath, { acknowledgedUntil: "2026-03-02T10:00:00Z", acknowledgementComment: "x".repeat(201) }, { accept: V2024 });
@@ -147,7 +156,13 @@ describe("alert lifecycle and notifications", () => {
       "pagerduty:alert.close:sent",
       "webhook:alert.close:sent",
     ]);
-    expect(outbox.body.results[0]).toMatchObject({ eventAction: "trigger", dedupKey: alert.id, routingKey: "****************************0022", attempts: 1, lastStatus: 202 });
+    expect(outbox.body.results[0]).toMatchObject({
+      eventAction: "trigger",
+      dedupKey: alert.id,
+      routingKey: "****************************0022",
+      attempts: 1,
+      lastStatus: 202,
+    });
   });
 
   it("uses the integration's key via integrationId, notifies per delay, holds notifications while acknowledged", async () => {
@@ -210,7 +225,8 @@ describe("alert lifecycle and notifications", () => {
   it("retries 5xx with backoff in order, gives up on PagerDuty 400", async () => {
     let failures = 2;
     sb.capture.respond = (c) => {
-      if (isPd(c) && (c.json as any).routing_key === PD_KEY_2) return { status: 400, body: { status: "invalid event", message: "Event object is invalid", errors: ["bad"] } };
+      if (isPd(c) && (c.json as any).routing_key === PD_KEY_2)
+        return { status: 400, body: { status: "invalid event", message: "Event object is invalid", errors: ["bad"] } };
       if (isPd(c) && failures > 0) {
         failures--;
         return { status: 503, body: { status: "unavailable" } };

@@ -25,7 +25,13 @@ describe("versioned media types", () => {
     expect(res.status).toBe(406);
     expect(res.headers.get("content-type")).toBe("application/json");
     expect(res.headers.get("x-error-code")).toBe("INVALID_VERSION_DATE");
-    expect(res.body).toEqual({ detail: "Invalid accept header or version date.", error: 406, errorCode: "INVALID_VERSION_DATE", parameters: [], reason: "Not Acceptable" });
+    expect(res.body).toEqual({
+      detail: "Invalid accept header or version date.",
+      error: 406,
+      errorCode: "INVALID_VERSION_DATE",
+      parameters: [],
+      reason: "Not Acceptable",
+    });
   });
 
   it("accepts the versioned type among other ranges and with parameters", async () => {

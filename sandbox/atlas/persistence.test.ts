@@ -39,7 +39,9 @@ describe("persistence across restart", () => {
     capture.respond = () => ({ status: 202, body: { status: "success", message: "Event processed" } });
     clock.advance(5 * 60_000);
     const second = await startSandbox({ dataDir: dir, capture, clock });
-    const old = await fetch(`${second.url}/api/atlas/v2/groups/${second.groupId}/alertConfigs/${cfg.id}`, { headers: { accept: V1, authorization: `Bearer ${token}` } });
+    const old = await fetch(`${second.url}/api/atlas/v2/groups/${second.groupId}/alertConfigs/${cfg.id}`, {
+      headers: { accept: V1, authorization: `Bearer ${token}` },
+    });
     expect(old.status).toBe(200);
     expect(((await old.json()) as any).notifications[0].serviceKey).toBe("****************************0022");
     expect((await second.api("GET", `/api/atlas/v2/groups/${second.groupId}/integrations/WEBHOOK`)).body.url).toBe("https://hooks.example.com/****1234");

@@ -20,7 +20,12 @@ describe("redaction and small helpers", () => {
   });
 
   it("parses Digest headers with quoted commas", () => {
-    expect(parseDigest('Digest username="a,b", realm="MMS Public API", nc=00000001, qop=auth')).toEqual({ username: "a,b", realm: "MMS Public API", nc: "00000001", qop: "auth" });
+    expect(parseDigest('Digest username="a,b", realm="MMS Public API", nc=00000001, qop=auth')).toEqual({
+      username: "a,b",
+      realm: "MMS Public API",
+      nc: "00000001",
+      qop: "auth",
+    });
     expect(parseDigest("Bearer x")).toBeUndefined();
   });
 

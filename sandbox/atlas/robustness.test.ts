@@ -16,7 +16,11 @@ describe("robustness: garbage in, Atlas errors out, still serving", () => {
   });
 
   const raw = async (method: string, path: string, body: string | Buffer | undefined, headers: Record<string, string> = {}) => {
-    const res = await fetch(sb.url + path, { method, headers: { accept: V1, "content-type": V1, authorization: `Bearer ${await sb.token()}`, ...headers }, body });
+    const res = await fetch(sb.url + path, {
+      method,
+      headers: { accept: V1, "content-type": V1, authorization: `Bearer ${await sb.token()}`, ...headers },
+      body,
+    });
     const text = await res.text();
     return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
   };
@@ -47,7 +51,13 @@ describe("robustness: garbage in, Atlas errors out, still serving", () => {
 
   it("answers unknown paths, methods and odd ids with Atlas 404s", async () => {
     // An undecodable path (%ff) names no resource either.
-    for (const p of ["/api/atlas/v2/nothing", `/api/atlas/v2/groups/${sb.groupId}/clusters`, "/api/atlas/v2/groups/%00%ff/alerts", "/api/atlas/v2/groups/ÿÿÿ/alerts", "/elsewhere"]) {
+    for (const p of [
+      "/api/atlas/v2/nothing",
+      `/api/atlas/v2/groups/${sb.groupId}/clusters`,
+      "/api/atlas/v2/groups/%00%ff/alerts",
+      "/api/atlas/v2/groups/ÿÿÿ/alerts",
+      "/elsewhere",
+    ]) {
       const res = await raw("GET", p, undefined);
       expect([p, res.status]).toEqual([p, 404]);
       expect(res.body.errorCode).toMatch(/RESOURCE_NOT_FOUND|INVALID_GROUP_ID/);
@@ -72,7 +82,10 @@ describe("robustness: garbage in, Atlas errors out, still serving", () => {
     const burst = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         i % 2 === 0
-          ? sb.api("POST", `/api/atlas/v2/groups/${sb.groupId}/alertConfigs`, { eventTypeName: "NO_PRIMARY", notifications: [{ typeName: "PAGER_DUTY", serviceKey: PD_KEY }] })
+          ? sb.api("POST", `/api/atlas/v2/groups/${sb.groupId}/alertConfigs`, {
+              eventTypeName: "NO_PRIMARY",
+              notifications: [{ typeName: "PAGER_DUTY", serviceKey: PD_KEY }],
+            })
           : raw("POST", cfgs(), "{oops"),
       ),
     );

@@ -20,11 +20,7 @@ export type ExchangeObserver = (exchange: Exchange) => void;
  * Reports every exchange to `observe`. `classify` names the service a path
  * belongs to (sandbox-only paths are not validated against the public specs).
  */
-export function observeExchanges(
-  app: FastifyInstance,
-  observe: ExchangeObserver | undefined,
-  classify: (path: string) => Exchange["service"],
-): void {
+export function observeExchanges(app: FastifyInstance, observe: ExchangeObserver | undefined, classify: (path: string) => Exchange["service"]): void {
   if (!observe) return;
   app.addHook("onSend", async (request, reply, payload) => {
     const [path, query = ""] = request.url.split("?");

@@ -22,14 +22,18 @@ test("escapes everything it shows", () => {
 });
 
 test("lists services, integrations (key last 4), incidents and their timeline; HTML is escaped", async () => {
-  const created = await call(pd.url + "/sandbox/services", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: EVIL, integration: { name: `<b>relay</b>` } }) });
+  const created = await call(`${pd.url}/sandbox/services`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: EVIL, integration: { name: `<b>relay</b>` } }),
+  });
   expect(created.status).toBe(201);
   const key: string = created.body.integration.integration_key;
   expect(key).toMatch(/^[a-z0-9]{32}$/);
   await sendEvent(pd.url, trigger(key, `<img src=x onerror=alert(1)> initial incident`, { dedup_key: `dk"><script>` }));
   await sendEvent(pd.url, { routing_key: key, event_action: "acknowledge", dedup_key: `dk"><script>` });
 
-  const res = await fetch(pd.url + "/", { headers: SANDBOX_AUTH });
+  const res = await fetch(`${pd.url}/`, { headers: SANDBOX_AUTH });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/^text\/html/);
   expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
@@ -51,13 +55,22 @@ test("lists services, integrations (key last 4), incidents and their timeline; H
 });
 
 test("/sandbox/state shows keys and secrets by their last 4 only", async () => {
-  const created = await call(pd.url + "/sandbox/services", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "state-check", integration: true }) });
+  const created = await call(`${pd.url}/sandbox/services`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "state-check", integration: true }),
+  });
   const key: string = created.body.integration.integration_key;
   const sub = await restClient(pd.url).post("/webhook_subscriptions", {
-    webhook_subscription: { type: "webhook_subscription", delivery_method: { type: "http_delivery_method", url: "https://relay.example.com/pd" }, events: ["incident.triggered"], filter: { type: "account_reference" } },
+    webhook_subscription: {
+      type: "webhook_subscription",
+      delivery_method: { type: "http_delivery_method", url: "https://relay.example.com/pd" },
+      events: ["incident.triggered"],
+      filter: { type: "account_reference" },
+    },
   });
   const secret: string = sub.body.webhook_subscription.delivery_method.secret;
-  const st = await call(pd.url + "/sandbox/state");
+  const st = await call(`${pd.url}/sandbox/state`);
   expect(st.status).toBe(200);
   expect(st.text).not.toContain(key);
   expect(st.text).not.toContain(secret);
@@ -68,19 +81,29 @@ test("/sandbox/state shows keys and secrets by their last 4 only", async () => {
 
 test("controls and dashboard need the REST token; a browser opens /?token= once and keeps a cookie", async () => {
   // No credentials, a wrong token: refused, for every control.
-  for (const [method, path] of [["GET", "/sandbox/state"], ["POST", "/sandbox/faults"], ["DELETE", "/sandbox/faults"], ["POST", "/sandbox/services"], ["POST", "/sandbox/webhooks/drain"]] as const) {
+  for (const [method, path] of [
+    ["GET", "/sandbox/state"],
+    ["POST", "/sandbox/faults"],
+    ["DELETE", "/sandbox/faults"],
+    ["POST", "/sandbox/services"],
+    ["POST", "/sandbox/webhooks/drain"],
+  ] as const) {
     for (const headers of [{}, { authorization: "Token token=wrong" }]) {
-      const res = await fetch(pd.url + path, { method, headers: { "content-type": "application/json", ...headers }, body: method === "POST" ? JSON.stringify({ count: 1, status: 500, name: "x" }) : undefined });
+      const res = await fetch(pd.url + path, {
+        method,
+        headers: { "content-type": "application/json", ...headers },
+        body: method === "POST" ? JSON.stringify({ count: 1, status: 500, name: "x" }) : undefined,
+      });
       expect([path, res.status]).toEqual([path, 401]);
       expect(await res.json()).toEqual({ error: { message: "Unauthorized", code: 2006 } });
     }
   }
-  expect((await call(pd.url + "/sandbox/faults")).body).toEqual({ faults: [] }); // nothing was injected
+  expect((await call(`${pd.url}/sandbox/faults`)).body).toEqual({ faults: [] }); // nothing was injected
 
-  const anonymous = await fetch(pd.url + "/");
+  const anonymous = await fetch(`${pd.url}/`);
   expect(anonymous.status).toBe(401);
   expect(await anonymous.text()).toContain("/?token=");
-  expect((await fetch(pd.url + "/?token=wrong", { redirect: "manual" })).status).toBe(401);
+  expect((await fetch(`${pd.url}/?token=wrong`, { redirect: "manual" })).status).toBe(401);
 
   const login = await fetch(`${pd.url}/?token=${encodeURIComponent(TOKEN)}`, { redirect: "manual" });
   expect(login.status).toBe(303);
@@ -90,9 +113,9 @@ test("controls and dashboard need the REST token; a browser opens /?token= once 
   expect(setCookie).toMatch(/SameSite=Strict/);
   expect(setCookie).not.toContain(TOKEN);
   const session = setCookie.split(";")[0];
-  const page = await fetch(pd.url + "/", { headers: { cookie: session } });
+  const page = await fetch(`${pd.url}/`, { headers: { cookie: session } });
   expect(page.status).toBe(200);
   expect(await page.text()).toContain("<html");
   // The cookie opens the dashboard only as long as the token is the same one.
-  expect((await fetch(pd.url + "/", { headers: { cookie: session.replace(/=.*/, "=forged") } })).status).toBe(401);
+  expect((await fetch(`${pd.url}/`, { headers: { cookie: session.replace(/=.*/, "=forged") } })).status).toBe(401);
 });

@@ -55,9 +55,12 @@ describe("Events API v2 dedup rules", () => {
     expect(incs[0].alert_counts).toEqual({ all: 1, triggered: 1, resolved: 0 });
     const [alert] = await alertsOf(incs[0].id);
     expect(alert.summary).toBe("CPU 97%");
-    const state = (await fetch(pd.url + "/sandbox/state", { headers: SANDBOX_AUTH }).then((r) => r.json())) as any;
+    const state = (await fetch(`${pd.url}/sandbox/state`, { headers: SANDBOX_AUTH }).then((r) => r.json())) as any;
     const timeline = state.incidents.find((i: any) => i.id === incs[0].id).timeline;
-    expect(timeline.map((e: any) => [e.kind, e.summary])).toEqual([["trigger", "CPU 91%"], ["repeat_trigger", "CPU 97%"]]);
+    expect(timeline.map((e: any) => [e.kind, e.summary])).toEqual([
+      ["trigger", "CPU 91%"],
+      ["repeat_trigger", "CPU 97%"],
+    ]);
   });
 
   test("a trigger without dedup_key always opens a new alert, with a generated key", async () => {
@@ -119,7 +122,7 @@ describe("Events API v2 dedup rules", () => {
     expect(r.status).toBe(202);
     expect(r.body.dedup_key).toBe("void");
     expect(await incidentsFor("void")).toEqual([]);
-    const state = (await fetch(pd.url + "/sandbox/state", { headers: SANDBOX_AUTH }).then((x) => x.json())) as any;
+    const state = (await fetch(`${pd.url}/sandbox/state`, { headers: SANDBOX_AUTH }).then((x) => x.json())) as any;
     expect(state.events.find((e: any) => e.dedup_key === "void")).toMatchObject({ outcome: "dropped_unknown_routing_key", key_last4: "cdef" });
     expect(JSON.stringify(state)).not.toContain(unknown);
   });
@@ -190,7 +193,11 @@ describe("rate limit and faults", () => {
 
   test("injected faults answer the next N matching requests, then service resumes", async () => {
     const { key } = await serviceWithKey(rest);
-    const add = await fetch(pd.url + "/sandbox/faults", { method: "POST", headers: { "content-type": "application/json", ...SANDBOX_AUTH }, body: JSON.stringify({ count: 2, status: 503, path: "events" }) });
+    const add = await fetch(`${pd.url}/sandbox/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...SANDBOX_AUTH },
+      body: JSON.stringify({ count: 2, status: 503, path: "events" }),
+    });
     expect(add.status).toBe(201);
     // REST is not matched by an events fault.
     expect((await rest.get("/incidents")).status).toBe(200);
@@ -202,12 +209,20 @@ describe("rate limit and faults", () => {
   });
 
   test("a 429 fault on REST uses PagerDuty's rate-limit body; delay-only faults slow requests down", async () => {
-    await fetch(pd.url + "/sandbox/faults", { method: "POST", headers: { "content-type": "application/json", ...SANDBOX_AUTH }, body: JSON.stringify({ count: 1, status: 429, path: "rest" }) });
+    await fetch(`${pd.url}/sandbox/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...SANDBOX_AUTH },
+      body: JSON.stringify({ count: 1, status: 429, path: "rest" }),
+    });
     const limited = await rest.get("/incidents");
     expect(limited.status).toBe(429);
     expect(limited.body).toEqual({ error: { message: "Rate Limit Exceeded", code: 2020 } });
 
-    await fetch(pd.url + "/sandbox/faults", { method: "POST", headers: { "content-type": "application/json", ...SANDBOX_AUTH }, body: JSON.stringify({ count: 1, delayMs: 150 }) });
+    await fetch(`${pd.url}/sandbox/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...SANDBOX_AUTH },
+      body: JSON.stringify({ count: 1, delayMs: 150 }),
+    });
     const t0 = Date.now();
     expect((await rest.get("/incidents")).status).toBe(200);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
@@ -215,14 +230,22 @@ describe("rate limit and faults", () => {
 
   test("DELETE /sandbox/faults clears pending faults", async () => {
     const { key } = await serviceWithKey(rest);
-    await fetch(pd.url + "/sandbox/faults", { method: "POST", headers: { "content-type": "application/json", ...SANDBOX_AUTH }, body: JSON.stringify({ count: 5, status: 500 }) });
-    expect((await fetch(pd.url + "/sandbox/faults", { method: "DELETE", headers: SANDBOX_AUTH })).status).toBe(204);
+    await fetch(`${pd.url}/sandbox/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...SANDBOX_AUTH },
+      body: JSON.stringify({ count: 5, status: 500 }),
+    });
+    expect((await fetch(`${pd.url}/sandbox/faults`, { method: "DELETE", headers: SANDBOX_AUTH })).status).toBe(204);
     expect((await sendEvent(pd.url, trigger(key, "after clear"))).status).toBe(202);
   });
 
   test("bad fault requests are rejected", async () => {
     for (const body of [{ count: 0, status: 500 }, { count: 1, status: 404 }, { count: 1 }, { count: 1, status: 500, path: "nope" }]) {
-      const r = await fetch(pd.url + "/sandbox/faults", { method: "POST", headers: { "content-type": "application/json", ...SANDBOX_AUTH }, body: JSON.stringify(body) });
+      const r = await fetch(`${pd.url}/sandbox/faults`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...SANDBOX_AUTH },
+        body: JSON.stringify(body),
+      });
       expect(r.status).toBe(400);
     }
   });

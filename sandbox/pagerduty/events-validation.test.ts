@@ -28,7 +28,7 @@ describe("Events API v2 validation", () => {
   test.each<[string, unknown, string[]]>([
     ["routing key too short", { ...ok, routing_key: "abc" }, ["Length of 'routing_key' is incorrect (should be 32 characters)"]],
     ["routing key too long", { ...ok, routing_key: "a".repeat(33) }, ["Length of 'routing_key' is incorrect (should be 32 characters)"]],
-    ["routing key non-alphanumeric", { ...ok, routing_key: "a".repeat(31) + "-" }, ["'routing_key' cannot contain non-alphanumeric characters."]],
+    ["routing key non-alphanumeric", { ...ok, routing_key: `${"a".repeat(31)}-` }, ["'routing_key' cannot contain non-alphanumeric characters."]],
     ["routing key missing", { event_action: "trigger", payload: ok.payload }, ["'routing_key' is missing or blank"]],
     ["routing key not a string", { ...ok, routing_key: 12345 }, ["'routing_key' is invalid"]],
     ["event_action missing", { routing_key: KEY, payload: ok.payload }, ["'event_action' is missing or blank"]],
@@ -38,7 +38,11 @@ describe("Events API v2 validation", () => {
     ["summary missing", { ...ok, payload: { source: "h", severity: "info" } }, ["'payload.summary' is missing or blank"]],
     ["source blank", { ...ok, payload: { summary: "s", source: "  ", severity: "info" } }, ["'payload.source' is missing or blank"]],
     ["severity missing", { ...ok, payload: { summary: "s", source: "h" } }, ["'payload.severity' is missing or blank"]],
-    ["severity unknown", { ...ok, payload: { ...ok.payload, severity: "CRITICAL" } }, ["'payload.severity' is invalid (must be one of: critical, error, warning, info)"]],
+    [
+      "severity unknown",
+      { ...ok, payload: { ...ok.payload, severity: "CRITICAL" } },
+      ["'payload.severity' is invalid (must be one of: critical, error, warning, info)"],
+    ],
     ["summary over 1024", { ...ok, payload: { ...ok.payload, summary: "x".repeat(1025) } }, ["'summary' is too long (maiximum is 1024 characters)"]],
     ["dedup_key over 255", { ...ok, dedup_key: "d".repeat(256) }, ["'dedup_key' is too long (maximum is 255 characters)"]],
     ["dedup_key not a string", { ...ok, dedup_key: 7 }, ["'dedup_key' is invalid"]],

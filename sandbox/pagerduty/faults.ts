@@ -100,11 +100,9 @@ export function registerOutageRoutes(app: FastifyInstance, faults: FaultInjector
     const j = jsonBody(request.body);
     const r = timedSchema.safeParse(j.ok ? j.value : undefined);
     if (!r.success) {
-      return reply
-        .code(400)
-        .send({
-          error: { message: "Invalid sandbox request", errors: r.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)) },
-        });
+      return reply.code(400).send({
+        error: { message: "Invalid sandbox request", errors: r.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)) },
+      });
     }
     faults.addTimed(r.data.seconds, { status: r.data.status, hang: r.data.hang, path: r.data.path ?? "all" });
     return reply.code(201).send({ outages: faults.pendingTimed() });

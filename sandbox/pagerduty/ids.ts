@@ -11,12 +11,12 @@ function randomChars(alphabet: string, n: number): string {
 
 /** PagerDuty object ids: "P" and six upper-case alphanumerics (`PIJ90N7`). */
 export function pdId(): string {
-  return "P" + randomChars(UPPER_ALNUM, 6);
+  return `P${randomChars(UPPER_ALNUM, 6)}`;
 }
 
 /** Alert and log-entry ids are longer in PagerDuty (`Q02JTSNZWHSEKV`). */
 export function longId(): string {
-  return "Q" + randomChars(UPPER_ALNUM, 13);
+  return `Q${randomChars(UPPER_ALNUM, 13)}`;
 }
 
 /** Events API v2 integration key: 32 lower-case hex characters, like the real ones. */
@@ -48,7 +48,7 @@ export function userIdForEmail(email: string): string {
     id += UPPER_ALNUM[h % UPPER_ALNUM.length];
     h = Math.floor(h / UPPER_ALNUM.length) + i * 7919;
   }
-  return "P" + id;
+  return `P${id}`;
 }
 
 /** Last four characters, for showing a key or secret without revealing it. */

@@ -9,7 +9,7 @@ test("logs carry no routing key, REST token or webhook secret", async () => {
   const capture = (chunk: unknown) => {
     lines.push(typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : String(chunk));
   };
-  const writeSync = jest.spyOn(fs, "writeSync").mockImplementation(((fd: number, data: unknown) => {
+  const writeSync = jest.spyOn(fs, "writeSync").mockImplementation(((_fd: number, data: unknown) => {
     capture(data);
     return typeof data === "string" ? Buffer.byteLength(data) : (data as Buffer).length;
   }) as typeof fs.writeSync);
@@ -23,13 +23,18 @@ test("logs carry no routing key, REST token or webhook secret", async () => {
     const rest = restClient(pd.url);
     const { key } = await serviceWithKey(rest);
     const sub = await rest.post("/webhook_subscriptions", {
-      webhook_subscription: { type: "webhook_subscription", delivery_method: { type: "http_delivery_method", url: rx.url }, events: ["incident.triggered"], filter: { type: "account_reference" } },
+      webhook_subscription: {
+        type: "webhook_subscription",
+        delivery_method: { type: "http_delivery_method", url: rx.url },
+        events: ["incident.triggered"],
+        filter: { type: "account_reference" },
+      },
     });
     const secret = sub.body.webhook_subscription.delivery_method.secret;
     await sendEvent(pd.url, trigger(key, "logged?", { dedup_key: "log-1" }));
-    await sendEvent(pd.url, { routing_key: key + "!", event_action: "trigger" });
-    await call(pd.url + "/v2/enqueue", { method: "POST", headers: { "content-type": "application/json" }, body: `{"routing_key":"${key}",` });
-    await call(pd.url + "/services", { headers: { authorization: `Token token=${TOKEN}x` } });
+    await sendEvent(pd.url, { routing_key: `${key}!`, event_action: "trigger" });
+    await call(`${pd.url}/v2/enqueue`, { method: "POST", headers: { "content-type": "application/json" }, body: `{"routing_key":"${key}",` });
+    await call(`${pd.url}/services`, { headers: { authorization: `Token token=${TOKEN}x` } });
     await waitFor(() => rx.requests.length >= 2, 3000, "failed deliveries");
     await pd.close();
     const log = lines.join("");

@@ -29,7 +29,12 @@ test("services, integration keys, incidents, timeline and the webhook outbox sur
     let rest = restClient(pd.url);
     const { key, serviceId, integrationId } = await serviceWithKey(rest, "persistent");
     const sub = await rest.post("/webhook_subscriptions", {
-      webhook_subscription: { type: "webhook_subscription", delivery_method: { type: "http_delivery_method", url: rx.url }, events: ["incident.triggered"], filter: { type: "account_reference" } },
+      webhook_subscription: {
+        type: "webhook_subscription",
+        delivery_method: { type: "http_delivery_method", url: rx.url },
+        events: ["incident.triggered"],
+        filter: { type: "account_reference" },
+      },
     });
     await sendEvent(pd.url, trigger(key, "Before restart", { dedup_key: "persist" }));
     await waitFor(() => rx.requests.length === 1, 2000, "first attempt");
@@ -50,7 +55,7 @@ test("services, integration keys, incidents, timeline and the webhook outbox sur
       // The key still routes, and the dedup rule still sees the open alert.
       await sendEvent(pd.url, trigger(key, "After restart", { dedup_key: "persist" }));
       expect((await rest.get("/incidents?incident_key=persist")).body.incidents).toHaveLength(1);
-      const st = (await call(pd.url + "/sandbox/state")).body;
+      const st = (await call(`${pd.url}/sandbox/state`)).body;
       expect(st.incidents.find((i: any) => i.incident_key === "persist").timeline.map((e: any) => e.kind)).toEqual(["trigger", "repeat_trigger"]);
 
       // The pending delivery is sent by the new process, with the same X-Webhook-Id and body.

@@ -27,11 +27,19 @@ test("GET /escalation_policies lists the account's default policy; a service is 
   expect(list.body).toMatchObject({ limit: 25, offset: 0, more: false, total: null });
   expect(list.body.escalation_policies).toHaveLength(1);
   const policy = list.body.escalation_policies[0];
-  expect(policy).toMatchObject({ id: expect.stringMatching(/^P[A-Z0-9]+$/), type: "escalation_policy", name: "Default", summary: "Default", escalation_rules: [expect.objectContaining({ escalation_delay_in_minutes: 30 })] });
+  expect(policy).toMatchObject({
+    id: expect.stringMatching(/^P[A-Z0-9]+$/),
+    type: "escalation_policy",
+    name: "Default",
+    summary: "Default",
+    escalation_rules: [expect.objectContaining({ escalation_delay_in_minutes: 30 })],
+  });
   expect((await rest.get("/escalation_policies?query=defa")).body.escalation_policies.map((p: any) => p.id)).toEqual([policy.id]);
   expect((await rest.get("/escalation_policies?query=nothing")).body.escalation_policies).toEqual([]);
 
-  const svc = await rest.post("/services", { service: { type: "service", name: "with policy", escalation_policy: { id: policy.id, type: "escalation_policy_reference" } } });
+  const svc = await rest.post("/services", {
+    service: { type: "service", name: "with policy", escalation_policy: { id: policy.id, type: "escalation_policy_reference" } },
+  });
   expect(svc.status).toBe(201);
   expect(svc.body.service.escalation_policy).toMatchObject({ id: policy.id, type: "escalation_policy_reference" });
   const one = await rest.get(`/escalation_policies/${policy.id}`);
@@ -40,7 +48,9 @@ test("GET /escalation_policies lists the account's default policy; a service is 
 });
 
 test("a made-up escalation policy id is refused with PagerDuty's 400 (Invalid Input Provided, 2001), naming the policy", async () => {
-  const res = await rest.post("/services", { service: { type: "service", name: "made-up policy", escalation_policy: { id: "PMADEUP", type: "escalation_policy_reference" } } });
+  const res = await rest.post("/services", {
+    service: { type: "service", name: "made-up policy", escalation_policy: { id: "PMADEUP", type: "escalation_policy_reference" } },
+  });
   expect(res.status).toBe(400);
   expect(res.body).toEqual({ error: { message: "Invalid Input Provided", code: 2001, errors: ["Escalation Policy not found"] } });
   expect((await rest.get("/services?query=made-up")).body.services).toEqual([]);
@@ -56,18 +66,38 @@ test("bulk PUT /incidents acknowledges and resolves several (From header), all o
   expect(noFrom.status).toBe(400);
   expect(noFrom.body.error.code).toBe(2001);
 
-  const acked = await rest.put("/incidents", { incidents: ids.slice(0, 2).map((id) => ({ id, type: "incident_reference", status: "acknowledged" })) }, { from: "oncall@example.com" });
+  const acked = await rest.put(
+    "/incidents",
+    { incidents: ids.slice(0, 2).map((id) => ({ id, type: "incident_reference", status: "acknowledged" })) },
+    { from: "oncall@example.com" },
+  );
   expect(acked.status).toBe(200);
-  expect(acked.body.incidents.map((i: any) => [i.id, i.status])).toEqual([[ids[0], "acknowledged"], [ids[1], "acknowledged"]]);
+  expect(acked.body.incidents.map((i: any) => [i.id, i.status])).toEqual([
+    [ids[0], "acknowledged"],
+    [ids[1], "acknowledged"],
+  ]);
   expect(acked.body.incidents[0].acknowledgements[0].acknowledger.summary).toBe("oncall@example.com");
 
   // One unknown id: nothing changes.
-  const mixed = await rest.put("/incidents", { incidents: [{ id: ids[2], type: "incident_reference", status: "resolved" }, { id: "PNOSUCH", type: "incident_reference", status: "resolved" }] }, { from: "oncall@example.com" });
+  const mixed = await rest.put(
+    "/incidents",
+    {
+      incidents: [
+        { id: ids[2], type: "incident_reference", status: "resolved" },
+        { id: "PNOSUCH", type: "incident_reference", status: "resolved" },
+      ],
+    },
+    { from: "oncall@example.com" },
+  );
   expect(mixed.status).toBe(400);
   expect(mixed.body.error.errors[0]).toContain("PNOSUCH");
   expect((await rest.get(`/incidents/${ids[2]}`)).body.incident.status).toBe("triggered");
 
-  const resolved = await rest.put("/incidents", { incidents: ids.map((id) => ({ id, type: "incident_reference", status: "resolved" })) }, { from: "oncall@example.com" });
+  const resolved = await rest.put(
+    "/incidents",
+    { incidents: ids.map((id) => ({ id, type: "incident_reference", status: "resolved" })) },
+    { from: "oncall@example.com" },
+  );
   expect(resolved.body.incidents.map((i: any) => i.status)).toEqual(["resolved", "resolved", "resolved"]);
   // The alerts resolve with their incidents: a later trigger with the same dedup key opens a new incident.
   await sendEvent(pd.url, trigger(key, "again", { dedup_key: "bulk-1" }));

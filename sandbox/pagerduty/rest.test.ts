@@ -36,7 +36,7 @@ describe("auth", () => {
   });
 
   test("the token may be quoted", async () => {
-    expect((await call(pd.url + "/services", { headers: { authorization: `Token token="${TOKEN}"` } })).status).toBe(200);
+    expect((await call(`${pd.url}/services`, { headers: { authorization: `Token token="${TOKEN}"` } })).status).toBe(200);
   });
 });
 
@@ -44,13 +44,26 @@ describe("services and integrations", () => {
   test("create an Events API v2 integration: 32-character key, readable back, and events to it open incidents", async () => {
     const svc = await rest.post("/services", { service: { name: "Checkout", description: "payments" } });
     expect(svc.status).toBe(201);
-    expect(svc.body.service).toMatchObject({ id: expect.stringMatching(/^P[A-Z0-9]{6}$/), type: "service", name: "Checkout", status: "active", escalation_policy: { type: "escalation_policy_reference" } });
+    expect(svc.body.service).toMatchObject({
+      id: expect.stringMatching(/^P[A-Z0-9]{6}$/),
+      type: "service",
+      name: "Checkout",
+      status: "active",
+      escalation_policy: { type: "escalation_policy_reference" },
+    });
     const id = svc.body.service.id;
 
-    const created = await rest.post(`/services/${id}/integrations`, { integration: { type: "events_api_v2_inbound_integration", name: "Atlas alerts", service: { id, type: "service_reference" } } });
+    const created = await rest.post(`/services/${id}/integrations`, {
+      integration: { type: "events_api_v2_inbound_integration", name: "Atlas alerts", service: { id, type: "service_reference" } },
+    });
     expect(created.status).toBe(201);
     const integ = created.body.integration;
-    expect(integ).toMatchObject({ id: expect.stringMatching(/^P[A-Z0-9]{6}$/), type: "events_api_v2_inbound_integration", name: "Atlas alerts", service: { id } });
+    expect(integ).toMatchObject({
+      id: expect.stringMatching(/^P[A-Z0-9]{6}$/),
+      type: "events_api_v2_inbound_integration",
+      name: "Atlas alerts",
+      service: { id },
+    });
     expect(integ.integration_key).toMatch(/^[a-z0-9]{32}$/);
 
     const read = await rest.get(`/services/${id}/integrations/${integ.id}`);
@@ -94,7 +107,9 @@ describe("services and integrations", () => {
 
   test("PUT renames an integration (key unchanged); DELETE answers 204 and the integration is gone", async () => {
     const { serviceId, integrationId, key } = await serviceWithKey(rest);
-    const put = await rest.put(`/services/${serviceId}/integrations/${integrationId}`, { integration: { type: "events_api_v2_inbound_integration", name: "renamed" } });
+    const put = await rest.put(`/services/${serviceId}/integrations/${integrationId}`, {
+      integration: { type: "events_api_v2_inbound_integration", name: "renamed" },
+    });
     expect(put.status).toBe(200);
     expect(put.body.integration).toMatchObject({ name: "renamed", integration_key: key });
     expect((await rest.del(`/services/${serviceId}/integrations/${integrationId}`)).status).toBe(204);
@@ -142,7 +157,11 @@ describe("services and integrations", () => {
   });
 
   test("malformed JSON → 400 with PagerDuty's error body", async () => {
-    const r = await call(pd.url + "/services", { method: "POST", headers: { authorization: `Token token=${TOKEN}`, "content-type": "application/json" }, body: "{nope" });
+    const r = await call(`${pd.url}/services`, {
+      method: "POST",
+      headers: { authorization: `Token token=${TOKEN}`, "content-type": "application/json" },
+      body: "{nope",
+    });
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ message: "Invalid Input Provided", code: 2001 });
   });
@@ -158,14 +177,35 @@ describe("incidents", () => {
 
   test("GET /incidents/{id} and its alerts (alert_key = dedup key, details from custom_details)", async () => {
     const { key } = await serviceWithKey(rest);
-    await sendEvent(pd.url, trigger(key, "Disk 95%", { dedup_key: "disk-95", payload: { summary: "Disk 95%", source: "db-2", severity: "warning", custom_details: { used: "95%" } }, links: [{ href: "https://example.com/run", text: "runbook" }] }));
+    await sendEvent(
+      pd.url,
+      trigger(key, "Disk 95%", {
+        dedup_key: "disk-95",
+        payload: { summary: "Disk 95%", source: "db-2", severity: "warning", custom_details: { used: "95%" } },
+        links: [{ href: "https://example.com/run", text: "runbook" }],
+      }),
+    );
     const inc = (await rest.get("/incidents?incident_key=disk-95")).body.incidents[0];
     const one = await rest.get(`/incidents/${inc.id}`);
     expect(one.status).toBe(200);
-    expect(one.body.incident).toMatchObject({ id: inc.id, type: "incident", status: "triggered", incident_key: "disk-95", title: "Disk 95%", urgency: "high", incident_number: expect.any(Number) });
+    expect(one.body.incident).toMatchObject({
+      id: inc.id,
+      type: "incident",
+      status: "triggered",
+      incident_key: "disk-95",
+      title: "Disk 95%",
+      urgency: "high",
+      incident_number: expect.any(Number),
+    });
     const alerts = await rest.get(`/incidents/${inc.id}/alerts`);
     expect(alerts.body).toMatchObject({ limit: 25, offset: 0, more: false });
-    expect(alerts.body.alerts[0]).toMatchObject({ type: "alert", alert_key: "disk-95", severity: "warning", status: "triggered", body: { details: { used: "95%" }, contexts: [{ type: "link", href: "https://example.com/run", text: "runbook" }] } });
+    expect(alerts.body.alerts[0]).toMatchObject({
+      type: "alert",
+      alert_key: "disk-95",
+      severity: "warning",
+      status: "triggered",
+      body: { details: { used: "95%" }, contexts: [{ type: "link", href: "https://example.com/run", text: "runbook" }] },
+    });
     expect((await rest.get(`/incidents/${inc.id}/alerts?statuses[]=resolved`)).body.alerts).toEqual([]);
     expect((await rest.get("/incidents/PNOPE00")).body).toEqual(NOT_FOUND);
   });
@@ -188,7 +228,9 @@ describe("incidents", () => {
     const { key, inc } = await openIncident("put-ack");
     const put = await rest.put(`/incidents/${inc.id}`, { incident: { type: "incident_reference", status: "acknowledged" } }, FROM);
     expect(put.body.incident.status).toBe("acknowledged");
-    expect(put.body.incident.acknowledgements).toEqual([expect.objectContaining({ acknowledger: expect.objectContaining({ type: "user_reference", summary: "oncall@example.com" }) })]);
+    expect(put.body.incident.acknowledgements).toEqual([
+      expect.objectContaining({ acknowledger: expect.objectContaining({ type: "user_reference", summary: "oncall@example.com" }) }),
+    ]);
     await sendEvent(pd.url, { routing_key: key, event_action: "resolve", dedup_key: "put-ack" });
     expect((await rest.get(`/incidents/${inc.id}`)).body.incident.status).toBe("resolved");
   });
@@ -233,7 +275,11 @@ describe("webhook subscriptions", () => {
     const created = await rest.post("/webhook_subscriptions", body({ description: "relay" }));
     expect(created.status).toBe(200);
     const sub = created.body.webhook_subscription;
-    expect(sub).toMatchObject({ type: "webhook_subscription", active: true, delivery_method: { type: "http_delivery_method", url: "https://relay.example.com/pagerduty", custom_headers: [{ name: "X-Relay", value: "1" }] } });
+    expect(sub).toMatchObject({
+      type: "webhook_subscription",
+      active: true,
+      delivery_method: { type: "http_delivery_method", url: "https://relay.example.com/pagerduty", custom_headers: [{ name: "X-Relay", value: "1" }] },
+    });
     expect(sub.delivery_method.secret).toMatch(/^[A-Za-z0-9]{64}$/);
 
     const read = await rest.get(`/webhook_subscriptions/${sub.id}`);
@@ -255,9 +301,15 @@ describe("webhook subscriptions", () => {
     ["unknown event type", body({ events: ["incident.exploded"] })],
     ["not a URL", body({ delivery_method: { type: "http_delivery_method", url: "relay" } })],
     ["ftp URL", body({ delivery_method: { type: "http_delivery_method", url: "ftp://x.example.com" } })],
-    ["header with a newline", body({ delivery_method: { type: "http_delivery_method", url: "https://x.example.com", custom_headers: [{ name: "X-A", value: "a\r\nInjected: 1" }] } })],
+    [
+      "header with a newline",
+      body({ delivery_method: { type: "http_delivery_method", url: "https://x.example.com", custom_headers: [{ name: "X-A", value: "a\r\nInjected: 1" }] } }),
+    ],
     ["service filter without a service", body({ filter: { type: "service_reference", id: "PNOPE00" } })],
-    ["missing filter", { webhook_subscription: { delivery_method: { type: "http_delivery_method", url: "https://x.example.com" }, events: ["incident.triggered"] } }],
+    [
+      "missing filter",
+      { webhook_subscription: { delivery_method: { type: "http_delivery_method", url: "https://x.example.com" }, events: ["incident.triggered"] } },
+    ],
   ])("POST 400: %s", async (_n, b) => {
     const r = await rest.post("/webhook_subscriptions", b);
     expect(r.status).toBe(400);

@@ -59,9 +59,9 @@ describe.each(targets)("$name survives garbage", ({ method, path, auth }) => {
 
 test("deeply nested custom_details within 512 KB: accepted or refused, never a 5xx", async () => {
   for (const depth of [10, 98, 99, 1_000, 20_000, 90_000]) {
-    const nested = '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+    const nested = `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
     const body = `{"routing_key":"${key}","event_action":"trigger","payload":{"summary":"deep ${depth}","source":"s","severity":"info","custom_details":${nested}}}`;
-    const r = await call(pd.url + "/v2/enqueue", { method: "POST", headers: { "content-type": "application/json" }, body });
+    const r = await call(`${pd.url}/v2/enqueue`, { method: "POST", headers: { "content-type": "application/json" }, body });
     // The body itself is 3 levels deep before custom_details; 100 levels in all are accepted.
     expect([depth, r.status]).toEqual([depth, depth + 2 <= 100 ? 202 : 400]);
   }
@@ -72,14 +72,14 @@ test("garbage in URLs, queries and headers gets 4xx, not 5xx", async () => {
   const cases: Array<[string, Record<string, string>]> = [
     ["/services?limit=99999999999999999999999", auth],
     ["/services?limit=abc&offset=-3", auth],
-    ["/incidents?statuses[]=" + "x".repeat(5000), auth],
-    ["/incidents?" + Array.from({ length: 500 }, (_, i) => `service_ids[]=P${i}`).join("&"), auth],
+    [`/incidents?statuses[]=${"x".repeat(5000)}`, auth],
+    [`/incidents?${Array.from({ length: 500 }, (_, i) => `service_ids[]=P${i}`).join("&")}`, auth],
     ["/incidents?since=9999999-99-99&until=%00", auth],
     ["/incidents?include[]=__proto__&__proto__[x]=1", auth],
     ["/services/%ZZ", auth],
-    ["/services/" + "P".repeat(5000), auth],
+    [`/services/${"P".repeat(5000)}`, auth],
     ["/incidents/..%2F..%2Fetc%2Fpasswd", auth],
-    ["/services", { authorization: "Token token=" + "x".repeat(8000) }],
+    ["/services", { authorization: `Token token=${"x".repeat(8000)}` }],
     ["/services", { authorization: "Token token=\u00e9\u00e9" }],
   ];
   for (const [p, headers] of cases) {
@@ -92,7 +92,7 @@ test("a truncated request and an abrupt disconnect do not hurt the server", asyn
   const { port } = new URL(pd.url);
   await new Promise<void>((resolve) => {
     const s = net.connect(Number(port), "127.0.0.1", () => {
-      s.write("POST /v2/enqueue HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"routing_key\":");
+      s.write('POST /v2/enqueue HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"routing_key":');
       setTimeout(() => s.destroy(), 30);
     });
     s.on("close", () => resolve());
@@ -114,7 +114,11 @@ test("a truncated request and an abrupt disconnect do not hurt the server", asyn
 test("oversized bodies on every surface are refused and the server still serves", async () => {
   const big = "x".repeat(1_200_000);
   for (const p of ["/v2/enqueue", "/services", "/sandbox/services"]) {
-    const r = await call(pd.url + p, { method: "POST", headers: { "content-type": "application/json", authorization: `Token token=${TOKEN}` }, body: JSON.stringify({ blob: big }) });
+    const r = await call(pd.url + p, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Token token=${TOKEN}` },
+      body: JSON.stringify({ blob: big }),
+    });
     expect([p, r.status]).toEqual([p, 400]);
   }
 });

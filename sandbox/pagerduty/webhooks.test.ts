@@ -4,7 +4,18 @@ import * as path from "node:path";
 import { ConformanceRecorder, specsDir } from "../../test/support/openapi";
 import { ManualClock } from "../../lib/clock";
 import { drainWebhookDeliveries } from "./app";
-import { call, Receiver, restClient, sendEvent, serviceWithKey, startPd, trigger, waitFor, type RestClient, type Started } from "../../test/support/pagerduty/harness";
+import {
+  call,
+  Receiver,
+  restClient,
+  sendEvent,
+  serviceWithKey,
+  startPd,
+  trigger,
+  waitFor,
+  type RestClient,
+  type Started,
+} from "../../test/support/pagerduty/harness";
 
 /** Webhook v3 deliveries to real local receivers. */
 const recorder = new ConformanceRecorder();
@@ -31,7 +42,12 @@ async function receiver(answer?: ConstructorParameters<typeof Receiver>[0]): Pro
 
 async function subscribe(url: string, events: string[], filter: Record<string, string> = { type: "account_reference" }, on = rest) {
   const r = await on.post("/webhook_subscriptions", {
-    webhook_subscription: { type: "webhook_subscription", delivery_method: { type: "http_delivery_method", url, custom_headers: [{ name: "X-Relay-Token", value: "abc" }] }, events, filter },
+    webhook_subscription: {
+      type: "webhook_subscription",
+      delivery_method: { type: "http_delivery_method", url, custom_headers: [{ name: "X-Relay-Token", value: "abc" }] },
+      events,
+      filter,
+    },
   });
   expect(r.status).toBe(200);
   return { id: r.body.webhook_subscription.id as string, secret: r.body.webhook_subscription.delivery_method.secret as string };
@@ -50,7 +66,7 @@ function signatureValid(secret: string, raw: Buffer, header: string | string[] |
     });
 }
 
-const state = async (base = pd.url) => (await call(base + "/sandbox/state")).body;
+const state = async (base = pd.url) => (await call(`${base}/sandbox/state`)).body;
 
 describe("webhook deliveries", () => {
   test("incident lifecycle → signed deliveries with PagerDuty's headers and the samples' shape", async () => {
@@ -83,7 +99,14 @@ describe("webhook deliveries", () => {
       resource_type: "incident",
       agent: { type: "service_reference", id: serviceId },
       client: null,
-      data: { id: inc.id, type: "incident", status: "triggered", incident_key: "wh-1", title: "Replica down", service: { id: serviceId, type: "service_reference" } },
+      data: {
+        id: inc.id,
+        type: "incident",
+        status: "triggered",
+        incident_key: "wh-1",
+        title: "Replica down",
+        service: { id: serviceId, type: "service_reference" },
+      },
     });
     expect(triggered.occurred_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(acked).toMatchObject({ agent: { type: "user_reference", summary: "oncall@example.com" }, data: { status: "acknowledged" } });
@@ -209,14 +232,19 @@ describe("service timeouts (ManualClock)", () => {
     try {
       const r = restClient(local.url);
       const rx = await receiver();
-      const svc = await call(local.url + "/sandbox/services", {
+      const svc = await call(`${local.url}/sandbox/services`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ name: "timeouts", integration: true, acknowledgement_timeout: 60, auto_resolve_timeout: 3600 }),
       });
       expect(svc.status).toBe(201);
       const key = svc.body.integration.integration_key;
-      await subscribe(rx.url, ["incident.triggered", "incident.acknowledged", "incident.unacknowledged", "incident.resolved"], { type: "account_reference" }, r);
+      await subscribe(
+        rx.url,
+        ["incident.triggered", "incident.acknowledged", "incident.unacknowledged", "incident.resolved"],
+        { type: "account_reference" },
+        r,
+      );
 
       await sendEvent(local.url, trigger(key, "slow burn", { dedup_key: "t" }));
       await sendEvent(local.url, { routing_key: key, event_action: "acknowledge", dedup_key: "t" });
@@ -229,7 +257,12 @@ describe("service timeouts (ManualClock)", () => {
       clock.advance(3600_000);
       await drainWebhookDeliveries(local.app);
       expect((await r.get("/incidents?incident_key=t")).body.incidents[0].status).toBe("resolved");
-      expect(rx.requests.map((x) => x.body.event.event_type)).toEqual(["incident.triggered", "incident.acknowledged", "incident.unacknowledged", "incident.resolved"]);
+      expect(rx.requests.map((x) => x.body.event.event_type)).toEqual([
+        "incident.triggered",
+        "incident.acknowledged",
+        "incident.unacknowledged",
+        "incident.resolved",
+      ]);
       expect(rx.requests[0].body.event.occurred_at).toBe("2026-03-01T10:00:00.000Z");
       const timeline = (await state(local.url)).incidents[0].timeline.map((e: any) => `${e.kind}:${e.channel}`);
       expect(timeline).toEqual(["trigger:events_api", "acknowledge:events_api", "unacknowledge:timeout", "resolve:timeout"]);

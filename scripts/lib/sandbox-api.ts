@@ -38,16 +38,20 @@ export function atlasApi(sb: Sandbox) {
       await res.text(); // drain the body so the connection is reused
       return undefined;
     },
-    replaceIntegration: async (projectId: string, body: unknown) => json(await call("PUT", `${g(projectId)}/integrations/PAGER_DUTY`, body), "replace integration"),
+    replaceIntegration: async (projectId: string, body: unknown) =>
+      json(await call("PUT", `${g(projectId)}/integrations/PAGER_DUTY`, body), "replace integration"),
     deleteIntegration: async (projectId: string) => (await call("DELETE", `${g(projectId)}/integrations/PAGER_DUTY`)).status,
-    alertConfigs: async (projectId: string): Promise<any[]> => (await json(await call("GET", `${g(projectId)}/alertConfigs?itemsPerPage=500`), "alert configs")).results,
-    setAlertConfigEnabled: async (projectId: string, id: string, enabled: boolean) => json(await call("PATCH", `${g(projectId)}/alertConfigs/${id}`, { enabled }), "patch alert config"),
+    alertConfigs: async (projectId: string): Promise<any[]> =>
+      (await json(await call("GET", `${g(projectId)}/alertConfigs?itemsPerPage=500`), "alert configs")).results,
+    setAlertConfigEnabled: async (projectId: string, id: string, enabled: boolean) =>
+      json(await call("PATCH", `${g(projectId)}/alertConfigs/${id}`, { enabled }), "patch alert config"),
     openAlert: async (projectId: string, body: Record<string, unknown>): Promise<any> => {
       const alert = await json(await call("POST", `/sandbox/groups/${projectId}/alerts`, body), "open alert");
       await json(await call("POST", "/sandbox/tick", {}), "tick");
       return alert;
     },
-    closeAlert: async (projectId: string, alertId: string) => json(await call("POST", `/sandbox/groups/${projectId}/alerts/${alertId}/close`, {}), "close alert"),
+    closeAlert: async (projectId: string, alertId: string) =>
+      json(await call("POST", `/sandbox/groups/${projectId}/alerts/${alertId}/close`, {}), "close alert"),
     createProject: async (id: string) => json(await call("POST", "/sandbox/groups", { id }), "create project"),
   };
 }
@@ -74,7 +78,8 @@ export function pagerDutyApi(sb: Sandbox, region: "US" | "EU" = "US") {
       );
       return { serviceId: svc.service.id, integrationId: integ.integration.id, key: integ.integration.integration_key };
     },
-    incidents: async (incidentKey: string): Promise<any[]> => (await json(await call("GET", `/incidents?incident_key=${encodeURIComponent(incidentKey)}`), "incidents")).incidents,
+    incidents: async (incidentKey: string): Promise<any[]> =>
+      (await json(await call("GET", `/incidents?incident_key=${encodeURIComponent(incidentKey)}`), "incidents")).incidents,
     allIncidents: async (): Promise<any[]> => (await json(await call("GET", "/incidents?limit=100"), "incidents")).incidents,
     alerts: async (incidentId: string): Promise<any[]> => (await json(await call("GET", `/incidents/${incidentId}/alerts`), "alerts")).alerts,
     waitForIncident: async (incidentKey: string, status: string, timeoutMs = 15_000): Promise<any> => {

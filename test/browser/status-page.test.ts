@@ -38,17 +38,17 @@ describe("status page in a real headless browser", () => {
     const context = await browser.newContext({ httpCredentials: { username: "ops", password: w.env.STATUS_PASSWORD } });
     const page = await context.newPage();
     expect((await page.goto(w.relay.url))?.status()).toBe(200);
-    expect(await page.locator("#routes").innerText()).toContain(w.projectId);
-    expect(await page.locator(`tr[data-alert="${body.id}"] .pd`).innerText()).toBe("none");
+    expect(await page.locator("#routes").textContent()).toContain(w.projectId);
+    expect(await page.locator(`tr[data-alert="${body.id}"] .pd`).textContent()).toBe("none");
     const row = page.locator(`tr[data-job="${dead.id}"]`);
-    expect(await row.innerText()).toMatch(/PagerDuty rejected the trigger/);
+    expect(await row.textContent()).toMatch(/PagerDuty rejected the trigger/);
     const html = await page.content();
     for (const secret of ["rejected-key", w.secret, w.env.ATLAS_SECRET, w.env.PD_TOKEN]) expect(html).not.toContain(secret);
 
     const rejected = async () =>
       Number(/relay_events_sent_total\{action="trigger",result="rejected"\} (\d+)/.exec(await (await fetch(`${w.relay.url}/metrics`)).text())?.[1] ?? 0);
     expect(await rejected()).toBe(1);
-    await Promise.all([page.waitForURL(w.relay.url + "/"), row.getByRole("button", { name: "Retry" }).click()]);
+    await Promise.all([page.waitForURL(`${w.relay.url}/`), row.getByRole("button", { name: "Retry" }).click()]);
     await waitUntil("the retried send", async () => (await rejected()) === 2);
     await context.close();
   });

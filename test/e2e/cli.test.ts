@@ -73,7 +73,10 @@ async function configsOf(projectId: string): Promise<any[]> {
 async function callsDuring(run: () => Promise<unknown>): Promise<Array<{ method: string; path: string }>> {
   const before = recorder.exchanges.length;
   await run();
-  return recorder.exchanges.slice(before).filter((e) => e.service !== "sandbox").map((e) => ({ method: e.method, path: e.path }));
+  return recorder.exchanges
+    .slice(before)
+    .filter((e) => e.service !== "sandbox")
+    .map((e) => ({ method: e.method, path: e.path }));
 }
 
 const writes = (calls: Array<{ method: string }>) => calls.filter((c) => c.method !== "GET");
@@ -149,7 +152,11 @@ describe("the Pulumi CLI against the sandbox", () => {
   it("imports an existing integration with the import option, then manages it", async () => {
     const projectId = await project();
     const atlas = atlasApi(sb);
-    const created = await atlas.call("POST", `/api/atlas/v2/groups/${projectId}/integrations/PAGER_DUTY`, { type: "PAGER_DUTY", serviceKey: key, region: "US" });
+    const created = await atlas.call("POST", `/api/atlas/v2/groups/${projectId}/integrations/PAGER_DUTY`, {
+      type: "PAGER_DUTY",
+      serviceKey: key,
+      region: "US",
+    });
     expect(created.status).toBe(200);
     const ws = await stack({ projectId, integrationKey: key, importId: `${projectId}/PAGER_DUTY` });
     const calls = await callsDuring(() => ws.ok(["up", "--yes"]));

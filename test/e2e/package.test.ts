@@ -25,7 +25,9 @@ let programDir: string;
 /** The project's alert configurations that notify PagerDuty: the program's (new projects also hold Atlas's default configurations). */
 const pagerDutyConfigs = async (sb: Sandbox, projectId: string): Promise<any[]> =>
   (await atlasApi(sb).alertConfigs(projectId)).filter((c: any) => (c.notifications ?? []).some((n: any) => n.typeName === "PAGER_DUTY"));
-const pulumiVersion = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).devDependencies?.["@pulumi/pulumi"] ?? JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).dependencies["@pulumi/pulumi"];
+const pulumiVersion =
+  JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).devDependencies?.["@pulumi/pulumi"] ??
+  JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).dependencies["@pulumi/pulumi"];
 
 function npm(args: string[], cwd: string): string {
   return execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -54,16 +56,40 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "pdac-user-"));
   expect(path.relative(repoRoot, work).startsWith("..")).toBe(true);
   // npm pack of every package (the build has staged them).
-  const packed = execFileSync(process.execPath, [path.join(repoRoot, "dist/scripts/stage-packages.js"), "--pack", path.join(work, "tarballs")], { cwd: repoRoot, encoding: "utf8" });
-  tarballs = Object.fromEntries(packed.trim().split("\n").map((f) => [path.basename(f).replace(/-\d+\.\d+\.\d+\.tgz$/, ""), f]));
+  const packed = execFileSync(process.execPath, [path.join(repoRoot, "dist/scripts/stage-packages.js"), "--pack", path.join(work, "tarballs")], {
+    cwd: repoRoot,
+    encoding: "utf8",
+  });
+  tarballs = Object.fromEntries(
+    packed
+      .trim()
+      .split("\n")
+      .map((f) => [path.basename(f).replace(/-\d+\.\d+\.\d+\.tgz$/, ""), f]),
+  );
   // A new TypeScript program, compiled with the repository's tsc against the installed package's types.
   programDir = path.join(work, "program");
   fs.mkdirSync(programDir);
-  fs.writeFileSync(path.join(programDir, "package.json"), JSON.stringify({ name: "user-program", private: true, dependencies: { "@pulumi/pulumi": pulumiVersion, "pagerduty-as-code": `file:${tarballs["pagerduty-as-code"]}` } }, null, 2));
+  fs.writeFileSync(
+    path.join(programDir, "package.json"),
+    JSON.stringify(
+      { name: "user-program", private: true, dependencies: { "@pulumi/pulumi": pulumiVersion, "pagerduty-as-code": `file:${tarballs["pagerduty-as-code"]}` } },
+      null,
+      2,
+    ),
+  );
   npm(["install", "--prefer-offline"], programDir);
   fs.writeFileSync(path.join(programDir, "index.ts"), PROGRAM_TS);
-  fs.writeFileSync(path.join(programDir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", strict: true, outDir: "bin", types: [], skipLibCheck: false }, files: ["index.ts"] }));
-  fs.writeFileSync(path.join(programDir, "Pulumi.yaml"), "name: user-program\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: bin/index.js\n");
+  fs.writeFileSync(
+    path.join(programDir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: { target: "ES2022", module: "commonjs", strict: true, outDir: "bin", types: [], skipLibCheck: false },
+      files: ["index.ts"],
+    }),
+  );
+  fs.writeFileSync(
+    path.join(programDir, "Pulumi.yaml"),
+    "name: user-program\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: bin/index.js\n",
+  );
 });
 
 afterAll(async () => {
@@ -74,8 +100,20 @@ afterAll(async () => {
 describe("the packed package in a program outside the repository", () => {
   it("the tarball holds the package's code, types and manifest only", () => {
     const files = execFileSync("tar", ["-tzf", tarballs["pagerduty-as-code"]], { encoding: "utf8" }).trim().split("\n");
-    expect(files).toEqual(expect.arrayContaining(["package/package.json", "package/README.md", "package/dist/sdk/index.js", "package/dist/sdk/index.d.ts", "package/dist/provider/runtime.js"]));
-    const strays = files.filter((f) => !/^package\/(package\.json|README\.md|dist\/(sdk|provider|clients|lib|catalog)\/.*\.(js|d\.ts|json))$/.test(f) || /\.test\.|test-support|\/sandbox\/|\/relay\//.test(f));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "package/package.json",
+        "package/README.md",
+        "package/dist/sdk/index.js",
+        "package/dist/sdk/index.d.ts",
+        "package/dist/provider/runtime.js",
+      ]),
+    );
+    const strays = files.filter(
+      (f) =>
+        !/^package\/(package\.json|README\.md|dist\/(sdk|provider|clients|lib|catalog)\/.*\.(js|d\.ts|json))$/.test(f) ||
+        /\.test\.|test-support|\/sandbox\/|\/relay\//.test(f),
+    );
     expect(strays).toEqual([]);
     const manifest = JSON.parse(fs.readFileSync(path.join(programDir, "node_modules/pagerduty-as-code/package.json"), "utf8"));
     expect(manifest).toMatchObject({ name: "pagerduty-as-code", peerDependencies: { "@pulumi/pulumi": expect.any(String) } });
@@ -113,7 +151,9 @@ describe("the packed package in a program outside the repository", () => {
     // crash-safety outputs and encrypted secrets, measured 9.3 KB here: the bound catches serialized code
     // coming back; npm run bench prints the figures at 6 and 60 routings.
     expect(size.perResource).toBeLessThanOrEqual(12 * 1024);
-    console.log(`state: ${size.total} bytes for ${size.resources} resources (${size.fileBytesPerResource} bytes of checkpoint per resource; largest resource record ${size.perResource} bytes; __provider ${Math.max(...size.providerChars)} characters)`);
+    console.log(
+      `state: ${size.total} bytes for ${size.resources} resources (${size.fileBytesPerResource} bytes of checkpoint per resource; largest resource record ${size.perResource} bytes; __provider ${Math.max(...size.providerChars)} characters)`,
+    );
 
     await ws.ok(["refresh", "--yes", "--expect-no-changes"]);
     const before = recorder.exchanges.length;

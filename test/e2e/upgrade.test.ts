@@ -50,7 +50,10 @@ const writes = (calls: Array<{ method: string }>) => calls.filter((c) => c.metho
 async function callsDuring(run: () => Promise<unknown>): Promise<Array<{ method: string; path: string }>> {
   const before = recorder.exchanges.length;
   await run();
-  return recorder.exchanges.slice(before).filter((e) => e.service !== "sandbox").map((e) => ({ method: e.method, path: e.path }));
+  return recorder.exchanges
+    .slice(before)
+    .filter((e) => e.service !== "sandbox")
+    .map((e) => ({ method: e.method, path: e.path }));
 }
 
 it(`a stack created by ${OLD_COMMIT} refreshes, upgrades with no API write, updates and destroys with this version`, async () => {
@@ -87,7 +90,9 @@ it(`a stack created by ${OLD_COMMIT} refreshes, upgrades with no API write, upda
   expect(upgraded.map((r: any) => r.outputs.schemaVersion)).toEqual([1, 1, 1]);
   await current.ok(["refresh", "--yes", "--expect-no-changes"]);
   await current.ok(["up", "--yes", "--expect-no-changes"]);
-  console.log(`checkpoint per resource: ${before.fileBytesPerResource} bytes with ${OLD_COMMIT}, ${after.fileBytesPerResource} bytes after the upgrade (largest resource record ${before.perResource} -> ${after.perResource} bytes)`);
+  console.log(
+    `checkpoint per resource: ${before.fileBytesPerResource} bytes with ${OLD_COMMIT}, ${after.fileBytesPerResource} bytes after the upgrade (largest resource record ${before.perResource} -> ${after.perResource} bytes)`,
+  );
 
   // 3. A real change goes through the new provider; the routings keep referencing the integration.
   await current.setConfig({ integrationKey: { value: otherKey, secret: true } });

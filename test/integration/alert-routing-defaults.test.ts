@@ -53,18 +53,23 @@ async function up(name: string, news: Record<string, unknown>) {
 describe("AlertRouting in a project with Atlas's default alert configurations", () => {
   it("the project starts with the defaults, none of them routed to PagerDuty", () => {
     expect(defaults.length).toBeGreaterThanOrEqual(10);
-    expect(defaults.map((d) => d.eventTypeName)).toEqual(expect.arrayContaining(["NO_PRIMARY", "OUTSIDE_METRIC_THRESHOLD", "REPLICATION_OPLOG_WINDOW_RUNNING_OUT"]));
+    expect(defaults.map((d) => d.eventTypeName)).toEqual(
+      expect.arrayContaining(["NO_PRIMARY", "OUTSIDE_METRIC_THRESHOLD", "REPLICATION_OPLOG_WINDOW_RUNNING_OUT"]),
+    );
     for (const d of defaults) expect(d.notifications.map((n: any) => n.typeName)).toEqual(["GROUP"]);
   });
 
   it("create, refresh, update and destroy of routings shaped like defaults touch only their own configurations", async () => {
     // Same event type as a default, and the very threshold of another.
     const noPrimary = await up("no-primary", routing({ eventTypeName: "NO_PRIMARY", severity: "CRITICAL" }));
-    const connections = await up("connections", routing({
-      eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
-      metricThreshold: { metricName: "CONNECTIONS_PERCENT", operator: ">", threshold: 80, units: "RAW" },
-      severity: "WARNING",
-    }));
+    const connections = await up(
+      "connections",
+      routing({
+        eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
+        metricThreshold: { metricName: "CONNECTIONS_PERCENT", operator: ">", threshold: 80, units: "RAW" },
+        severity: "WARNING",
+      }),
+    );
     for (const r of [noPrimary, connections]) expect(isDefault(r.outs.alertConfigId)).toBe(false);
     await expectDefaultsUntouched();
 
@@ -98,9 +103,14 @@ describe("AlertRouting in a project with Atlas's default alert configurations", 
     await h.host.delete(connections.urn, connections.id, connections.outs);
     const after = (await atlas(h.sandbox, "GET", `${base}?itemsPerPage=500`)).body.results;
     expect(after.map((c: any) => c.id)).toEqual(defaults.map((d) => d.id));
-    const dels = h.recorder.exchanges.slice(own).filter((e) => e.method === "DELETE" && e.service === "atlas").map((e) => e.path);
+    const dels = h.recorder.exchanges
+      .slice(own)
+      .filter((e) => e.method === "DELETE" && e.service === "atlas")
+      .map((e) => e.path);
     expect(dels).toEqual([`${base}/${noPrimary.outs.alertConfigId}`, `${base}/${connections.outs.alertConfigId}`]);
-    expect(h.recorder.exchanges.slice(own).filter((e) => e.method !== "GET" && e.service === "atlas" && defaults.some((d) => e.path.includes(d.id)))).toEqual([]);
+    expect(h.recorder.exchanges.slice(own).filter((e) => e.method !== "GET" && e.service === "atlas" && defaults.some((d) => e.path.includes(d.id)))).toEqual(
+      [],
+    );
   });
 
   it("import refuses a default configuration that is not a PagerDuty routing, writing nothing", async () => {
@@ -121,7 +131,11 @@ describe("AlertRouting in a project with Atlas's default alert configurations", 
     });
     expect(created.status).toBe(201);
     const urn = urnOf("AlertRouting", "imported");
-    const checked = await h.host.check(urn, {}, routing({ eventTypeName: "PRIMARY_ELECTED", severity: "CRITICAL", importId: `${projectId}/${created.body.id}` }));
+    const checked = await h.host.check(
+      urn,
+      {},
+      routing({ eventTypeName: "PRIMARY_ELECTED", severity: "CRITICAL", importId: `${projectId}/${created.body.id}` }),
+    );
     const before = h.recorder.exchanges.length;
     const adopted = await h.host.create(urn, checked.inputs);
     expect(adopted.outs.alertConfigId).toBe(created.body.id);

@@ -40,13 +40,16 @@ const liveConfig = (id: string) => atlas(h.sandbox, "GET", `/api/atlas/v2/groups
 
 describe("AlertRouting through the provider host", () => {
   it("create stores a PAGER_DUTY notification by integrationId; refresh shows no drift", async () => {
-    const r = await up("lag", routing({
-      eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
-      metricThreshold: { metricName: "OPLOG_SLAVE_LAG_MASTER_TIME", operator: ">", threshold: 60, units: "SECONDS" },
-      matchers: [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "SECONDARY" }],
-      severity: "critical",
-      delayMin: 5,
-    }));
+    const r = await up(
+      "lag",
+      routing({
+        eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
+        metricThreshold: { metricName: "OPLOG_SLAVE_LAG_MASTER_TIME", operator: ">", threshold: 60, units: "SECONDS" },
+        matchers: [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "SECONDARY" }],
+        severity: "critical",
+        delayMin: 5,
+      }),
+    );
     expect(r.id).toBe(`${projectId}/${r.outs.alertConfigId}`);
     expect(r.outs.notifierId).toMatch(/^[0-9a-f]{24}$/);
     const stored = await liveConfig(r.outs.alertConfigId);
@@ -67,7 +70,10 @@ describe("AlertRouting through the provider host", () => {
   });
 
   it("drift by hand (disabled, severity, threshold) is seen by refresh and repaired by update; enabling alone is a PATCH", async () => {
-    const r = await up("elections", routing({ eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: ">", threshold: 3, units: "RAW" }, severity: "WARNING" }));
+    const r = await up(
+      "elections",
+      routing({ eventTypeName: "TOO_MANY_ELECTIONS", threshold: { operator: ">", threshold: 3, units: "RAW" }, severity: "WARNING" }),
+    );
     const path = `/api/atlas/v2/groups/${projectId}/alertConfigs/${r.outs.alertConfigId}`;
     expect((await atlas(h.sandbox, "PATCH", path, { enabled: false })).status).toBe(200);
     let read = await h.host.read(r.urn, r.id, r.outs);
@@ -82,7 +88,11 @@ describe("AlertRouting through the provider host", () => {
     const edited = (await liveConfig(r.outs.alertConfigId)).body;
     edited.severityOverride = "INFO";
     edited.threshold.threshold = 10;
-    delete edited.id; delete edited.created; delete edited.updated; delete edited.links; delete edited.groupId;
+    delete edited.id;
+    delete edited.created;
+    delete edited.updated;
+    delete edited.links;
+    delete edited.groupId;
     expect((await atlas(h.sandbox, "PUT", path, edited)).status).toBe(200);
     read = await h.host.read(r.urn, r.id, outs);
     expect(read.props).toMatchObject({ severity: "INFO", threshold: { threshold: 10 } });
@@ -96,7 +106,13 @@ describe("AlertRouting through the provider host", () => {
   });
 
   it("deleted by hand is gone on refresh; delete of a gone routing is fine", async () => {
-    const r = await up("cpu", routing({ eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "NORMALIZED_SYSTEM_CPU_USER", operator: ">", threshold: 90, units: "RAW" } }));
+    const r = await up(
+      "cpu",
+      routing({
+        eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
+        metricThreshold: { metricName: "NORMALIZED_SYSTEM_CPU_USER", operator: ">", threshold: 90, units: "RAW" },
+      }),
+    );
     expect((await atlas(h.sandbox, "DELETE", `/api/atlas/v2/groups/${projectId}/alertConfigs/${r.outs.alertConfigId}`)).status).toBe(204);
     expect((await h.host.read(r.urn, r.id, r.outs)).id).toBe("");
     await h.host.delete(r.urn, r.id, r.outs);
@@ -127,7 +143,10 @@ describe("AlertRouting through the provider host", () => {
 
   it("relay delivery stores a WEBHOOK notification with the secret, redacted on read, without drift", async () => {
     const secret = "relay-secret-0123456789";
-    const r = await up("relayed", routing({ eventTypeName: "NO_PRIMARY", delivery: "relay", relayUrl: "https://relay.example.com/atlas/webhook", relaySecret: secret }));
+    const r = await up(
+      "relayed",
+      routing({ eventTypeName: "NO_PRIMARY", delivery: "relay", relayUrl: "https://relay.example.com/atlas/webhook", relaySecret: secret }),
+    );
     const stored = await liveConfig(r.outs.alertConfigId);
     expect(stored.body.notifications[0]).toMatchObject({ typeName: "WEBHOOK" });
     expect(JSON.stringify(stored.body)).not.toContain(secret);
@@ -146,7 +165,11 @@ describe("AlertRouting through the provider host", () => {
 
   it("end to end: an alert of a routed configuration opens a PagerDuty incident and closing it resolves the incident", async () => {
     const r = await up("no-primary", routing({ eventTypeName: "NO_PRIMARY", severity: "CRITICAL" }));
-    const opened = await atlas(h.sandbox, "POST", `/sandbox/groups/${projectId}/alerts`, { alertConfigId: r.outs.alertConfigId, clusterName: "Cluster0", replicaSetName: "rs0" });
+    const opened = await atlas(h.sandbox, "POST", `/sandbox/groups/${projectId}/alerts`, {
+      alertConfigId: r.outs.alertConfigId,
+      clusterName: "Cluster0",
+      replicaSetName: "rs0",
+    });
     expect([200, 201]).toContain(opened.status);
     const alertId = opened.body.id;
     await atlas(h.sandbox, "POST", "/sandbox/tick", {});

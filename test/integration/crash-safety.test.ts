@@ -146,7 +146,10 @@ describe("PagerDutyIntegration create survives a crash at each step", () => {
 describe("PagerDutyIntegration update and delete survive a crash", () => {
   it("key change killed during the project API PUT: the rerun ends with the new key and no open initial incident", async () => {
     const projectId = await project();
-    const created = await host.create(INT, await checked(INT, h.provider.integration, { projectId, integrationKey: service.key, initialAlert: { keepOpen: true } }));
+    const created = await host.create(
+      INT,
+      await checked(INT, h.provider.integration, { projectId, integrationKey: service.key, initialAlert: { keepOpen: true } }),
+    );
     const news = await checked(INT, h.provider.integration, { projectId, integrationKey: other.key });
     await crashDuring({ server: "atlas", body: { method: "PUT", path: "/integrations/PAGER_DUTY" } }, (hst) => hst.update(INT, created.id, created.outs, news));
 
@@ -175,7 +178,10 @@ describe("PagerDutyIntegration update and delete survive a crash", () => {
 
   it("delete killed while resolving the kept-open incident: deleting again finishes", async () => {
     const projectId = await project();
-    const created = await host.create(INT, await checked(INT, h.provider.integration, { projectId, integrationKey: service.key, initialAlert: { keepOpen: true } }));
+    const created = await host.create(
+      INT,
+      await checked(INT, h.provider.integration, { projectId, integrationKey: service.key, initialAlert: { keepOpen: true } }),
+    );
     expect(await openIncidents([created.outs.initialDedupKey])).toHaveLength(1);
     await crashDuring({ server: "pagerduty", body: { path: "events" } }, (hst) => hst.delete(INT, created.id, created.outs));
     await host.delete(INT, created.id, created.outs);

@@ -59,7 +59,15 @@ describe("PagerDutyIntegration through the provider host", () => {
     const projectId = projects[0];
     const { id, outs, inputs } = await up({ projectId, integrationKey: service.key });
     expect(id).toBe(`${projectId}/PAGER_DUTY`);
-    expect(outs).toMatchObject({ projectId, region: "US", keyConfirmed: true, keyLast4: service.key.slice(-4), keyLength: 32, pagerdutyIntegrationId: service.integrationId, createdPagerdutyIntegration: false });
+    expect(outs).toMatchObject({
+      projectId,
+      region: "US",
+      keyConfirmed: true,
+      keyLast4: service.key.slice(-4),
+      keyLength: 32,
+      pagerdutyIntegrationId: service.integrationId,
+      createdPagerdutyIntegration: false,
+    });
     expect(outs.integrationId).toMatch(/^[0-9a-f]{24}$/);
 
     const stored = await live(projectId);
@@ -85,7 +93,11 @@ describe("PagerDutyIntegration through the provider host", () => {
   it("refresh sees a key and a region changed by hand; update repairs with the real key", async () => {
     const projectId = projects[1];
     const { id, outs, inputs } = await up({ projectId, integrationKey: service.key });
-    const put = await atlas(h.sandbox, "PUT", `/api/atlas/v2/groups/${projectId}/integrations/PAGER_DUTY`, { type: "PAGER_DUTY", serviceKey: otherService.key, region: "EU" });
+    const put = await atlas(h.sandbox, "PUT", `/api/atlas/v2/groups/${projectId}/integrations/PAGER_DUTY`, {
+      type: "PAGER_DUTY",
+      serviceKey: otherService.key,
+      region: "EU",
+    });
     expect(put.status).toBe(200);
 
     const read = await h.host.read(URN, id, outs);
@@ -132,7 +144,15 @@ describe("PagerDutyIntegration through the provider host", () => {
 
   it("import adopts the existing integration without writing or alerting, and refuses a different key", async () => {
     const projectId = projects[7];
-    expect((await atlas(h.sandbox, "POST", `/api/atlas/v2/groups/${projectId}/integrations/PAGER_DUTY`, { type: "PAGER_DUTY", serviceKey: service.key, region: "US" })).status).toBe(200);
+    expect(
+      (
+        await atlas(h.sandbox, "POST", `/api/atlas/v2/groups/${projectId}/integrations/PAGER_DUTY`, {
+          type: "PAGER_DUTY",
+          serviceKey: service.key,
+          region: "US",
+        })
+      ).status,
+    ).toBe(200);
     const importId = `${projectId}/PAGER_DUTY`;
     const wrong = await h.host.check(URN, {}, { projectId, integrationKey: otherService.key, importId, __provider: h.provider.integration });
     await expect(h.host.create(URN, wrong.inputs)).rejects.toThrow(/cannot import .* the project's key ends in .* but integrationKey ends in/);
@@ -147,8 +167,20 @@ describe("PagerDutyIntegration through the provider host", () => {
   });
 
   it("another project replaces, deleting first", async () => {
-    const olds = { projectId: projects[4], integrationKey: service.key, region: "US", initialAlert: { summary: "s", severity: "info", keepOpen: false }, keyLast4: service.key.slice(-4), keyLength: 32, __provider: h.provider.integration };
-    expect(await h.host.diff(URN, `${projects[4]}/PAGER_DUTY`, olds, { ...olds, projectId: projects[5] })).toEqual({ changes: "some", replaces: ["projectId"], deleteBeforeReplace: true });
+    const olds = {
+      projectId: projects[4],
+      integrationKey: service.key,
+      region: "US",
+      initialAlert: { summary: "s", severity: "info", keepOpen: false },
+      keyLast4: service.key.slice(-4),
+      keyLength: 32,
+      __provider: h.provider.integration,
+    };
+    expect(await h.host.diff(URN, `${projects[4]}/PAGER_DUTY`, olds, { ...olds, projectId: projects[5] })).toEqual({
+      changes: "some",
+      replaces: ["projectId"],
+      deleteBeforeReplace: true,
+    });
   });
 
   it("service form: creates the Events API v2 integration on the service, deletes it on delete", async () => {
@@ -187,7 +219,9 @@ describe("PagerDutyIntegration through the provider host", () => {
 
     async function lastInitialDedupKey(projectId: string, key: string = service.key): Promise<string | undefined> {
       const dedup = initialDedupKey(projectId, key);
-      const ev = h.recorder.exchanges.filter((e) => e.path === "/v2/enqueue" && (e.requestBody as any)?.dedup_key === dedup && (e.requestBody as any)?.event_action === "trigger");
+      const ev = h.recorder.exchanges.filter(
+        (e) => e.path === "/v2/enqueue" && (e.requestBody as any)?.dedup_key === dedup && (e.requestBody as any)?.event_action === "trigger",
+      );
       return (ev.at(-1)?.requestBody as any)?.dedup_key;
     }
 
@@ -217,7 +251,11 @@ describe("PagerDutyIntegration through the provider host", () => {
     it("step 3: the project already has an integration (409): the initial alert is resolved, the existing one untouched", async () => {
       const projectId = newProjectId();
       await atlas(h.sandbox, "POST", "/sandbox/groups", { id: projectId });
-      await atlas(h.sandbox, "POST", `/api/atlas/v2/groups/${projectId}/integrations/PAGER_DUTY`, { type: "PAGER_DUTY", serviceKey: otherService.key, region: "US" });
+      await atlas(h.sandbox, "POST", `/api/atlas/v2/groups/${projectId}/integrations/PAGER_DUTY`, {
+        type: "PAGER_DUTY",
+        serviceKey: otherService.key,
+        region: "US",
+      });
       const msg = await failingCreate({ projectId, integrationKey: service.key });
       expect(msg).toMatch(/already has a PagerDuty integration.*import: "[0-9a-f]{24}\/PAGER_DUTY"/s);
       const dedup = await lastInitialDedupKey(projectId);
@@ -229,7 +267,11 @@ describe("PagerDutyIntegration through the provider host", () => {
     it("step 3, service form: the PagerDuty integration it created is deleted again", async () => {
       const projectId = newProjectId();
       await atlas(h.sandbox, "POST", "/sandbox/groups", { id: projectId });
-      await atlas(h.sandbox, "POST", `/api/atlas/v2/groups/${projectId}/integrations/PAGER_DUTY`, { type: "PAGER_DUTY", serviceKey: otherService.key, region: "US" });
+      await atlas(h.sandbox, "POST", `/api/atlas/v2/groups/${projectId}/integrations/PAGER_DUTY`, {
+        type: "PAGER_DUTY",
+        serviceKey: otherService.key,
+        region: "US",
+      });
       const before = (await pd(h.sandbox, "GET", `/services/${service.serviceId}`)).body.service.integrations.length;
       await failingCreate({ projectId, pagerdutyServiceId: service.serviceId });
       const after = (await pd(h.sandbox, "GET", `/services/${service.serviceId}`)).body.service.integrations.length;
@@ -266,8 +308,17 @@ describe("PagerDutyIntegration through the provider host", () => {
     it("PagerDuty refusing the summary (check bypassed) is reported against initialAlert.summary, not integrationKey; nothing is stored", async () => {
       const projectId = newProjectId();
       await atlas(h.sandbox, "POST", "/sandbox/groups", { id: projectId });
-      const inputs = { projectId, integrationKey: service.key, region: "US", initialAlert: { summary: "   ", severity: "info", keepOpen: false }, __provider: h.provider.integration };
-      const err = await h.host.create(URN, inputs).then(() => undefined, (e: Error) => e);
+      const inputs = {
+        projectId,
+        integrationKey: service.key,
+        region: "US",
+        initialAlert: { summary: "   ", severity: "info", keepOpen: false },
+        __provider: h.provider.integration,
+      };
+      const err = await h.host.create(URN, inputs).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err?.message).toMatch(/PagerDuty rejected the initial alert \(initialAlert\.summary\)/);
       expect(err?.message).not.toMatch(/integrationKey/);
       expect((await live(projectId)).status).toBe(404);
@@ -298,7 +349,10 @@ describe("PagerDutyIntegration through the provider host", () => {
       return (svc.body.service.integrations as any[]).filter((i) => (i.name ?? i.summary) === `MongoDB Atlas project ${projectId}`);
     }
     async function failure(p: Promise<unknown>): Promise<string> {
-      const err = await p.then(() => undefined, (e: Error) => e);
+      const err = await p.then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err).toBeInstanceOf(Error);
       return err!.message;
     }
@@ -348,7 +402,9 @@ describe("PagerDutyIntegration through the provider host", () => {
       // The project holds the new key, which still exists; state names it.
       expect((await live(projectId)).body.serviceKey.slice(-4)).toBe(created.body.integration.integration_key.slice(-4));
       expect(updated).toMatchObject({ pagerdutyServiceId: otherService.serviceId, integrationKey: created.body.integration.integration_key });
-      expect(updated.pendingCleanup).toEqual([{ action: "deletePagerDutyIntegration", region: "US", serviceId: service.serviceId, integrationId: outs.pagerdutyIntegrationId }]);
+      expect(updated.pendingCleanup).toEqual([
+        { action: "deletePagerDutyIntegration", region: "US", serviceId: service.serviceId, integrationId: outs.pagerdutyIntegrationId },
+      ]);
       expect(h.host.output).toMatch(/warning: .*clean-up failed.*\n- delete PagerDuty integration/);
       expect(await named(service.serviceId, projectId)).toHaveLength(1);
       // The next up shows a change and finishes the clean-up.
@@ -373,7 +429,9 @@ describe("PagerDutyIntegration through the provider host", () => {
         await pd(h.sandbox, "DELETE", "/sandbox/faults");
       }
       expect((await live(projectId)).body.serviceKey.slice(-4)).toBe(otherService.key.slice(-4));
-      expect(updated.pendingCleanup).toEqual([{ action: "resolveInitialAlert", region: "US", dedupKey: outs.initialDedupKey, keyLast4: service.key.slice(-4) }]);
+      expect(updated.pendingCleanup).toEqual([
+        { action: "resolveInitialAlert", region: "US", dedupKey: outs.initialDedupKey, keyLast4: service.key.slice(-4) },
+      ]);
       expect(updated.retiredKeys).toEqual([service.key]);
       expect(JSON.stringify(updated.pendingCleanup)).not.toContain(service.key);
       expect(await incidentsFor(h.sandbox, outs.initialDedupKey)).toEqual([expect.objectContaining({ status: "triggered" })]);

@@ -20,7 +20,14 @@ beforeAll(async () => {
   integration = { ...(await h.host.create(INTEGRATION, checked.inputs)), inputs: checked.inputs };
   for (const name of ["a", "b", "c", "d"]) {
     const urn = urnOf("AlertRouting", name);
-    const news = { projectId, integrationInstanceId: integration.outs.instanceId, region: "US", eventTypeName: "NO_PRIMARY", matchers: [{ fieldName: "CLUSTER_NAME", operator: "EQUALS", value: name }], __provider: h.provider.routing };
+    const news = {
+      projectId,
+      integrationInstanceId: integration.outs.instanceId,
+      region: "US",
+      eventTypeName: "NO_PRIMARY",
+      matchers: [{ fieldName: "CLUSTER_NAME", operator: "EQUALS", value: name }],
+      __provider: h.provider.routing,
+    };
     const c = await h.host.check(urn, {}, news);
     routings.push({ urn, ...(await h.host.create(urn, c.inputs)), inputs: c.inputs });
   }
@@ -46,7 +53,8 @@ describe("the provider loaded through the stub", () => {
   it("state carries schemaVersion 1 and the integration's instance id", () => {
     expect(integration.outs).toMatchObject({ schemaVersion: 1, instanceId: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect(integration.inputs.instanceId).toBe(integration.outs.instanceId);
-    for (const r of routings) expect(r.outs).toMatchObject({ schemaVersion: 1, integrationInstanceId: integration.outs.instanceId, integrationId: integration.outs.integrationId });
+    for (const r of routings)
+      expect(r.outs).toMatchObject({ schemaVersion: 1, integrationInstanceId: integration.outs.instanceId, integrationId: integration.outs.integrationId });
   });
 
   it("a refresh of 5 resources in a new provider process: one GET each and one token request", async () => {
@@ -57,8 +65,16 @@ describe("the provider loaded through the stub", () => {
       await Promise.all([host.read(INTEGRATION, integration.id, integration.outs), ...routings.map((r) => host.read(r.urn, r.id, r.outs))]);
       const calls = atlasCalls(from);
       expect(tokenRequests(from)).toHaveLength(1);
-      expect(calls.filter((c) => c.method === "GET").map((c) => c.path).sort()).toEqual(
-        [`/api/atlas/v2/groups/${projectId}/integrations/PAGER_DUTY`, ...routings.map((r) => `/api/atlas/v2/groups/${projectId}/alertConfigs/${r.outs.alertConfigId}`)].sort(),
+      expect(
+        calls
+          .filter((c) => c.method === "GET")
+          .map((c) => c.path)
+          .sort(),
+      ).toEqual(
+        [
+          `/api/atlas/v2/groups/${projectId}/integrations/PAGER_DUTY`,
+          ...routings.map((r) => `/api/atlas/v2/groups/${projectId}/alertConfigs/${r.outs.alertConfigId}`),
+        ].sort(),
       );
       expect(calls).toHaveLength(5);
       // A second refresh in the same process reuses the token.
@@ -76,7 +92,13 @@ describe("the provider loaded through the stub", () => {
     const oldIntegration = strip(integration.outs);
     const oldRouting = { ...strip(r.outs), integrationId: integration.outs.integrationId };
     // The program's inputs as today's check makes them from old state.
-    const integrationNews = (await h.host.check(INTEGRATION, strip(integration.inputs), { projectId, integrationKey: integration.inputs.integrationKey, __provider: h.provider.integration })).inputs;
+    const integrationNews = (
+      await h.host.check(INTEGRATION, strip(integration.inputs), {
+        projectId,
+        integrationKey: integration.inputs.integrationKey,
+        __provider: h.provider.integration,
+      })
+    ).inputs;
     expect(integrationNews.instanceId).toBe("v0");
     const routingNews = { ...r.inputs, integrationInstanceId: "v0" };
     expect(await h.host.diff(INTEGRATION, integration.id, oldIntegration, integrationNews)).toMatchObject({ changes: "some", replaces: [] });

@@ -26,7 +26,22 @@ interface Running {
 }
 
 async function start(dataDir: string): Promise<Running> {
-  const args = [cli, "--data-dir", dataDir, "--atlas-port", "0", "--pagerduty-port", "0", "--pagerduty-eu-port", "0", "--pagerduty-tls-port", "0", "--log", "--project", "5f1e2d3c4b5a69788796a5b4"];
+  const args = [
+    cli,
+    "--data-dir",
+    dataDir,
+    "--atlas-port",
+    "0",
+    "--pagerduty-port",
+    "0",
+    "--pagerduty-eu-port",
+    "0",
+    "--pagerduty-tls-port",
+    "0",
+    "--log",
+    "--project",
+    "5f1e2d3c4b5a69788796a5b4",
+  ];
   for (const [k, v] of Object.entries(creds)) args.push(`--${k}`, v);
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   // Ended when the file ends if an assertion fails before stop() (a passing test has stopped it already).
@@ -57,7 +72,11 @@ async function stop(r: Running): Promise<number | null> {
 
 async function token(atlas: string): Promise<string> {
   const basic = Buffer.from(`${creds["client-id"]}:${creds["client-secret"]}`).toString("base64");
-  const res = await fetch(`${atlas}/api/oauth/token`, { method: "POST", headers: { Authorization: `Basic ${basic}`, "Content-Type": "application/x-www-form-urlencoded" }, body: "grant_type=client_credentials" });
+  const res = await fetch(`${atlas}/api/oauth/token`, {
+    method: "POST",
+    headers: { Authorization: `Basic ${basic}`, "Content-Type": "application/x-www-form-urlencoded" },
+    body: "grant_type=client_credentials",
+  });
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
@@ -77,7 +96,11 @@ it("starts both servers, logs without secrets, persists across a restart, stops 
     expect(post.status).toBe(200);
     const svc = await fetch(`${r.urls.pd}/services`, {
       method: "POST",
-      headers: { Authorization: `Token token=${creds["pagerduty-token"]}`, "Content-Type": "application/json", Accept: "application/vnd.pagerduty+json;version=2" },
+      headers: {
+        Authorization: `Token token=${creds["pagerduty-token"]}`,
+        "Content-Type": "application/json",
+        Accept: "application/vnd.pagerduty+json;version=2",
+      },
       body: JSON.stringify({ service: { name: "cli" } }),
     });
     expect(svc.status).toBe(201);
@@ -95,11 +118,18 @@ it("starts both servers, logs without secrets, persists across a restart, stops 
     expect(fs.statSync(path.join(dataDir, "sandbox.sqlite")).mode & 0o777).toBe(0o600);
     const httpsUrl = /PagerDuty US https:\s+(https:\/\/\S+)/.exec(banner)![1];
     const overTls = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = https.get(`${httpsUrl}/escalation_policies`, { ca: fs.readFileSync(certPath), headers: { Authorization: `Token token=${creds["pagerduty-token"]}`, Accept: "application/vnd.pagerduty+json;version=2" } }, (res) => {
-        let body = "";
-        res.on("data", (d) => (body += d));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = https.get(
+        `${httpsUrl}/escalation_policies`,
+        {
+          ca: fs.readFileSync(certPath),
+          headers: { Authorization: `Token token=${creds["pagerduty-token"]}`, Accept: "application/vnd.pagerduty+json;version=2" },
+        },
+        (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on("error", reject);
     });
     expect(overTls.status).toBe(200);
@@ -115,7 +145,7 @@ it("starts both servers, logs without secrets, persists across a restart, stops 
     const get = await fetch(`${r.urls.atlas}/api/atlas/v2/groups/5f1e2d3c4b5a69788796a5b4/integrations/PAGER_DUTY`, {
       headers: { Authorization: `Bearer ${await token(r.urls.atlas)}`, Accept: "application/vnd.atlas.2023-01-01+json" },
     });
-    expect(await get.json()).toMatchObject({ type: "PAGER_DUTY", serviceKey: "*".repeat(28) + "cdef" });
+    expect(await get.json()).toMatchObject({ type: "PAGER_DUTY", serviceKey: `${"*".repeat(28)}cdef` });
     expect(await stop(r)).toBe(0);
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -73,10 +73,14 @@ describe("the relay on PostgreSQL", () => {
       await pg.start();
     }
     const body = alertBody(w.projectId);
-    const accepted = await waitUntil("intake accepting again", async () => {
-      const r = await postAtlas(url, "alert.open", body, w!.secret);
-      return r.status < 300 ? r : undefined;
-    }, 30_000);
+    const accepted = await waitUntil(
+      "intake accepting again",
+      async () => {
+        const r = await postAtlas(url, "alert.open", body, w!.secret);
+        return r.status < 300 ? r : undefined;
+      },
+      30_000,
+    );
     expect(accepted.status).toBeLessThan(300);
     await waitUntil("delivered after the restart", async () => eventsFor(w!.sandbox, dedupKey(w!.projectId, String(body.id))).length === 1, 30_000);
   }, 90_000);

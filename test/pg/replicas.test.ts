@@ -43,7 +43,7 @@ interface Received {
 
 let pg: PostgresServer;
 let sandbox: Sandbox;
-let received: Received[] = [];
+const received: Received[] = [];
 const routes: Record<string, string> = {};
 const logs: LogLine[] = [];
 const replicas: Replica[] = [];
@@ -53,7 +53,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
 async function startReplica(name: string, db: string, env: Record<string, string> = {}): Promise<Replica> {
   const child = spawn(process.execPath, [REPLICA], {
-    env: { ...process.env, NODE_OPTIONS: "", DATABASE_URL: db, PD_URL: sandbox.pagerdutyUrl.US, ROUTES: JSON.stringify(routes), NAME: name, LEASE_MS: "5000", CONCURRENCY: "4", ...env },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: "",
+      DATABASE_URL: db,
+      PD_URL: sandbox.pagerdutyUrl.US,
+      ROUTES: JSON.stringify(routes),
+      NAME: name,
+      LEASE_MS: "5000",
+      CONCURRENCY: "4",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<void>((r) => child.on("exit", () => r()));
@@ -163,10 +173,15 @@ async function waitSettled(db: string, timeoutMs: number): Promise<void> {
         if (Date.now() - t0 > timeoutMs) {
           const stuck = await pool.query("SELECT dedup_key, status, pd_state, updated_ms FROM fixture.alerts WHERE pd_state = 'triggered' LIMIT 3");
           const keys = stuck.rows.map((r) => r.dedup_key);
-          const jobs = await pool.query("SELECT singleton_key, state, retry_count, created_on, started_on, completed_on, data FROM relay_jobs.job WHERE singleton_key = ANY($1) ORDER BY created_on", [keys]);
+          const jobs = await pool.query(
+            "SELECT singleton_key, state, retry_count, created_on, started_on, completed_on, data FROM relay_jobs.job WHERE singleton_key = ANY($1) ORDER BY created_on",
+            [keys],
+          );
           const lines = logs.filter((l) => keys.includes(l.dedupKey ?? ""));
           const pd = received.filter((e) => keys.includes(e.dedupKey));
-          throw new Error(`not settled after ${timeoutMs} ms: ${JSON.stringify(rows[0])}\n${JSON.stringify({ stuck: stuck.rows, jobs: jobs.rows, lines, pd }, null, 1)}`);
+          throw new Error(
+            `not settled after ${timeoutMs} ms: ${JSON.stringify(rows[0])}\n${JSON.stringify({ stuck: stuck.rows, jobs: jobs.rows, lines, pd }, null, 1)}`,
+          );
         }
       } catch (err) {
         if (Date.now() - t0 > timeoutMs) throw err;
@@ -227,7 +242,10 @@ function overlappingSends(tag: string): string[] {
 
 /** Most events one routing key received in any window of `windowMs`. */
 function maxInWindow(key: string, windowMs: number): number {
-  const ts = received.filter((e) => e.key === key && e.status === 202).map((e) => e.at).sort((a, b) => a - b);
+  const ts = received
+    .filter((e) => e.key === key && e.status === 202)
+    .map((e) => e.at)
+    .sort((a, b) => a - b);
   let best = 0;
   for (let i = 0, j = 0; i < ts.length; i++) {
     while (ts[i] - ts[j] >= windowMs) j++;
@@ -247,7 +265,11 @@ beforeAll(async () => {
     },
   });
   for (let i = 0; i < KEYS; i++) {
-    const res = await fetch(`${sandbox.pagerdutyUrl.US}/sandbox/services`, { method: "POST", headers: { "content-type": "application/json", authorization: `Token token=${sandbox.pagerdutyToken}` }, body: JSON.stringify({ name: `svc-${i}`, integration: true }) });
+    const res = await fetch(`${sandbox.pagerdutyUrl.US}/sandbox/services`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Token token=${sandbox.pagerdutyToken}` },
+      body: JSON.stringify({ name: `svc-${i}`, integration: true }),
+    });
     const body = (await res.json()) as { integration: { integration_key: string } };
     routes[`route-${i}`] = body.integration.integration_key;
   }
@@ -301,7 +323,11 @@ describe("relay replicas on one PostgreSQL", () => {
     const hooks = pairs(Math.round(120 * Math.max(SCALE, 0.25) * 2), tag).map((h) => ({ ...h, routeId: twoRoutes[Number(h.dedupKey.split("/").pop()) % 2] }));
     // One 429 from PagerDuty, a few seconds in.
     const fault = sleep(3_000).then(() =>
-      fetch(`${sandbox.pagerdutyUrl.US}/sandbox/faults`, { method: "POST", headers: { "content-type": "application/json", authorization: `Token token=${sandbox.pagerdutyToken}` }, body: JSON.stringify({ count: 1, status: 429, path: "events" }) }),
+      fetch(`${sandbox.pagerdutyUrl.US}/sandbox/faults`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Token token=${sandbox.pagerdutyToken}` },
+        body: JSON.stringify({ count: 1, status: 429, path: "events" }),
+      }),
     );
     await post(hooks, () => rs, 8);
     await fault;
@@ -334,7 +360,11 @@ describe("relay replicas on one PostgreSQL", () => {
     const tag = "kill";
     const rs = await Promise.all([0, 1, 2].map((i) => startReplica(`${tag}-${i}`, db, { PER_MINUTE: "6000", BURST: "50" })));
     // PagerDuty answers slowly, so sends are in flight when the replica dies.
-    await fetch(`${sandbox.pagerdutyUrl.US}/sandbox/faults`, { method: "POST", headers: { "content-type": "application/json", authorization: `Token token=${sandbox.pagerdutyToken}` }, body: JSON.stringify({ count: 150, delayMs: 150, path: "events" }) });
+    await fetch(`${sandbox.pagerdutyUrl.US}/sandbox/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Token token=${sandbox.pagerdutyToken}` },
+      body: JSON.stringify({ count: 150, delayMs: 150, path: "events" }),
+    });
     const hooks = pairs(Math.max(100, Math.round(PAIRS / 2)), tag);
     const posting = post(hooks, () => rs);
     await sleep(1_500);
@@ -343,7 +373,9 @@ describe("relay replicas on one PostgreSQL", () => {
     const { refused } = await posting;
     expect(refused).toEqual([]);
     await waitSettled(db, 90_000);
-    await fetch(`${sandbox.pagerdutyUrl.US}/sandbox/faults`, { method: "DELETE", headers: { authorization: `Token token=${sandbox.pagerdutyToken}` } }).catch(() => undefined);
+    await fetch(`${sandbox.pagerdutyUrl.US}/sandbox/faults`, { method: "DELETE", headers: { authorization: `Token token=${sandbox.pagerdutyToken}` } }).catch(
+      () => undefined,
+    );
     const got = byDedupKey(tag);
     // A send cut off by the kill may be repeated (PagerDuty deduplicates it), never reordered.
     expect(misordered(got)).toEqual([]);

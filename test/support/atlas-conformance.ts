@@ -185,7 +185,8 @@ function checkConfigs(body: unknown, where: string, errors: string[]): unknown {
 function checkApiError(ex: Exchange, where: string): string[] {
   const errors: string[] = [];
   const body = clone(ex.responseBody) as any;
-  if (!String(ex.responseHeaders["content-type"] ?? "").startsWith("application/json")) errors.push(`${where}: error content-type ${ex.responseHeaders["content-type"]}`);
+  if (!String(ex.responseHeaders["content-type"] ?? "").startsWith("application/json"))
+    errors.push(`${where}: error content-type ${ex.responseHeaders["content-type"]}`);
   if (!isObj(body)) return [...errors, `${where}: error body is not an object`];
   if (ex.responseHeaders["x-error-code"] !== body.errorCode) errors.push(`${where}: X-Error-Code ${ex.responseHeaders["x-error-code"]} != ${body.errorCode}`);
   if (body.error !== ex.status) errors.push(`${where}: body.error ${body.error} != ${ex.status}`);
@@ -225,19 +226,22 @@ export function atlasExchangeErrors(ex: Exchange): string[] {
   const errors: string[] = [];
   if (ex.status >= 400) {
     errors.push(...checkApiError(ex, where));
-    if (!op || !op.op.responses?.[String(ex.status)]) return errors; // correction 2
+    if (!op?.op.responses?.[String(ex.status)]) return errors; // correction 2
     if (isObj(copy.responseBody)) copy.responseBody.parameters = [];
   }
   if (!op) return [...errors, `${where}: no such operation in the spec`];
   const opId = op.op.operationId;
   if (opId === "createGroupAlertConfig" && ex.status === 201) copy.status = 200; // correction 3
-  if (["createGroupAlertConfig", "updateGroupAlertConfig"].includes(opId) && ex.status < 400) copy.requestBody = checkConfigs(copy.requestBody, `${where} request`, errors);
-  if (/AlertConfig/.test(opId) && opId !== "getGroupAlertConfigAlerts" && ex.status < 300) copy.responseBody = checkConfigs(copy.responseBody, `${where} response`, errors);
+  if (["createGroupAlertConfig", "updateGroupAlertConfig"].includes(opId) && ex.status < 400)
+    copy.requestBody = checkConfigs(copy.requestBody, `${where} request`, errors);
+  if (/AlertConfig/.test(opId) && opId !== "getGroupAlertConfigAlerts" && ex.status < 300)
+    copy.responseBody = checkConfigs(copy.responseBody, `${where} response`, errors);
   if (ALERT_OPS.includes(opId) && ex.status < 300) errors.push(...checkHostAlerts(copy, `${where} response`));
   if (opId === "listAlertConfigMatcherFieldNames" && ex.status === 200) {
     // correction 5
     const names = Object.values<any>(v.spec.components.schemas.MatcherFieldView.oneOf).flatMap((o: any) => o.enum);
-    if (!Array.isArray(copy.responseBody) || copy.responseBody.some((n: unknown) => !names.includes(n))) errors.push(`${where}: field names must be listed strings`);
+    if (!Array.isArray(copy.responseBody) || copy.responseBody.some((n: unknown) => !names.includes(n)))
+      errors.push(`${where}: field names must be listed strings`);
     copy.responseBody = [];
   }
   if (opId === "acknowledgeGroupAlert" && String(ex.requestHeaders["content-type"] ?? "").includes("2023-01-01") && ex.status < 400) {

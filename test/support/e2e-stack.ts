@@ -44,13 +44,23 @@ export function stackFactory(sb: () => Sandbox, programDir: string) {
  * the file is), `fileBytesPerResource` the whole file (stack, default
  * provider and config included) over our resources.
  */
-export async function stateBytesPerResource(ws: PulumiWorkspace): Promise<{ total: number; resources: number; perResource: number; fileBytesPerResource: number; providerChars: number[] }> {
+export async function stateBytesPerResource(
+  ws: PulumiWorkspace,
+): Promise<{ total: number; resources: number; perResource: number; fileBytesPerResource: number; providerChars: number[] }> {
   const file = ws.stateFiles().find((f) => f.includes(`${path.sep}stacks${path.sep}`) && f.endsWith(`${path.sep}${ws.opts.stack}.json`));
   if (!file) throw new Error(`no checkpoint file for stack ${ws.opts.stack} in ${ws.opts.stateDir}`);
   const text = fs.readFileSync(file, "utf8");
   const resources = (JSON.parse(text).checkpoint?.latest?.resources ?? []).filter((r: any) => String(r.type).startsWith("pulumi-nodejs:dynamic/"));
-  const providerChars = resources.flatMap((r: any) => [r.inputs?.__provider, r.outputs?.__provider].filter((p: unknown) => typeof p === "string").map((p: string) => p.length));
+  const providerChars = resources.flatMap((r: any) =>
+    [r.inputs?.__provider, r.outputs?.__provider].filter((p: unknown) => typeof p === "string").map((p: string) => p.length),
+  );
   const total = Buffer.byteLength(text);
   const records = resources.map((r: any) => Buffer.byteLength(JSON.stringify(r, null, 4).replace(/\n/g, "\n            ")));
-  return { total, resources: resources.length, perResource: Math.max(0, ...records), fileBytesPerResource: Math.round(total / Math.max(1, resources.length)), providerChars };
+  return {
+    total,
+    resources: resources.length,
+    perResource: Math.max(0, ...records),
+    fileBytesPerResource: Math.round(total / Math.max(1, resources.length)),
+    providerChars,
+  };
 }

@@ -37,7 +37,10 @@ export class SpecValidator {
   private readonly compiled = new Map<string, any>();
   readonly spec: any;
 
-  constructor(readonly name: SpecName, basePath = "") {
+  constructor(
+    readonly name: SpecName,
+    basePath = "",
+  ) {
     const Ajv = require("ajv").default;
     const addFormats = require("ajv-formats").default;
     this.spec = JSON.parse(fs.readFileSync(path.join(specsDir(), files[name]), "utf8"));
@@ -90,13 +93,21 @@ export class SpecValidator {
 
   /** Rewrites local `#/components/...` refs so they resolve inside the registered spec. */
   private wrap(schema: any): any {
-    return JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, `"$ref":"${this.specId}#/`).replace(/"oneOf":/g, '"anyOf":'));
+    return JSON.parse(
+      JSON.stringify(schema)
+        .replace(/"\$ref":"#\//g, `"$ref":"${this.specId}#/`)
+        .replace(/"oneOf":/g, '"anyOf":'),
+    );
   }
 
   private pickContent(content: Record<string, any> | undefined, mediaType: string | undefined): any {
     if (!content) return undefined;
     const base = (mediaType ?? "").split(";")[0].trim();
-    return content[base] ?? content[Object.keys(content).find((k) => k.split(";")[0] === base) ?? ""] ?? (Object.keys(content).length === 1 ? Object.values(content)[0] : undefined);
+    return (
+      content[base] ??
+      content[Object.keys(content).find((k) => k.split(";")[0] === base) ?? ""] ??
+      (Object.keys(content).length === 1 ? Object.values(content)[0] : undefined)
+    );
   }
 
   /** Errors for one exchange; empty when it conforms. */
@@ -128,7 +139,10 @@ export class SpecValidator {
   }
 
   private resolveRef(ref: string): any {
-    return ref.replace(/^#\//, "").split("/").reduce((o: any, k) => o?.[k], this.spec);
+    return ref
+      .replace(/^#\//, "")
+      .split("/")
+      .reduce((o: any, k) => o?.[k], this.spec);
   }
 }
 

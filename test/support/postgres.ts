@@ -49,7 +49,10 @@ export function findPostgresBin(): string {
   const dirs = (process.env.PATH ?? "").split(path.delimiter).filter(Boolean);
   const root = "/usr/lib/postgresql";
   if (fs.existsSync(root)) {
-    const versions = fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = fs
+      .readdirSync(root)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     // Prefer 15 (what CI machines have), then the newest.
     versions.sort((a, b) => (a === "15" ? -1 : b === "15" ? 1 : 0));
     dirs.push(...versions.map((v) => path.join(root, v, "bin")));
@@ -108,7 +111,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     try {
       execFileSync("id", ["-u", "postgres"], { stdio: "ignore" });
     } catch {
-      throw new Error("Running as root, PostgreSQL must run as the `postgres` system user, which does not exist: install the postgresql package (it creates the user) or run the tests as a normal user.");
+      throw new Error(
+        "Running as root, PostgreSQL must run as the `postgres` system user, which does not exist: install the postgresql package (it creates the user) or run the tests as a normal user.",
+      );
     }
   }
   const exec = async (argv: string[], timeoutMs = 120_000) => {
@@ -150,7 +155,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   let destroyed = false;
 
   const startOn = async (p: number) => {
-    const conf = Object.entries({ ...settings, port: p }).map(([k, v]) => `${k} = '${v}'`).join("\n");
+    const conf = Object.entries({ ...settings, port: p })
+      .map(([k, v]) => `${k} = '${v}'`)
+      .join("\n");
     fs.writeFileSync(path.join(dataDir, "postgresql.auto.conf"), `${conf}\n`);
     if (asRoot) {
       const { uid, gid } = postgresIds();

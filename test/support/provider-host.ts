@@ -163,7 +163,12 @@ export class ProviderHost {
     return { id: res.getId(), outs: res.getProperties()?.toJavaScript() ?? {} };
   }
 
-  async read(urn: string, id: string, props: Record<string, unknown>, inputs?: Record<string, unknown>): Promise<{ id: string; props: Record<string, any>; inputs?: Record<string, any> }> {
+  async read(
+    urn: string,
+    id: string,
+    props: Record<string, unknown>,
+    inputs?: Record<string, unknown>,
+  ): Promise<{ id: string; props: Record<string, any>; inputs?: Record<string, any> }> {
     const proto = require("@pulumi/pulumi/proto/provider_pb");
     const req = new proto.ReadRequest();
     req.setUrn(urn);

@@ -109,7 +109,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<RelayWorld> {
     const config = parseConfig(rawConfig, { env });
     opts.mutate?.(config);
     const logger = pino({ level: process.env.RELAY_TEST_LOG ?? "silent" });
-    const start = (o: StartOptions = {}) => startRelay(config, { logger, ...(storeUrl ? { storeUrl } : {}), ...opts.start, ...o, tuning: { ...FAST_TUNING, ...opts.start?.tuning, ...o.tuning } });
+    const start = (o: StartOptions = {}) =>
+      startRelay(config, { logger, ...(storeUrl ? { storeUrl } : {}), ...opts.start, ...o, tuning: { ...FAST_TUNING, ...opts.start?.tuning, ...o.tuning } });
     relay = await start();
     const world: RelayWorld = {
       sandbox,

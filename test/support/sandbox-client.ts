@@ -9,7 +9,7 @@ import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
 
 async function parsed(res: Response): Promise<{ status: number; body: any }> {
   const text = await res.text();
-  let body: any = undefined;
+  let body: any;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
@@ -22,7 +22,14 @@ export async function atlas(sb: Sandbox, method: string, path: string, body?: un
   return parsed(await atlasApi(sb).call(method, path, body, mediaType));
 }
 
-export async function pd(sb: Sandbox, method: string, path: string, body?: unknown, region: "US" | "EU" = "US", extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+export async function pd(
+  sb: Sandbox,
+  method: string,
+  path: string,
+  body?: unknown,
+  region: "US" | "EU" = "US",
+  extraHeaders: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   return parsed(await pagerDutyApi(sb, region).call(method, path, body, extraHeaders));
 }
 

@@ -111,10 +111,7 @@ export class ScriptedServer {
     }
     this.requests.push(recorded);
     const route = this.routes.find(
-      (r) =>
-        r.method === recorded.method &&
-        (typeof r.path === "string" ? r.path === recorded.path : r.path.test(recorded.path)) &&
-        r.responders.length > 0,
+      (r) => r.method === recorded.method && (typeof r.path === "string" ? r.path === recorded.path : r.path.test(recorded.path)) && r.responders.length > 0,
     );
     if (!route) {
       res.writeHead(599, { "content-type": "text/plain" }).end(`no scripted response for ${recorded.method} ${recorded.url}`);

@@ -180,7 +180,15 @@ export class PgBossOutbox {
       if (q.endsWith(DEAD)) throw new Error(`queue name ${q}: the suffix ${DEAD} is reserved for dead letters`);
       const existing = await boss.getQueue(q);
       if (!existing) {
-        await boss.createQueue(q, { policy: "key_strict_fifo", retryLimit: RETRY_FOREVER, retryDelay: 0, expireInSeconds, heartbeatSeconds, retentionSeconds: RETENTION_SECONDS, deleteAfterSeconds: 24 * 3600 });
+        await boss.createQueue(q, {
+          policy: "key_strict_fifo",
+          retryLimit: RETRY_FOREVER,
+          retryDelay: 0,
+          expireInSeconds,
+          heartbeatSeconds,
+          retentionSeconds: RETENTION_SECONDS,
+          deleteAfterSeconds: 24 * 3600,
+        });
       }
       if (!(await boss.getQueue(q + DEAD))) await boss.createQueue(q + DEAD, { retentionSeconds: RETENTION_SECONDS, deleteAfterSeconds: 24 * 3600 });
     }
@@ -296,7 +304,10 @@ export class PgBossOutbox {
   /** A person sends a dead letter again: a new pending job of its queue key, attempts reset. */
   async retryDead(id: number, _now: number): Promise<boolean> {
     return transaction(this.pool, async (client) => {
-      const { rows } = await client.query(`SELECT id, name, data FROM ${this.schema}.job WHERE name = ANY($1) AND state = 'created' AND (data->>'n')::bigint = $2 FOR UPDATE`, [this.queues.map((q) => q + DEAD), id]);
+      const { rows } = await client.query(
+        `SELECT id, name, data FROM ${this.schema}.job WHERE name = ANY($1) AND state = 'created' AND (data->>'n')::bigint = $2 FOR UPDATE`,
+        [this.queues.map((q) => q + DEAD), id],
+      );
       if (!rows[0]) return false;
       const queue = String(rows[0].name).slice(0, -DEAD.length);
       const env = rows[0].data as Envelope;
@@ -307,15 +318,27 @@ export class PgBossOutbox {
   }
 
   async get<P = unknown>(id: number): Promise<PgJob<P> | undefined> {
-    const { rows } = await this.pool.query(`SELECT * FROM ${this.schema}.job WHERE name = ANY($2) AND (data->>'n')::bigint = $1 ORDER BY created_on DESC LIMIT 1`, [id, this.allQueues()]);
+    const { rows } = await this.pool.query(
+      `SELECT * FROM ${this.schema}.job WHERE name = ANY($2) AND (data->>'n')::bigint = $1 ORDER BY created_on DESC LIMIT 1`,
+      [id, this.allQueues()],
+    );
     return rows[0] ? this.toJob<P>(rows[0]) : undefined;
   }
 
   async list(opts: { states?: readonly JobState[]; queue?: string; limit?: number }): Promise<PgJob[]> {
     const names = opts.queue ? [opts.queue, opts.queue + DEAD] : this.allQueues();
     const states = new Set(opts.states ?? ["pending", "running", "done", "dead"]);
-    const boss = [...new Set([...states].flatMap((s) => (s === "pending" ? ["created", "retry"] : s === "running" ? ["active"] : s === "done" ? ["completed", "cancelled", "failed"] : ["created"])))];
-    const { rows } = await this.pool.query(`SELECT * FROM ${this.schema}.job WHERE name = ANY($1) AND state::text = ANY($2) ORDER BY created_on DESC LIMIT $3`, [names, boss, (opts.limit ?? 100) * 2]);
+    const boss = [
+      ...new Set(
+        [...states].flatMap((s) =>
+          s === "pending" ? ["created", "retry"] : s === "running" ? ["active"] : s === "done" ? ["completed", "cancelled", "failed"] : ["created"],
+        ),
+      ),
+    ];
+    const { rows } = await this.pool.query(
+      `SELECT * FROM ${this.schema}.job WHERE name = ANY($1) AND state::text = ANY($2) ORDER BY created_on DESC LIMIT $3`,
+      [names, boss, (opts.limit ?? 100) * 2],
+    );
     const jobs = rows.map((r) => this.toJob(r)).filter((j) => states.has(j.state));
     return jobs.slice(0, opts.limit ?? 100);
   }
@@ -346,12 +369,17 @@ export class PgBossOutbox {
   }
 
   async nextRunAt(): Promise<number | undefined> {
-    const { rows } = await this.pool.query(`SELECT min(start_after) AS t FROM ${this.schema}.job WHERE name = ANY($1) AND state IN ('created','retry')`, [this.queues]);
+    const { rows } = await this.pool.query(`SELECT min(start_after) AS t FROM ${this.schema}.job WHERE name = ANY($1) AND state IN ('created','retry')`, [
+      this.queues,
+    ]);
     return rows[0]?.t ? new Date(rows[0].t).getTime() : undefined;
   }
 
   async prune(before: number): Promise<number> {
-    const { rowCount } = await this.pool.query(`DELETE FROM ${this.schema}.job WHERE name = ANY($1) AND state = 'completed' AND completed_on < $2`, [this.queues, new Date(before)]);
+    const { rowCount } = await this.pool.query(`DELETE FROM ${this.schema}.job WHERE name = ANY($1) AND state = 'completed' AND completed_on < $2`, [
+      this.queues,
+      new Date(before),
+    ]);
     return rowCount ?? 0;
   }
 

@@ -17,7 +17,11 @@ export class PgPacer implements Pacer {
   }
 
   async take(keyId: string, _now: number): Promise<number> {
-    const { rows } = await this.db.query<{ wait: number }>("SELECT relay.take_token($1, $2, $3) AS wait", [Buffer.from(keyId, "utf8"), this.perMinute, this.burst]);
+    const { rows } = await this.db.query<{ wait: number }>("SELECT relay.take_token($1, $2, $3) AS wait", [
+      Buffer.from(keyId, "utf8"),
+      this.perMinute,
+      this.burst,
+    ]);
     const wait = Number(rows[0].wait);
     return wait <= 0 ? 0 : Math.max(1, Math.ceil(wait * 1000));
   }

@@ -11,7 +11,16 @@ const bosses: PgBoss[] = [];
 const pools: PgPool[] = [];
 
 const boss = async (url: string, opts: Partial<ConstructorParameters<typeof PgBoss>[0] & object> = {}) => {
-  const b = new PgBoss({ connectionString: url, schema: "jobs", max: 4, supervise: true, superviseIntervalSeconds: 1, monitorIntervalSeconds: 1, schedule: false, ...opts });
+  const b = new PgBoss({
+    connectionString: url,
+    schema: "jobs",
+    max: 4,
+    supervise: true,
+    superviseIntervalSeconds: 1,
+    monitorIntervalSeconds: 1,
+    schedule: false,
+    ...opts,
+  });
   b.on("error", () => undefined);
   bosses.push(b);
   await b.start();
@@ -84,11 +93,13 @@ describe("pg-boss on a real PostgreSQL", () => {
     const pool = openPool(url);
     pools.push(pool);
     await pool.query("CREATE TABLE alerts (id text PRIMARY KEY)");
-    await expect(transaction(pool, async (c) => {
-      await c.query("INSERT INTO alerts VALUES ('x')");
-      await b.send("q", { alert: "x" }, { db: txDb(c) });
-      throw new Error("intake failed after enqueue");
-    })).rejects.toThrow("intake failed");
+    await expect(
+      transaction(pool, async (c) => {
+        await c.query("INSERT INTO alerts VALUES ('x')");
+        await b.send("q", { alert: "x" }, { db: txDb(c) });
+        throw new Error("intake failed after enqueue");
+      }),
+    ).rejects.toThrow("intake failed");
     expect(await b.fetch("q")).toEqual([]);
     await transaction(pool, async (c) => {
       await c.query("INSERT INTO alerts VALUES ('x')");

@@ -50,13 +50,15 @@ describe("PgRateLimiter (one token bucket row per routing key, shared by replica
     const policy = { perMinute: 600, burst: 4 }; // 10 per second
     const granted: number[] = [];
     const start = Date.now();
-    await Promise.all(limiters().map(async (l) => {
-      while (Date.now() - start < 2_000) {
-        const r = await l.take(key, policy);
-        if (r.ok) granted.push(Date.now());
-        else await sleep(Math.min(r.waitMs, 50));
-      }
-    }));
+    await Promise.all(
+      limiters().map(async (l) => {
+        while (Date.now() - start < 2_000) {
+          const r = await l.take(key, policy);
+          if (r.ok) granted.push(Date.now());
+          else await sleep(Math.min(r.waitMs, 50));
+        }
+      }),
+    );
     // 2 s at 10/s plus the burst of 4; one token of slack for the clock read after the loop check.
     expect(granted.length).toBeLessThanOrEqual(4 + 20 + 1);
     expect(granted.length).toBeGreaterThanOrEqual(15); // and it does pace, not starve
@@ -96,11 +98,10 @@ describe("PgRateLimiter (one token bucket row per routing key, shared by replica
     expect(dump).not.toContain(Buffer.from(KEY).toString("hex"));
   });
 
-  it.each([
-    [{ perMinute: 0, burst: 1 }],
-    [{ perMinute: 10, burst: 0 }],
-    [{ perMinute: Number.NaN, burst: 1 }],
-  ])("rejects an unusable policy %j", async (policy) => {
-    await expect(limiters()[0].take(KEY, policy)).rejects.toThrow(/perMinute must be > 0 and burst >= 1/);
-  });
+  it.each([[{ perMinute: 0, burst: 1 }], [{ perMinute: 10, burst: 0 }], [{ perMinute: Number.NaN, burst: 1 }]])(
+    "rejects an unusable policy %j",
+    async (policy) => {
+      await expect(limiters()[0].take(KEY, policy)).rejects.toThrow(/perMinute must be > 0 and burst >= 1/);
+    },
+  );
 });

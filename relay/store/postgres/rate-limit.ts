@@ -24,7 +24,11 @@ export class PgRateLimiter {
 
   async take(routingKey: string, policy: RatePolicy): Promise<TakeResult> {
     if (!(policy.perMinute > 0) || !(policy.burst >= 1)) throw new Error("rate policy: perMinute must be > 0 and burst >= 1");
-    const { rows } = await this.db.query<{ wait: number }>("SELECT relay.take_token($1, $2, $3) AS wait", [routingKeyHash(routingKey), policy.perMinute, policy.burst]);
+    const { rows } = await this.db.query<{ wait: number }>("SELECT relay.take_token($1, $2, $3) AS wait", [
+      routingKeyHash(routingKey),
+      policy.perMinute,
+      policy.burst,
+    ]);
     const wait = Number(rows[0].wait);
     return wait <= 0 ? { ok: true } : { ok: false, waitMs: Math.ceil(wait * 1000) };
   }

@@ -25,13 +25,15 @@ describe("PgSingletonSchedule (the reconciler's once-per-interval run across rep
     const runs: Array<{ replica: number; at: number }> = [];
     let active = 0;
     let overlap = 0;
-    const replicas = await Promise.all([0, 1, 2].map(async (i) => {
-      const b = new PgBoss({ connectionString: url, schema: "relay_jobs", max: 3, schedule: false, supervise: false });
-      b.on("error", () => undefined);
-      bosses.push(b);
-      await b.start();
-      return b;
-    }));
+    const replicas = await Promise.all(
+      [0, 1, 2].map(async (_i) => {
+        const b = new PgBoss({ connectionString: url, schema: "relay_jobs", max: 3, schedule: false, supervise: false });
+        b.on("error", () => undefined);
+        bosses.push(b);
+        await b.start();
+        return b;
+      }),
+    );
     await replicas[0].createQueue("relay-reconcile", { policy: "exclusive", retryLimit: 0 });
     const t0 = Date.now();
     for (const [i, b] of replicas.entries()) {

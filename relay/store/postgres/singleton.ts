@@ -26,8 +26,7 @@ export class PgSingletonSchedule {
     if (!(await this.boss.getQueue(this.name))) {
       await this.boss.createQueue(this.name, { policy: "exclusive", retryLimit: 0, expireInSeconds: Math.max(60, seconds * 2), deleteAfterSeconds: 3600 });
     }
-    const offer = () =>
-      this.boss.sendThrottled(this.name, {}, null, seconds, "tick").catch(this.onError);
+    const offer = () => this.boss.sendThrottled(this.name, {}, null, seconds, "tick").catch(this.onError);
     await offer();
     // Offer a few times per slot so a slot is never missed by a replica whose timer drifts.
     this.timer = setInterval(offer, Math.max(250, this.intervalMs / 4));

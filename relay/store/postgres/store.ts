@@ -3,7 +3,16 @@ import type { Job, JobState, OutboxStats } from "../../../lib/outbox";
 import { transaction } from "../../../lib/postgres";
 import type { Pacer } from "../../delivery/pacer";
 import { dedupKeyFor, EVENT_RANK, type AlertStatus, type PdState } from "../../domain/state";
-import { QUEUES, type AlertObservation, type AlertRecord, type IntakeDeadLetter, type ObserveResult, type PdWebhookPayload, type RelayStore, type SentEvent } from "../types";
+import {
+  QUEUES,
+  type AlertObservation,
+  type AlertRecord,
+  type IntakeDeadLetter,
+  type ObserveResult,
+  type PdWebhookPayload,
+  type RelayStore,
+  type SentEvent,
+} from "../types";
 import { PgBossOutbox } from "./outbox";
 import type { Queryable } from "./queryable";
 import { PgPacer } from "./pacer";
@@ -27,7 +36,11 @@ export interface PgRelayStoreOptions {
 function markUnavailable(err: unknown): never {
   const e = err as Error & { code?: string; storeUnavailable?: boolean };
   const code = String(e?.code ?? "");
-  if (/^(08|57P0)/.test(code) || ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(code) || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e?.message ?? "")) {
+  if (
+    /^(08|57P0)/.test(code) ||
+    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(code) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e?.message ?? "")
+  ) {
     e.storeUnavailable = true;
   }
   throw err;
@@ -111,14 +124,33 @@ export class PgRelayStore implements RelayStore {
   private observe(o: AlertObservation, now: number): Promise<ObserveResult> {
     return transaction(this.pool, async (c) => {
       if (o.alertConfigId) {
-        await c.query("INSERT INTO relay.served_configs (route_id, alert_config_id, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [o.routeId, o.alertConfigId, now]);
+        await c.query("INSERT INTO relay.served_configs (route_id, alert_config_id, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [
+          o.routeId,
+          o.alertConfigId,
+          now,
+        ]);
       }
       const rank = EVENT_RANK[o.event];
       const inserted = await c.query(
         `INSERT INTO relay.alerts (route_id, alert_id, project_id, dedup_key, alert_config_id, status, acknowledged, acknowledged_until, inform, updated_ms, rank, last_event, facts, first_status, created_at, changed_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $6, $14, $14)
          ON CONFLICT (route_id, alert_id) DO NOTHING RETURNING *`,
-        [o.routeId, o.alertId, o.projectId, dedupKeyFor(o.projectId, o.alertId), o.alertConfigId, o.status, o.acknowledged, o.acknowledgedUntil, o.inform, o.updatedMs, rank, o.event, JSON.stringify(o.facts), now],
+        [
+          o.routeId,
+          o.alertId,
+          o.projectId,
+          dedupKeyFor(o.projectId, o.alertId),
+          o.alertConfigId,
+          o.status,
+          o.acknowledged,
+          o.acknowledgedUntil,
+          o.inform,
+          o.updatedMs,
+          rank,
+          o.event,
+          JSON.stringify(o.facts),
+          now,
+        ],
       );
       if (inserted.rows[0]) {
         await this.enqueue(c, o.routeId, o.alertId, now);
@@ -162,14 +194,25 @@ export class PgRelayStore implements RelayStore {
     }
     if (opts.activeOnly) where.push("(status IN ('OPEN','TRACKING') OR pd_state IN ('triggered','acknowledged'))");
     args.push(opts.limit ?? 100);
-    const { rows } = await this.pool.query(`SELECT * FROM relay.alerts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY changed_at DESC LIMIT $${args.length}`, args);
+    const { rows } = await this.pool.query(
+      `SELECT * FROM relay.alerts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY changed_at DESC LIMIT $${args.length}`,
+      args,
+    );
     return rows.map(toAlert);
   }
 
   async setPdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void> {
     // Only forward: a late success report never moves PagerDuty's known state back.
-    const lower = Object.entries(PD_ORDER).filter(([, n]) => n < PD_ORDER[pd]).map(([s]) => s);
-    await this.pool.query("UPDATE relay.alerts SET pd_state = $3, changed_at = $4 WHERE route_id = $1 AND alert_id = $2 AND pd_state = ANY($5)", [routeId, alertId, pd, now, lower]);
+    const lower = Object.entries(PD_ORDER)
+      .filter(([, n]) => n < PD_ORDER[pd])
+      .map(([s]) => s);
+    await this.pool.query("UPDATE relay.alerts SET pd_state = $3, changed_at = $4 WHERE route_id = $1 AND alert_id = $2 AND pd_state = ANY($5)", [
+      routeId,
+      alertId,
+      pd,
+      now,
+      lower,
+    ]);
   }
 
   async notePdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void> {
@@ -186,7 +229,12 @@ export class PgRelayStore implements RelayStore {
   }
 
   async setAckedByRelay(routeId: string, alertId: string, acked: boolean, now: number): Promise<void> {
-    await this.pool.query("UPDATE relay.alerts SET acked_by_relay = $3, acknowledged = $3, changed_at = $4 WHERE route_id = $1 AND alert_id = $2", [routeId, alertId, acked, now]);
+    await this.pool.query("UPDATE relay.alerts SET acked_by_relay = $3, acknowledged = $3, changed_at = $4 WHERE route_id = $1 AND alert_id = $2", [
+      routeId,
+      alertId,
+      acked,
+      now,
+    ]);
   }
 
   async enqueueDelivery(routeId: string, alertId: string, now: number): Promise<void> {
@@ -199,12 +247,23 @@ export class PgRelayStore implements RelayStore {
   }
 
   async recordIntakeDeadLetter(d: Omit<IntakeDeadLetter, "id">): Promise<void> {
-    await this.pool.query("INSERT INTO relay.intake_dead_letters (route_id, reason, event, project_id, alert_id, received_at) VALUES ($1, $2, $3, $4, $5, $6)", [d.routeId, d.reason, d.event, d.projectId, d.alertId, d.receivedAt]);
+    await this.pool.query(
+      "INSERT INTO relay.intake_dead_letters (route_id, reason, event, project_id, alert_id, received_at) VALUES ($1, $2, $3, $4, $5, $6)",
+      [d.routeId, d.reason, d.event, d.projectId, d.alertId, d.receivedAt],
+    );
   }
 
   async listIntakeDeadLetters(limit: number): Promise<IntakeDeadLetter[]> {
     const { rows } = await this.pool.query("SELECT * FROM relay.intake_dead_letters ORDER BY id DESC LIMIT $1", [limit]);
-    return rows.map((r) => ({ id: Number(r.id), routeId: r.route_id, reason: r.reason, event: r.event, projectId: r.project_id, alertId: r.alert_id, receivedAt: Number(r.received_at) }));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      routeId: r.route_id,
+      reason: r.reason,
+      event: r.event,
+      projectId: r.project_id,
+      alertId: r.alert_id,
+      receivedAt: Number(r.received_at),
+    }));
   }
 
   async acceptPdWebhook(payload: PdWebhookPayload, now: number): Promise<boolean> {
@@ -231,7 +290,13 @@ export class PgRelayStore implements RelayStore {
       .filter(([, n]) => n < PD_ORDER[pd])
       .map(([st]) => st);
     await transaction(this.pool, async (c) => {
-      await c.query("UPDATE relay.alerts SET pd_state = $3, changed_at = $4 WHERE route_id = $1 AND alert_id = $2 AND pd_state = ANY($5)", [e.routeId, e.alertId, pd, e.at, lower]);
+      await c.query("UPDATE relay.alerts SET pd_state = $3, changed_at = $4 WHERE route_id = $1 AND alert_id = $2 AND pd_state = ANY($5)", [
+        e.routeId,
+        e.alertId,
+        pd,
+        e.at,
+        lower,
+      ]);
       await c.query("INSERT INTO relay.sent (route_id, alert_id, action, at) VALUES ($1, $2, $3, $4)", [e.routeId, e.alertId, e.action, e.at]);
     });
   }
@@ -252,7 +317,10 @@ export class PgRelayStore implements RelayStore {
   }
 
   async setReconciled(routeId: string, at: number, repairs: number): Promise<void> {
-    await this.pool.query("INSERT INTO relay.reconciled (route_id, at, repairs) VALUES ($1, $2, $3) ON CONFLICT (route_id) DO UPDATE SET at = EXCLUDED.at, repairs = EXCLUDED.repairs", [routeId, at, repairs]);
+    await this.pool.query(
+      "INSERT INTO relay.reconciled (route_id, at, repairs) VALUES ($1, $2, $3) ON CONFLICT (route_id) DO UPDATE SET at = EXCLUDED.at, repairs = EXCLUDED.repairs",
+      [routeId, at, repairs],
+    );
   }
 
   async lastReconciled(): Promise<Record<string, { at: number; repairs: number }>> {

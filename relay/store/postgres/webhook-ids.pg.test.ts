@@ -29,17 +29,21 @@ describe("PgWebhookIds (X-Webhook-Id dedupe across replicas)", () => {
 
   it("a rolled-back intake leaves the id unseen, so PagerDuty's retry is processed", async () => {
     const ids = new PgWebhookIds(pools[0]);
-    await expect(transaction(pools[0], async (c) => {
-      expect(await ids.firstSeen("wh-rollback", c)).toBe(true);
-      throw new Error("store failed");
-    })).rejects.toThrow("store failed");
+    await expect(
+      transaction(pools[0], async (c) => {
+        expect(await ids.firstSeen("wh-rollback", c)).toBe(true);
+        throw new Error("store failed");
+      }),
+    ).rejects.toThrow("store failed");
     expect(await ids.firstSeen("wh-rollback")).toBe(true);
     expect(await ids.firstSeen("wh-rollback")).toBe(false);
   });
 
   it("keeps ids at least 72 hours, whatever retention is asked for", async () => {
     const ids = new PgWebhookIds(pools[0]);
-    await pools[0].query("INSERT INTO relay.webhook_ids (webhook_id, received_at) VALUES ('old', now() - interval '73 hours'), ('recent', now() - interval '71 hours')");
+    await pools[0].query(
+      "INSERT INTO relay.webhook_ids (webhook_id, received_at) VALUES ('old', now() - interval '73 hours'), ('recent', now() - interval '71 hours')",
+    );
     expect(await ids.prune(3_600_000)).toBe(1);
     expect(await ids.firstSeen("recent")).toBe(false);
     expect(await ids.firstSeen("old")).toBe(true);

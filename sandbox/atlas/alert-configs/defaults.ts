@@ -22,7 +22,12 @@ const metric = (metricName: string, operator: string, threshold: number, units: 
  * they pass the same validation as anything a user creates.
  */
 export const DEFAULT_ALERT_CONFIGS: readonly object[] = [
-  { eventTypeName: "REPLICATION_OPLOG_WINDOW_RUNNING_OUT", enabled: true, threshold: { operator: "LESS_THAN", threshold: 1, units: "HOURS" }, notifications: [group()] },
+  {
+    eventTypeName: "REPLICATION_OPLOG_WINDOW_RUNNING_OUT",
+    enabled: true,
+    threshold: { operator: "LESS_THAN", threshold: 1, units: "HOURS" },
+    notifications: [group()],
+  },
   { eventTypeName: "NO_PRIMARY", enabled: true, notifications: [group()] },
   { eventTypeName: "CLUSTER_MONGOS_IS_MISSING", enabled: true, notifications: [group()] },
   metric("CONNECTIONS_PERCENT", "GREATER_THAN", 80, "RAW"),

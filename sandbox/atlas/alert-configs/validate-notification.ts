@@ -1,6 +1,14 @@
 import { NOTIFICATION_TYPES } from "../../../catalog/atlas";
 import { AtlasError } from "../errors";
-import { invalidAttribute, invalidEnumValue, invalidJsonAttribute, missingAttribute, missingOneOf, notificationIntervalOutOfRange, webhookUrlNotSet } from "../error-codes";
+import {
+  invalidAttribute,
+  invalidEnumValue,
+  invalidJsonAttribute,
+  missingAttribute,
+  missingOneOf,
+  notificationIntervalOutOfRange,
+  webhookUrlNotSet,
+} from "../error-codes";
 import { join, objectAt, onlyKnown, optNonNegativeInt, optNumber, optString, present, reqEnum, type Obj } from "../http/body";
 import { isObjectId, newObjectId } from "../ids";
 import type { Integration } from "../store/integrations";
@@ -50,7 +58,8 @@ export function parseNotification(raw: unknown, index: number, lookup: NotifierL
   const out: Record<string, unknown> = { typeName };
   out.delayMin = optNonNegativeInt(o, "delayMin", path) ?? 0;
   if (present(o, "intervalMin")) {
-    if (rule.noInterval) throw invalidAttribute(join(path, "intervalMin"), `not accepted for ${typeName} notifications (repeats are configured in the receiving service)`);
+    if (rule.noInterval)
+      throw invalidAttribute(join(path, "intervalMin"), `not accepted for ${typeName} notifications (repeats are configured in the receiving service)`);
     const interval = optNumber(o, "intervalMin", path, true)!;
     if (interval < 5) throw notificationIntervalOutOfRange(join(path, "intervalMin"));
     out.intervalMin = interval;
@@ -60,9 +69,13 @@ export function parseNotification(raw: unknown, index: number, lookup: NotifierL
   }
   for (const name of rule.required ?? []) if (out[name] === undefined) throw missingAttribute(join(path, name));
   if (rule.emailOrSms && out.emailEnabled !== true && out.smsEnabled !== true) {
-    throw new AtlasError(400, `EMAIL_OR_SMS_REQUIRED_FOR_${typeName}_NOTIFICATION`, `Email and/or SMS must be enabled for ${typeName.toLowerCase()} notifications.`, [], [
-      { field: path, description: "set emailEnabled or smsEnabled to true" },
-    ]);
+    throw new AtlasError(
+      400,
+      `EMAIL_OR_SMS_REQUIRED_FOR_${typeName}_NOTIFICATION`,
+      `Email and/or SMS must be enabled for ${typeName.toLowerCase()} notifications.`,
+      [],
+      [{ field: path, description: "set emailEnabled or smsEnabled to true" }],
+    );
   }
 
   const notifierId = optString(o, "notifierId", path);
@@ -97,7 +110,8 @@ export function parseNotification(raw: unknown, index: number, lookup: NotifierL
     }
   }
   if (typeName === "PAGER_DUTY" && out.region === undefined) {
-    const fromIntegration = integration?.settings.region ?? (out.integrationId ? lookup.integrationById(String(out.integrationId))?.settings.region : undefined);
+    const fromIntegration =
+      integration?.settings.region ?? (out.integrationId ? lookup.integrationById(String(out.integrationId))?.settings.region : undefined);
     out.region = fromIntegration ?? previous?.region ?? "US";
   }
   out.notifierId = notifierId ?? newObjectId();

@@ -44,4 +44,3 @@ export function parseThreshold(raw: unknown, path: string, rule: ThresholdRule):
   if (units !== undefined) out.units = units;
   return out;
 }
-

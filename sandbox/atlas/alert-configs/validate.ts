@@ -97,4 +97,3 @@ export function parseToggle(body: unknown): boolean {
   if (enabled === undefined) throw missingAttribute("enabled");
   return enabled;
 }
-

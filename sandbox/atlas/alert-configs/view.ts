@@ -40,7 +40,12 @@ export function alertConfigView(c: AlertConfig, origin: string, integrations: In
     matchers: d.matchers,
     notifications: d.notifications.map((n) => notificationView(n, c.groupId, integrations)),
     // Real Atlas: `self`, plus (single reads and writes) rel `<origin>/alerts` to the configuration's alerts.
-    links: opts.alertsLink ? [{ href: self, rel: "self" }, { href: `${self}/alerts`, rel: `${origin}/alerts` }] : [{ href: self, rel: "self" }],
+    links: opts.alertsLink
+      ? [
+          { href: self, rel: "self" },
+          { href: `${self}/alerts`, rel: `${origin}/alerts` },
+        ]
+      : [{ href: self, rel: "self" }],
   };
   if (d.threshold) out.threshold = d.threshold;
   if (d.metricThreshold) out.metricThreshold = d.metricThreshold;

@@ -9,9 +9,26 @@ const MAX_COMMENT = 200;
 
 /** Alert fields a 2023-01-01 client may send back (the request schema is the whole AlertView); ignored. */
 const ALERT_VIEW_READ_ONLY = [
-  "id", "groupId", "orgId", "alertConfigId", "eventTypeName", "status", "created", "updated", "resolved", "lastNotified",
-  "acknowledgingUsername", "links", "clusterName", "hostnameAndPort", "replicaSetName", "metricName", "currentValue",
-  "nonRunningHostIds", "parentClusterId", "typeName",
+  "id",
+  "groupId",
+  "orgId",
+  "alertConfigId",
+  "eventTypeName",
+  "status",
+  "created",
+  "updated",
+  "resolved",
+  "lastNotified",
+  "acknowledgingUsername",
+  "links",
+  "clusterName",
+  "hostnameAndPort",
+  "replicaSetName",
+  "metricName",
+  "currentValue",
+  "nonRunningHostIds",
+  "parentClusterId",
+  "typeName",
 ];
 
 /**

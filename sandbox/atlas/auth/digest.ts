@@ -55,7 +55,7 @@ export class DigestAuth {
   /** Checks one Authorization header for `method uri`. */
   verify(header: string | undefined, method: string, uri: string): DigestResult {
     const p = parseDigest(header);
-    if (!p || !p.username || !p.nonce || !p.uri || !p.response) return "bad";
+    if (!p?.username || !p.nonce || !p.uri || !p.response) return "bad";
     if (p.realm !== DIGEST_REALM) return "bad";
     if (p.algorithm && p.algorithm.toUpperCase() !== "MD5") return "bad";
     if (p.qop !== "auth" || !p.nc || !p.cnonce || !/^[0-9a-f]{8}$/i.test(p.nc)) return "bad";

@@ -35,9 +35,7 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: AtlasContext, tok
     if (!grant) return oauthError(reply, 400, "invalid_request", "grant_type is required.");
     if (grant !== "client_credentials") return oauthError(reply, 400, "unsupported_grant_type", "Only client_credentials is supported.");
     const token = tokens.issue(clientId, ctx.clock.now().getTime(), ctx.tokenTtlSeconds);
-    return reply
-      .header("cache-control", "no-store")
-      .send({ access_token: token, token_type: "Bearer", expires_in: ctx.tokenTtlSeconds });
+    return reply.header("cache-control", "no-store").send({ access_token: token, token_type: "Bearer", expires_in: ctx.tokenTtlSeconds });
   });
 
   // RFC 7009 revocation, as Atlas offers for service-account tokens.

@@ -1,11 +1,4 @@
-import {
-  attributeNegative,
-  invalidAttribute,
-  invalidEnumValue,
-  invalidJson,
-  invalidJsonAttribute,
-  missingAttribute,
-} from "../error-codes";
+import { attributeNegative, invalidAttribute, invalidEnumValue, invalidJson, invalidJsonAttribute, missingAttribute } from "../error-codes";
 
 /*
  * Small typed readers over a parsed JSON body. Each throws the Atlas error a
@@ -15,8 +8,7 @@ import {
 
 export type Obj = Record<string, unknown>;
 
-export const join = (prefix: string, key: string | number) =>
-  typeof key === "number" ? `${prefix}[${key}]` : prefix ? `${prefix}.${key}` : key;
+export const join = (prefix: string, key: string | number) => (typeof key === "number" ? `${prefix}[${key}]` : prefix ? `${prefix}.${key}` : key);
 
 export function isObj(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);

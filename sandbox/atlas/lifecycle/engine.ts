@@ -157,7 +157,7 @@ export class AlertEngine {
       let changed = 0;
       for (const a of this.s.alerts.active()) {
         const cfg = this.s.alertConfigs.get(a.groupId, a.alertConfigId);
-        if (!cfg || !cfg.doc.enabled) {
+        if (!cfg?.doc.enabled) {
           this.end(a, "CANCELLED", now);
           changed++;
         } else if (this.evaluate(a, cfg, now)) {

@@ -71,7 +71,13 @@ export class OutboxWorker {
         for (;;) {
           if (this.stopped) break;
           // The outbox hands out at most one job per (alert, channel): a resolve never overtakes its trigger.
-          const batch = this.outbox.jobs.claimSync({ queues: [NOTIFY_QUEUE], owner: this.owner, leaseMs: LEASE_MS, limit: 32, now: this.clock.now().getTime() });
+          const batch = this.outbox.jobs.claimSync({
+            queues: [NOTIFY_QUEUE],
+            owner: this.owner,
+            leaseMs: LEASE_MS,
+            limit: 32,
+            now: this.clock.now().getTime(),
+          });
           if (batch.length === 0) break;
           // One entry per (alert, channel) per batch, so parallel sends keep each channel in order.
           await Promise.all(batch.map((e) => this.deliver(e)));

@@ -56,7 +56,9 @@ export class AlertStore {
   }
 
   byConfig(groupId: string, alertConfigId: string, statuses: readonly AlertStatus[]): Alert[] {
-    const rows = this.db.prepare("SELECT * FROM atlas_alerts WHERE group_id = ? AND alert_config_id = ? ORDER BY seq").all(groupId, alertConfigId) as unknown as Row[];
+    const rows = this.db
+      .prepare("SELECT * FROM atlas_alerts WHERE group_id = ? AND alert_config_id = ? ORDER BY seq")
+      .all(groupId, alertConfigId) as unknown as Row[];
     return rows.map(toAlert).filter((a) => statuses.includes(a.status));
   }
 

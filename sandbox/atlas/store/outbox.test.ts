@@ -17,13 +17,24 @@ describe("Atlas notifications on lib/outbox", () => {
 
     const store = new OutboxStore(db);
     expect(store.list("g1")).toMatchObject([
-      { id: "o1", event: "alert.open", status: "sent", attempts: 1, lastStatus: 202, sentAt: 1500, headers: { "content-type": "application/json" }, body: '{"event_action":"trigger"}' },
+      {
+        id: "o1",
+        event: "alert.open",
+        status: "sent",
+        attempts: 1,
+        lastStatus: 202,
+        sentAt: 1500,
+        headers: { "content-type": "application/json" },
+        body: '{"event_action":"trigger"}',
+      },
       { id: "o2", event: "alert.update", status: "pending", attempts: 1, nextAttemptAt: 9000, lastStatus: 503, lastError: "HTTP 503", createdAt: 1000 },
     ]);
     expect(store.list("g2")).toMatchObject([{ id: "o3", status: "failed", lastStatus: 400 }]);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'atlas_outbox'").get()).toBeUndefined();
     // The moved pending job is the one the worker claims, and a second open changes nothing.
-    expect(store.jobs.claimSync({ queues: ["atlas.notify"], owner: "w", leaseMs: 1000, limit: 10, now: 9000 }).map((j) => (j.payload as { id: string }).id)).toEqual(["o2"]);
+    expect(
+      store.jobs.claimSync({ queues: ["atlas.notify"], owner: "w", leaseMs: 1000, limit: 10, now: 9000 }).map((j) => (j.payload as { id: string }).id),
+    ).toEqual(["o2"]);
     new OutboxStore(db);
     expect(store.list("g1")).toHaveLength(2);
   });

@@ -13,13 +13,17 @@ export class TokenStore {
   issue(clientId: string, nowMs: number, ttlSeconds: number): string {
     const token = randomBytes(32).toString("base64url");
     this.db.prepare("DELETE FROM atlas_oauth_tokens WHERE expires_at <= ?").run(nowMs);
-    this.db.prepare("INSERT INTO atlas_oauth_tokens (token_hash, client_id, expires_at) VALUES (?, ?, ?)").run(hash(token), clientId, nowMs + ttlSeconds * 1000);
+    this.db
+      .prepare("INSERT INTO atlas_oauth_tokens (token_hash, client_id, expires_at) VALUES (?, ?, ?)")
+      .run(hash(token), clientId, nowMs + ttlSeconds * 1000);
     return token;
   }
 
   /** The client id of a live token, or undefined (unknown or expired). */
   verify(token: string, nowMs: number): string | undefined {
-    const r = this.db.prepare("SELECT client_id, expires_at FROM atlas_oauth_tokens WHERE token_hash = ?").get(hash(token)) as { client_id: string; expires_at: number } | undefined;
+    const r = this.db.prepare("SELECT client_id, expires_at FROM atlas_oauth_tokens WHERE token_hash = ?").get(hash(token)) as
+      | { client_id: string; expires_at: number }
+      | undefined;
     if (!r || r.expires_at <= nowMs) return undefined;
     return r.client_id;
   }

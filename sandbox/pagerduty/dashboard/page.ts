@@ -15,44 +15,64 @@ function status(s: string): Html {
 }
 
 function services(state: SandboxState): Html {
-  if (!state.services.length) return html`<p class="muted">No services yet. Create one with <code>POST /services</code> or <code>POST /sandbox/services</code>.</p>`;
+  if (!state.services.length)
+    return html`<p class="muted">No services yet. Create one with <code>POST /services</code> or <code>POST /sandbox/services</code>.</p>`;
   return html`<table><tr><th>Service</th><th>Id</th><th>Integrations (key: last 4 only)</th></tr>${state.services.map(
-    (s) => html`<tr><td>${s.name}</td><td><code>${s.id}</code></td><td>${
-      s.integrations.length
-        ? s.integrations.map((i) => html`<div>${i.name} <span class="muted">(${i.type}, <code>${i.id}</code>)</span> key <code>…${i.integration_key_last4 ?? "none"}</code></div>`)
-        : html`<span class="muted">none</span>`
-    }</td></tr>`,
+    (s) =>
+      html`<tr><td>${s.name}</td><td><code>${s.id}</code></td><td>${
+        s.integrations.length
+          ? s.integrations.map(
+              (i) =>
+                html`<div>${i.name} <span class="muted">(${i.type}, <code>${i.id}</code>)</span> key <code>…${i.integration_key_last4 ?? "none"}</code></div>`,
+            )
+          : html`<span class="muted">none</span>`
+      }</td></tr>`,
   )}</table>`;
 }
 
 function incidents(state: SandboxState): Html {
   if (!state.incidents.length) return html`<p class="muted">No incidents yet.</p>`;
   return html`<table><tr><th>#</th><th>Status</th><th>Title</th><th>incident_key</th><th>Service</th><th>Created</th><th>Alert timeline</th></tr>${state.incidents.map(
-    (i) => html`<tr id="incident-${i.id}"><td>${i.number}<br><code>${i.id}</code></td><td>${status(i.status)}</td><td>${i.title}</td><td><code>${i.incident_key}</code></td><td><code>${i.service_id}</code></td><td>${i.created_at}</td><td><details><summary>${i.timeline.length} entries, ${i.alerts.length} alert(s)</summary><table><tr><th>At</th><th>What</th><th>Via</th><th>By</th><th>Summary</th><th>Severity</th></tr>${i.timeline.map(
-      (e) => html`<tr><td>${e.at}</td><td>${e.kind.replace("_", " ")}</td><td>${e.channel}</td><td>${e.agent?.summary ?? ""}</td><td>${e.summary ?? ""}</td><td>${e.severity ?? ""}</td></tr>`,
-    )}</table></details></td></tr>`,
+    (i) =>
+      html`<tr id="incident-${i.id}"><td>${i.number}<br><code>${i.id}</code></td><td>${status(i.status)}</td><td>${i.title}</td><td><code>${i.incident_key}</code></td><td><code>${i.service_id}</code></td><td>${i.created_at}</td><td><details><summary>${i.timeline.length} entries, ${i.alerts.length} alert(s)</summary><table><tr><th>At</th><th>What</th><th>Via</th><th>By</th><th>Summary</th><th>Severity</th></tr>${i.timeline.map(
+        (e) =>
+          html`<tr><td>${e.at}</td><td>${e.kind.replace("_", " ")}</td><td>${e.channel}</td><td>${e.agent?.summary ?? ""}</td><td>${e.summary ?? ""}</td><td>${e.severity ?? ""}</td></tr>`,
+      )}</table></details></td></tr>`,
   )}</table>`;
 }
 
 function events(state: SandboxState): Html {
   if (!state.events.length) return html`<p class="muted">No events received yet.</p>`;
-  return html`<table><tr><th>Received</th><th>Kind</th><th>Action</th><th>dedup_key</th><th>Key</th><th>Outcome</th><th>Summary</th></tr>${state.events.slice(0, 50).map(
-    (e) => html`<tr><td>${e.received_at}</td><td>${e.kind}</td><td>${e.event_action ?? ""}</td><td><code>${e.dedup_key ?? ""}</code></td><td><code>…${e.key_last4}</code></td><td>${e.outcome.replace(/_/g, " ")}</td><td>${e.summary ?? ""}</td></tr>`,
-  )}</table>`;
+  return html`<table><tr><th>Received</th><th>Kind</th><th>Action</th><th>dedup_key</th><th>Key</th><th>Outcome</th><th>Summary</th></tr>${state.events
+    .slice(0, 50)
+    .map(
+      (e) =>
+        html`<tr><td>${e.received_at}</td><td>${e.kind}</td><td>${e.event_action ?? ""}</td><td><code>${e.dedup_key ?? ""}</code></td><td><code>…${e.key_last4}</code></td><td>${e.outcome.replace(/_/g, " ")}</td><td>${e.summary ?? ""}</td></tr>`,
+    )}</table>`;
 }
 
 function webhooks(state: SandboxState): Html {
   const subs = state.webhook_subscriptions.length
     ? html`<table><tr><th>Subscription</th><th>URL</th><th>Active</th><th>Events</th><th>Filter</th></tr>${state.webhook_subscriptions.map(
-        (s) => html`<tr><td><code>${s.id}</code></td><td>${s.url}</td><td>${s.active ? "yes" : s.temporarily_disabled ? "no (disabled after dropped deliveries)" : "no"}</td><td>${s.events.join(", ")}</td><td>${s.filter.type} ${s.filter.id ?? ""}</td></tr>`,
+        (s) =>
+          html`<tr><td><code>${s.id}</code></td><td>${s.url}</td><td>${s.active ? "yes" : s.temporarily_disabled ? "no (disabled after dropped deliveries)" : "no"}</td><td>${s.events.join(", ")}</td><td>${s.filter.type} ${s.filter.id ?? ""}</td></tr>`,
       )}</table>`
     : html`<p class="muted">No webhook subscriptions.</p>`;
   const deliveries = state.webhook_deliveries.length
-    ? html`<table><tr><th>Created</th><th>Event</th><th>Subscription</th><th>Attempts</th><th>Result</th></tr>${state.webhook_deliveries.slice(0, 50).map(
-        (d) => html`<tr><td>${d.created_at}</td><td>${d.event_type}</td><td><code>${d.subscription_id}</code></td><td>${d.attempts}</td><td>${
-          d.delivered_at ? `delivered ${d.delivered_at}` : d.dropped_at ? `dropped (${d.last_error ?? ""})` : d.failed_at ? `gave up (${d.last_error ?? ""})` : `pending${d.last_error ? ` (last: ${d.last_error})` : ""}`
-        }</td></tr>`,
-      )}</table>`
+    ? html`<table><tr><th>Created</th><th>Event</th><th>Subscription</th><th>Attempts</th><th>Result</th></tr>${state.webhook_deliveries
+        .slice(0, 50)
+        .map(
+          (d) =>
+            html`<tr><td>${d.created_at}</td><td>${d.event_type}</td><td><code>${d.subscription_id}</code></td><td>${d.attempts}</td><td>${
+              d.delivered_at
+                ? `delivered ${d.delivered_at}`
+                : d.dropped_at
+                  ? `dropped (${d.last_error ?? ""})`
+                  : d.failed_at
+                    ? `gave up (${d.last_error ?? ""})`
+                    : `pending${d.last_error ? ` (last: ${d.last_error})` : ""}`
+            }</td></tr>`,
+        )}</table>`
     : html``;
   return html`${subs}${deliveries}`;
 }

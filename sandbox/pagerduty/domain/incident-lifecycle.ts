@@ -25,7 +25,15 @@ export interface TransitionResult {
   changed: boolean;
 }
 
-function log(ctx: PdContext, incident: IncidentRow, kind: LogKind, channel: Channel, agent: Agent, alertId: string | null, extra?: { summary?: string; severity?: string }) {
+function log(
+  ctx: PdContext,
+  incident: IncidentRow,
+  kind: LogKind,
+  channel: Channel,
+  agent: Agent,
+  alertId: string | null,
+  extra?: { summary?: string; severity?: string },
+) {
   return insertLogEntry(ctx.db, {
     incident_id: incident.id,
     alert_id: alertId,
@@ -38,7 +46,14 @@ function log(ctx: PdContext, incident: IncidentRow, kind: LogKind, channel: Chan
   });
 }
 
-export function acknowledge(ctx: PdContext, incident: IncidentRow, channel: Channel, agent: Agent, alertId: string | null, extra?: { summary?: string; severity?: string }): TransitionResult {
+export function acknowledge(
+  ctx: PdContext,
+  incident: IncidentRow,
+  channel: Channel,
+  agent: Agent,
+  alertId: string | null,
+  extra?: { summary?: string; severity?: string },
+): TransitionResult {
   const now = isoSeconds(ctx.clock.now());
   log(ctx, incident, "acknowledge", channel, agent, alertId, extra);
   if (incident.status === "acknowledged") {
@@ -62,7 +77,14 @@ export function unacknowledge(ctx: PdContext, incident: IncidentRow, channel: Ch
 }
 
 /** Resolving an incident resolves its alerts too, so later follow-ups with that dedup key are dropped. */
-export function resolve(ctx: PdContext, incident: IncidentRow, channel: Channel, agent: Agent, alertId: string | null, extra?: { summary?: string; severity?: string }): TransitionResult {
+export function resolve(
+  ctx: PdContext,
+  incident: IncidentRow,
+  channel: Channel,
+  agent: Agent,
+  alertId: string | null,
+  extra?: { summary?: string; severity?: string },
+): TransitionResult {
   if (incident.status === "resolved") return { incident, changed: false };
   const now = isoSeconds(ctx.clock.now());
   log(ctx, incident, "resolve", channel, agent, alertId, extra);

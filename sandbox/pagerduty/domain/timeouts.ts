@@ -23,7 +23,8 @@ export function applyTimeouts(ctx: PdContext): number {
   for (const inc of open) {
     const agent: Agent = { type: "service_reference", id: inc.service_id, summary: inc.service_name };
     const autoResolveAt = inc.resolve_timeout ? Date.parse(inc.created_at) + inc.resolve_timeout * 1000 : Infinity;
-    const unackAt = inc.status === "acknowledged" && inc.ack_timeout && inc.acknowledged_at ? Date.parse(inc.acknowledged_at) + inc.ack_timeout * 1000 : Infinity;
+    const unackAt =
+      inc.status === "acknowledged" && inc.ack_timeout && inc.acknowledged_at ? Date.parse(inc.acknowledged_at) + inc.ack_timeout * 1000 : Infinity;
     if (autoResolveAt <= nowMs) {
       transaction(ctx.db, () => resolve(ctx, inc, "timeout", agent, null));
       changed++;

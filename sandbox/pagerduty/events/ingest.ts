@@ -4,16 +4,7 @@ import { acknowledge, logTimeline, resolve } from "../domain/incident-lifecycle"
 import { generatedDedupKey, last4 } from "../ids";
 import { recordEvent, type EventOutcome } from "../store/events-log";
 import { findEventsIntegrationByKey, type IntegrationRow } from "../store/integrations";
-import {
-  findOpenAlert,
-  getIncident,
-  insertAlert,
-  insertIncident,
-  refreshAlert,
-  setFirstLogEntry,
-  touchIncident,
-  type Agent,
-} from "../store/incidents";
+import { findOpenAlert, getIncident, insertAlert, insertIncident, refreshAlert, setFirstLogEntry, touchIncident, type Agent } from "../store/incidents";
 import { getService } from "../store/services";
 import { isoSeconds } from "../time";
 import { emitIncidentEvent } from "../webhooks/outbox";
@@ -46,17 +37,21 @@ export function ingestAlertEvent(ctx: PdContext, ev: AlertEvent): IngestResult {
     const dedupKey = ev.dedup_key ?? generatedDedupKey();
     const integration = findEventsIntegrationByKey(ctx.db, ctx.region, ev.routing_key);
     const outcome = integration ? apply(ctx, ev, dedupKey, integration, now) : "dropped_unknown_routing_key";
-    recordEvent(ctx.db, {
-      region: ctx.region,
-      kind: "alert",
-      received_at: now,
-      event_action: ev.event_action,
-      dedup_key: dedupKey,
-      key_last4: last4(ev.routing_key),
-      integration_id: integration?.id ?? null,
-      outcome,
-      summary: ev.payload?.summary ?? null,
-    }, ctx.eventsRetention);
+    recordEvent(
+      ctx.db,
+      {
+        region: ctx.region,
+        kind: "alert",
+        received_at: now,
+        event_action: ev.event_action,
+        dedup_key: dedupKey,
+        key_last4: last4(ev.routing_key),
+        integration_id: integration?.id ?? null,
+        outcome,
+        summary: ev.payload?.summary ?? null,
+      },
+      ctx.eventsRetention,
+    );
     return { dedupKey, outcome };
   });
 }
@@ -77,7 +72,15 @@ function apply(ctx: PdContext, ev: AlertEvent, dedupKey: string, integration: In
       return "deduplicated";
     }
     // One incident per new alert (no alert grouping in the sandbox); its incident_key is the dedup key.
-    const incident = insertIncident(ctx.db, { region: ctx.region, serviceId: integration.service_id, title: p.summary, incidentKey: dedupKey, urgency: "high", agent, nowIso: now });
+    const incident = insertIncident(ctx.db, {
+      region: ctx.region,
+      serviceId: integration.service_id,
+      title: p.summary,
+      incidentKey: dedupKey,
+      urgency: "high",
+      agent,
+      nowIso: now,
+    });
     const alert = insertAlert(ctx.db, {
       incident_id: incident.id,
       service_id: integration.service_id,
@@ -109,16 +112,20 @@ function apply(ctx: PdContext, ev: AlertEvent, dedupKey: string, integration: In
 export function ingestChangeEvent(ctx: PdContext, ev: ChangeEvent): void {
   transaction(ctx.db, () => {
     const integration = findEventsIntegrationByKey(ctx.db, ctx.region, ev.routing_key);
-    recordEvent(ctx.db, {
-      region: ctx.region,
-      kind: "change",
-      received_at: isoSeconds(ctx.clock.now()),
-      event_action: null,
-      dedup_key: null,
-      key_last4: last4(ev.routing_key),
-      integration_id: integration?.id ?? null,
-      outcome: integration ? "change_recorded" : "dropped_unknown_routing_key",
-      summary: ev.payload.summary,
-    }, ctx.eventsRetention);
+    recordEvent(
+      ctx.db,
+      {
+        region: ctx.region,
+        kind: "change",
+        received_at: isoSeconds(ctx.clock.now()),
+        event_action: null,
+        dedup_key: null,
+        key_last4: last4(ev.routing_key),
+        integration_id: integration?.id ?? null,
+        outcome: integration ? "change_recorded" : "dropped_unknown_routing_key",
+        summary: ev.payload.summary,
+      },
+      ctx.eventsRetention,
+    );
   });
 }

@@ -103,7 +103,9 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: PdContext): vo
     if (statuses.some((st) => !ALERT_STATUSES.includes(st))) throw restErrors.invalid([`statuses[] must be one of ${ALERT_STATUSES.join(", ")}`]);
     const alertKey = stringParam(q, "alert_key");
     const service = getService(ctx.db, ctx.region, inc.service_id)!;
-    const all = listAlerts(ctx.db, inc.id).filter((a) => (!statuses.length || statuses.includes(a.status)) && (alertKey === undefined || a.dedup_key === alertKey));
+    const all = listAlerts(ctx.db, inc.id).filter(
+      (a) => (!statuses.length || statuses.includes(a.status)) && (alertKey === undefined || a.dedup_key === alertKey),
+    );
     const { slice, meta } = paginate(all, page);
     return { alerts: slice.map((a) => renderAlert(ctx, a, inc, service, getIntegrationById(ctx.db, a.integration_id))), ...meta };
   });
@@ -129,7 +131,8 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: PdContext): vo
         return inc;
       });
       return input.map((item, i) => {
-        if (item.title) ctx.db.prepare("UPDATE pd_incidents SET title = ?, updated_at = ? WHERE id = ?").run(item.title, isoSeconds(ctx.clock.now()), found[i].id);
+        if (item.title)
+          ctx.db.prepare("UPDATE pd_incidents SET title = ?, updated_at = ? WHERE id = ?").run(item.title, isoSeconds(ctx.clock.now()), found[i].id);
         const cur = getIncident(ctx.db, ctx.region, found[i].id)!;
         if (!item.status || cur.status === item.status) return cur;
         return item.status === "acknowledged" ? acknowledge(ctx, cur, "rest_api", agent, null).incident : resolve(ctx, cur, "rest_api", agent, null).incident;
@@ -149,9 +152,7 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: PdContext): vo
       const cur = getIncident(ctx.db, ctx.region, inc.id)!;
       if (!input.status) return cur;
       if (cur.status === "resolved") throw restErrors.invalid(["Incident Already Resolved"]);
-      return input.status === "acknowledged"
-        ? acknowledge(ctx, cur, "rest_api", agent, null).incident
-        : resolve(ctx, cur, "rest_api", agent, null).incident;
+      return input.status === "acknowledged" ? acknowledge(ctx, cur, "rest_api", agent, null).incident : resolve(ctx, cur, "rest_api", agent, null).incident;
     });
     return { incident: render(updated) };
   });

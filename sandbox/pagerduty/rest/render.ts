@@ -33,7 +33,9 @@ export function renderIntegration(links: Links, i: IntegrationRow, service: Serv
 
 /** A service is "critical" while it has triggered incidents and "warning" while only acknowledged ones. */
 function serviceStatus(db: Db, serviceId: string): string {
-  const rows = db.prepare("SELECT status, COUNT(*) AS n FROM pd_incidents WHERE service_id = ? AND status != 'resolved' GROUP BY status").all(serviceId) as Array<{ status: string; n: number }>;
+  const rows = db
+    .prepare("SELECT status, COUNT(*) AS n FROM pd_incidents WHERE service_id = ? AND status != 'resolved' GROUP BY status")
+    .all(serviceId) as Array<{ status: string; n: number }>;
   if (rows.some((r) => r.status === "triggered")) return "critical";
   if (rows.some((r) => r.status === "acknowledged")) return "warning";
   return "active";
@@ -57,7 +59,12 @@ export function renderService(ctx: PdContext, s: ServiceRow, expandIntegrations:
     updated_at: s.updated_at,
     status: serviceStatus(db, s.id),
     ...(last.t ? { last_incident_timestamp: last.t } : {}),
-    escalation_policy: { id: s.escalation_policy_id, type: "escalation_policy_reference", summary: "Default", ...links.escalationPolicy(s.escalation_policy_id) },
+    escalation_policy: {
+      id: s.escalation_policy_id,
+      type: "escalation_policy_reference",
+      summary: "Default",
+      ...links.escalationPolicy(s.escalation_policy_id),
+    },
     teams: [],
     // With include[]=integrations PagerDuty expands the references into full integrations (keys included).
     integrations: integrations.map((i) => (expandIntegrations ? renderIntegration(links, i, s) : integrationRef(links, i))),
@@ -96,12 +103,24 @@ export function renderIncident(ctx: PdContext, inc: IncidentRow, service: Servic
     last_status_change_by: agentRef(parseAgent(inc.last_status_change_by)!, links),
     ...(inc.resolved_at ? { resolved_at: inc.resolved_at } : {}),
     ...(inc.first_log_entry_id
-      ? { first_trigger_log_entry: { id: inc.first_log_entry_id, type: "trigger_log_entry_reference", summary: "Triggered through the API", ...links.logEntry(inc.id, inc.first_log_entry_id) } }
+      ? {
+          first_trigger_log_entry: {
+            id: inc.first_log_entry_id,
+            type: "trigger_log_entry_reference",
+            summary: "Triggered through the API",
+            ...links.logEntry(inc.id, inc.first_log_entry_id),
+          },
+        }
       : {}),
     alert_counts: { all: alerts.length, triggered, resolved: alerts.length - triggered },
     is_mergeable: true,
     incident_type: { name: "incident_default" },
-    escalation_policy: { id: service.escalation_policy_id, type: "escalation_policy_reference", summary: "Default", ...links.escalationPolicy(service.escalation_policy_id) },
+    escalation_policy: {
+      id: service.escalation_policy_id,
+      type: "escalation_policy_reference",
+      summary: "Default",
+      ...links.escalationPolicy(service.escalation_policy_id),
+    },
     teams: [],
     pending_actions: [],
     acknowledgements: inc.status === "acknowledged" && ackBy && inc.acknowledged_at ? [{ at: inc.acknowledged_at, acknowledger: ackRef(links, ackBy) }] : [],

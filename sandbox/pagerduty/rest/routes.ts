@@ -8,7 +8,6 @@ import { registerIncidentRoutes } from "./incidents-routes";
 import { registerServiceRoutes } from "./services-routes";
 import { registerWebhookSubscriptionRoutes } from "./webhook-subscriptions-routes";
 
-
 /**
  * The REST subset, behind token auth and a per-token rate limit. Registered
  * as an encapsulated plugin so the hooks cover exactly these routes.
@@ -19,7 +18,11 @@ export function registerRestRoutes(app: FastifyInstance, ctx: PdContext, opts: {
       const token = tokenFrom(request.headers.authorization);
       if (!token || !sameSecret(token, opts.restToken)) throw restErrors.unauthorized();
       const rl = opts.limiter.take(token);
-      const headers = { "ratelimit-limit": String(opts.limiter.limit), "ratelimit-remaining": String(rl.remaining), "ratelimit-reset": String(rl.resetSeconds) };
+      const headers = {
+        "ratelimit-limit": String(opts.limiter.limit),
+        "ratelimit-remaining": String(rl.remaining),
+        "ratelimit-reset": String(rl.resetSeconds),
+      };
       if (!rl.allowed) throw restErrors.rateLimited(headers);
       reply.headers(headers);
     });

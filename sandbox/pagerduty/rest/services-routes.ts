@@ -92,13 +92,18 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: PdContext): voi
     if (input.escalation_policy && !isEscalationPolicy(input.escalation_policy.id)) throw restErrors.invalid(["Escalation Policy not found"]);
     try {
       const svc = transaction(ctx.db, () =>
-        createService(ctx.db, ctx.region, {
-          name: input.name,
-          description: input.description,
-          escalationPolicyId: input.escalation_policy?.id,
-          autoResolveTimeout: input.auto_resolve_timeout,
-          acknowledgementTimeout: input.acknowledgement_timeout,
-        }, now()),
+        createService(
+          ctx.db,
+          ctx.region,
+          {
+            name: input.name,
+            description: input.description,
+            escalationPolicyId: input.escalation_policy?.id,
+            autoResolveTimeout: input.auto_resolve_timeout,
+            acknowledgementTimeout: input.acknowledgement_timeout,
+          },
+          now(),
+        ),
       );
       return reply.code(201).send({ service: renderService(ctx, svc, false) });
     } catch (err) {

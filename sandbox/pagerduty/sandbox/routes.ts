@@ -21,13 +21,15 @@ function schemas() {
       acknowledgement_timeout: z.number().int().positive().nullable().optional(),
       auto_resolve_timeout: z.number().int().positive().nullable().optional(),
     }),
-    fault: z.object({
-      count: z.number().int().min(1).max(10_000),
-      skip: z.number().int().min(0).max(10_000).optional(),
-      status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(429)]).optional(),
-      delayMs: z.number().int().min(0).max(120_000).optional(),
-      path: z.enum(["events", "rest", "all"]).optional(),
-    }).refine((f) => f.status !== undefined || f.delayMs !== undefined, "give status, delayMs or both"),
+    fault: z
+      .object({
+        count: z.number().int().min(1).max(10_000),
+        skip: z.number().int().min(0).max(10_000).optional(),
+        status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(429)]).optional(),
+        delayMs: z.number().int().min(0).max(120_000).optional(),
+        path: z.enum(["events", "rest", "all"]).optional(),
+      })
+      .refine((f) => f.status !== undefined || f.delayMs !== undefined, "give status, delayMs or both"),
     drain: z.object({ ignoreSchedule: z.boolean().optional() }).optional(),
   };
 }
@@ -45,7 +47,10 @@ function parse<T>(schema: z.ZodType<T>, raw: unknown, reply: FastifyReply): T | 
   }
   const r = schema.safeParse(j.value);
   if (!r.success) {
-    bad(reply, r.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)));
+    bad(
+      reply,
+      r.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)),
+    );
     return undefined;
   }
   return r.data;
@@ -60,12 +65,17 @@ export function registerSandboxRoutes(app: FastifyInstance, ctx: PdContext, faul
     try {
       const now = isoSeconds(ctx.clock.now());
       const { svc, integ } = transaction(ctx.db, () => {
-        const svc = createService(ctx.db, ctx.region, {
-          name: input.name,
-          description: input.description,
-          acknowledgementTimeout: input.acknowledgement_timeout,
-          autoResolveTimeout: input.auto_resolve_timeout,
-        }, now);
+        const svc = createService(
+          ctx.db,
+          ctx.region,
+          {
+            name: input.name,
+            description: input.description,
+            acknowledgementTimeout: input.acknowledgement_timeout,
+            autoResolveTimeout: input.auto_resolve_timeout,
+          },
+          now,
+        );
         const wanted = input.integration;
         const integ = wanted
           ? createIntegration(ctx.db, svc.id, "events_api_v2_inbound_integration", (typeof wanted === "object" && wanted.name) || "Events API V2", now)

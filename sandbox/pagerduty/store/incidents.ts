@@ -91,7 +91,20 @@ export function insertIncident(
     `INSERT INTO pd_incidents (id, region, number, service_id, title, status, incident_key, urgency, created_at, updated_at,
        last_status_change_at, last_status_change_by)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(row.id, row.region, row.number, row.service_id, row.title, row.status, row.incident_key, row.urgency, row.created_at, row.updated_at, row.last_status_change_at, row.last_status_change_by);
+  ).run(
+    row.id,
+    row.region,
+    row.number,
+    row.service_id,
+    row.title,
+    row.status,
+    row.incident_key,
+    row.urgency,
+    row.created_at,
+    row.updated_at,
+    row.last_status_change_at,
+    row.last_status_change_by,
+  );
   return row;
 }
 
@@ -99,13 +112,7 @@ export function getIncident(db: Db, region: Region, id: string): IncidentRow | u
   return db.prepare("SELECT * FROM pd_incidents WHERE id = ? AND region = ?").get(id, region) as IncidentRow | undefined;
 }
 
-export function setIncidentStatus(
-  db: Db,
-  id: string,
-  status: IncidentStatus,
-  agent: Agent,
-  nowIso: string,
-): void {
+export function setIncidentStatus(db: Db, id: string, status: IncidentStatus, agent: Agent, nowIso: string): void {
   const by = JSON.stringify(agent);
   db.prepare(
     `UPDATE pd_incidents SET status = ?, updated_at = ?, last_status_change_at = ?, last_status_change_by = ?,
@@ -168,30 +175,53 @@ export function listAllIncidents(db: Db, region: Region): IncidentRow[] {
   return db.prepare("SELECT * FROM pd_incidents WHERE region = ? ORDER BY number DESC").all(region) as unknown as IncidentRow[];
 }
 
-export function insertAlert(
-  db: Db,
-  a: Omit<AlertRow, "id" | "status" | "updated_at" | "resolved_at">,
-): AlertRow {
+export function insertAlert(db: Db, a: Omit<AlertRow, "id" | "status" | "updated_at" | "resolved_at">): AlertRow {
   const row: AlertRow = { ...a, id: longId(), status: "triggered", updated_at: a.created_at, resolved_at: null };
   db.prepare(
     `INSERT INTO pd_alerts (id, incident_id, service_id, integration_id, dedup_key, status, summary, severity, source, payload, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(row.id, row.incident_id, row.service_id, row.integration_id, row.dedup_key, row.status, row.summary, row.severity, row.source, row.payload, row.created_at, row.updated_at);
+  ).run(
+    row.id,
+    row.incident_id,
+    row.service_id,
+    row.integration_id,
+    row.dedup_key,
+    row.status,
+    row.summary,
+    row.severity,
+    row.source,
+    row.payload,
+    row.created_at,
+    row.updated_at,
+  );
   return row;
 }
 
 /** The open alert for (routing key's integration, dedup key), if any. */
 export function findOpenAlert(db: Db, integrationId: string, dedupKey: string): AlertRow | undefined {
-  return db.prepare("SELECT * FROM pd_alerts WHERE integration_id = ? AND dedup_key = ? AND status = 'triggered'").get(integrationId, dedupKey) as AlertRow | undefined;
+  return db.prepare("SELECT * FROM pd_alerts WHERE integration_id = ? AND dedup_key = ? AND status = 'triggered'").get(integrationId, dedupKey) as
+    | AlertRow
+    | undefined;
 }
 
 /** A repeated trigger replaces the alert's body with the latest event (PagerDuty shows the newest summary). */
 export function refreshAlert(db: Db, id: string, fields: { summary: string; severity: string; source: string; payload: string }, nowIso: string): void {
-  db.prepare("UPDATE pd_alerts SET summary = ?, severity = ?, source = ?, payload = ?, updated_at = ? WHERE id = ?").run(fields.summary, fields.severity, fields.source, fields.payload, nowIso, id);
+  db.prepare("UPDATE pd_alerts SET summary = ?, severity = ?, source = ?, payload = ?, updated_at = ? WHERE id = ?").run(
+    fields.summary,
+    fields.severity,
+    fields.source,
+    fields.payload,
+    nowIso,
+    id,
+  );
 }
 
 export function resolveAlertsOfIncident(db: Db, incidentId: string, nowIso: string): void {
-  db.prepare("UPDATE pd_alerts SET status = 'resolved', resolved_at = ?, updated_at = ? WHERE incident_id = ? AND status = 'triggered'").run(nowIso, nowIso, incidentId);
+  db.prepare("UPDATE pd_alerts SET status = 'resolved', resolved_at = ?, updated_at = ? WHERE incident_id = ? AND status = 'triggered'").run(
+    nowIso,
+    nowIso,
+    incidentId,
+  );
 }
 
 export function listAlerts(db: Db, incidentId: string): AlertRow[] {

@@ -25,9 +25,15 @@ export function createIntegration(db: Db, serviceId: string, type: string, name:
     created_at: nowIso,
     updated_at: nowIso,
   };
-  db.prepare(
-    "INSERT INTO pd_integrations (id, service_id, type, name, integration_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-  ).run(row.id, row.service_id, row.type, row.name, row.integration_key, row.created_at, row.updated_at);
+  db.prepare("INSERT INTO pd_integrations (id, service_id, type, name, integration_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+    row.id,
+    row.service_id,
+    row.type,
+    row.name,
+    row.integration_key,
+    row.created_at,
+    row.updated_at,
+  );
   return row;
 }
 

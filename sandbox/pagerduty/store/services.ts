@@ -46,7 +46,17 @@ export function createService(db: Db, region: Region, input: NewService, nowIso:
   db.prepare(
     `INSERT INTO pd_services (id, region, name, description, escalation_policy_id, auto_resolve_timeout, acknowledgement_timeout, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(row.id, row.region, row.name, row.description, row.escalation_policy_id, row.auto_resolve_timeout, row.acknowledgement_timeout, row.created_at, row.updated_at);
+  ).run(
+    row.id,
+    row.region,
+    row.name,
+    row.description,
+    row.escalation_policy_id,
+    row.auto_resolve_timeout,
+    row.acknowledgement_timeout,
+    row.created_at,
+    row.updated_at,
+  );
   return row;
 }
 

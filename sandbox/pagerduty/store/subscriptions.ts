@@ -59,7 +59,23 @@ export function createSubscription(db: Db, region: Region, s: NewSubscription, n
     `INSERT INTO pd_webhook_subscriptions (id, region, delivery_method_id, description, url, secret, custom_headers, events, filter_type, filter_id,
        active, temporarily_disabled, consecutive_drops, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(row.id, row.region, row.delivery_method_id, row.description, row.url, row.secret, row.custom_headers, row.events, row.filter_type, row.filter_id, row.active, row.temporarily_disabled, row.consecutive_drops, row.created_at, row.updated_at);
+  ).run(
+    row.id,
+    row.region,
+    row.delivery_method_id,
+    row.description,
+    row.url,
+    row.secret,
+    row.custom_headers,
+    row.events,
+    row.filter_type,
+    row.filter_id,
+    row.active,
+    row.temporarily_disabled,
+    row.consecutive_drops,
+    row.created_at,
+    row.updated_at,
+  );
   return row;
 }
 
@@ -124,7 +140,9 @@ export function deleteSubscription(db: Db, id: string): void {
 
 /** Active subscriptions of this region that want `eventType` for a resource of `serviceId`. */
 export function matchingSubscriptions(db: Db, region: Region, eventType: string, serviceId: string | null): SubscriptionRow[] {
-  const rows = db.prepare("SELECT * FROM pd_webhook_subscriptions WHERE region = ? AND active = 1 ORDER BY created_at, id").all(region) as unknown as SubscriptionRow[];
+  const rows = db
+    .prepare("SELECT * FROM pd_webhook_subscriptions WHERE region = ? AND active = 1 ORDER BY created_at, id")
+    .all(region) as unknown as SubscriptionRow[];
   return rows.filter((s) => {
     if (!(JSON.parse(s.events) as string[]).includes(eventType)) return false;
     if (s.filter_type === "account_reference") return true;
@@ -144,8 +162,10 @@ export function resetDrops(db: Db, id: string): void {
  */
 export function recordDrop(db: Db, id: string, nowIso: string, limit = 3): boolean {
   db.prepare("UPDATE pd_webhook_subscriptions SET consecutive_drops = consecutive_drops + 1 WHERE id = ?").run(id);
-  const row = db.prepare("SELECT consecutive_drops, active FROM pd_webhook_subscriptions WHERE id = ?").get(id) as { consecutive_drops: number; active: number } | undefined;
-  if (row && row.active && row.consecutive_drops >= limit) {
+  const row = db.prepare("SELECT consecutive_drops, active FROM pd_webhook_subscriptions WHERE id = ?").get(id) as
+    | { consecutive_drops: number; active: number }
+    | undefined;
+  if (row?.active && row.consecutive_drops >= limit) {
     db.prepare("UPDATE pd_webhook_subscriptions SET active = 0, temporarily_disabled = 1, updated_at = ? WHERE id = ?").run(nowIso, id);
     return true;
   }

@@ -29,5 +29,13 @@ export function emitPing(ctx: PdContext, sub: SubscriptionRow): void {
   const now = ctx.clock.now();
   const eventId = webhookEventId(now.getTime());
   const body = JSON.stringify(pingEnvelope(eventId, isoMillis(now)));
-  enqueueDelivery(ctx.db, { region: ctx.region, subscriptionId: sub.id, eventId, eventType: "pagey.ping", body, nowMs: now.getTime(), nowIso: now.toISOString() });
+  enqueueDelivery(ctx.db, {
+    region: ctx.region,
+    subscriptionId: sub.id,
+    eventId,
+    eventType: "pagey.ping",
+    body,
+    nowMs: now.getTime(),
+    nowIso: now.toISOString(),
+  });
 }

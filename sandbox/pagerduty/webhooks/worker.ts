@@ -179,7 +179,8 @@ export class DeliveryWorker {
       }
       if (!retryableStatus(status)) {
         jobs.deadLetterSync(job.id, this.owner, `HTTP ${status}`, nowMs, status!);
-        if (recordDrop(this.ctx.db, subscriptionId, nowIso)) this.log.warn({ subscription: subscriptionId }, "webhook subscription disabled after 3 dropped deliveries");
+        if (recordDrop(this.ctx.db, subscriptionId, nowIso))
+          this.log.warn({ subscription: subscriptionId }, "webhook subscription disabled after 3 dropped deliveries");
         return "dropped";
       }
       // The outbox applies the backoff to the job's attempts (this one included).

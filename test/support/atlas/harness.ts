@@ -90,7 +90,14 @@ async function listenAtlas(db: Db, clock: ManualClock, capture: CaptureServer, r
   return app;
 }
 
-function sandboxHandle(app: FastifyInstance, db: Db, clock: ManualClock, capture: CaptureServer, recorder: ConformanceRecorder, close: () => Promise<void>): Sandbox {
+function sandboxHandle(
+  app: FastifyInstance,
+  db: Db,
+  clock: ManualClock,
+  capture: CaptureServer,
+  recorder: ConformanceRecorder,
+  close: () => Promise<void>,
+): Sandbox {
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   let token: string | undefined;
   const getToken = async () => {

@@ -2,7 +2,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { closeAtEnd } from "../cleanup";
 import type { FastifyInstance } from "fastify";
-import { ConformanceRecorder } from "../openapi";
+import type { ConformanceRecorder } from "../openapi";
 import { openDb, type Db } from "../../../lib/sqlite";
 import { buildPagerDutyApp } from "../../../sandbox/pagerduty/app";
 import type { PagerDutyDeps } from "../../../sandbox/pagerduty/deps";
@@ -23,7 +23,14 @@ export interface Started {
 
 export async function startPd(recorder: ConformanceRecorder, deps: Partial<PagerDutyDeps> = {}): Promise<Started> {
   const db = deps.db ?? openDb();
-  const app = buildPagerDutyApp({ region: "US", restToken: TOKEN, observe: recorder.observe, webhookRetry: { baseDelayMs: 20, maxAttempts: 4, timeoutMs: 500 }, ...deps, db });
+  const app = buildPagerDutyApp({
+    region: "US",
+    restToken: TOKEN,
+    observe: recorder.observe,
+    webhookRetry: { baseDelayMs: 20, maxAttempts: 4, timeoutMs: 500 },
+    ...deps,
+    db,
+  });
   const close = closeAtEnd("PagerDuty sandbox", () => app.close());
   try {
     const url = await app.listen({ host: "127.0.0.1", port: 0 });
@@ -52,7 +59,7 @@ export async function call<T = any>(url: string, init: RequestInit = {}): Promis
   if ((path === "/" || path.startsWith("/sandbox/")) && !headers.has("authorization")) headers.set("authorization", `Token token=${TOKEN}`);
   const res = await fetch(url, { ...init, headers });
   const text = await res.text();
-  let body: any = undefined;
+  let body: any;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
@@ -77,7 +84,8 @@ export function restClient(base: string, token = TOKEN) {
     get: (path: string, extra?: Record<string, string>) => call(base + path, { headers: headers(extra) }),
     post: (path: string, body?: unknown, extra?: Record<string, string>) =>
       call(base + path, { method: "POST", headers: headers(extra, body !== undefined), body: body === undefined ? undefined : JSON.stringify(body) }),
-    put: (path: string, body: unknown, extra?: Record<string, string>) => call(base + path, { method: "PUT", headers: headers(extra, true), body: JSON.stringify(body) }),
+    put: (path: string, body: unknown, extra?: Record<string, string>) =>
+      call(base + path, { method: "PUT", headers: headers(extra, true), body: JSON.stringify(body) }),
     del: (path: string) => call(base + path, { method: "DELETE", headers: headers() }),
   };
 }
@@ -92,7 +100,11 @@ export async function serviceWithKey(rest: RestClient, name = `svc-${++serviceCo
   if (svc.status !== 201) throw new Error(`create service: ${svc.status} ${svc.text}`);
   const integ = await rest.post(`/services/${svc.body.service.id}/integrations`, { integration: { type: "events_api_v2_inbound_integration", name: "relay" } });
   if (integ.status !== 201) throw new Error(`create integration: ${integ.status} ${integ.text}`);
-  return { serviceId: svc.body.service.id as string, integrationId: integ.body.integration.id as string, key: integ.body.integration.integration_key as string };
+  return {
+    serviceId: svc.body.service.id as string,
+    integrationId: integ.body.integration.id as string,
+    key: integ.body.integration.integration_key as string,
+  };
 }
 
 export function trigger(routingKey: string, summary = "Disk full on db-1", extra: Record<string, unknown> = {}) {
@@ -157,4 +169,3 @@ export class Receiver {
     await this.release?.();
   }
 }
-
