@@ -20,7 +20,7 @@ import * as readline from "node:readline";
 import { Agent, request } from "undici";
 import { mmsSignature } from "../lib/signatures";
 import { startSandbox, type Sandbox } from "../sandbox";
-import { startPostgres } from "../test/support/postgres";
+import { startPostgres } from "./lib/postgres-server";
 import { atlasApi, pagerDutyApi } from "./lib/sandbox-api";
 
 const ACCEPT = Number(process.env.BENCH_ACCEPT ?? 3000);
