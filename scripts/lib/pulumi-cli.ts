@@ -82,8 +82,11 @@ export class PulumiWorkspace {
   async steps(args: string[]): Promise<{ run: PulumiRun; steps: Array<{ op: string; name: string; type: string }> }> {
     const run = await this.ok([...args, "--json"]);
     const steps: Array<{ op: string; name: string; type: string }> = [];
-    const add = (op: string, urn: string) => {
-      if (["same", "read", "refresh"].includes(op)) return;
+    const add = (step: string, urn: string) => {
+      if (["same", "read", "refresh"].includes(step)) return;
+      // A replacement is one step in a preview ("replace") and three engine events in an update
+      // (create-replacement, delete-replaced, replace): count it once, as "replace".
+      const op = ["create-replacement", "delete-replaced"].includes(step) ? "replace" : step;
       const type = urn.split("::")[2] ?? "";
       steps.push({ op, name: urn.slice(urn.lastIndexOf("::") + 2), type: type.split(":").pop()! });
     };
