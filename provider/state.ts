@@ -41,6 +41,22 @@ export function upgradeOf<T extends Props | undefined>(kind: ResourceKind, props
   return props;
 }
 
+/**
+ * `props` without undefined values, at any depth. The host encodes what `read` returns with
+ * protobuf's `Struct.fromJavaScript`, which throws "Unexpected struct type" on undefined (an
+ * optional input a relay routing leaves out), unlike create and update, whose results Pulumi's
+ * own serializer cleans.
+ */
+function defined<T>(props: T): T {
+  if (Array.isArray(props)) return props.map((v) => defined(v)) as T;
+  if (!props || typeof props !== "object") return props;
+  return Object.fromEntries(
+    Object.entries(props)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, defined(v)]),
+  ) as T;
+}
+
 function stamp<T>(props: T): T {
   if (props && typeof props === "object") (props as Props).schemaVersion = STATE_VERSION;
   return props;
@@ -73,9 +89,7 @@ export function versioned<I extends Props, O extends Props>(kind: ResourceKind, 
     },
     read: async (id, props) => {
       const res = await impl.read!(id, upgradeState(props));
-      stamp(res.props);
-      stamp(res.inputs);
-      return res;
+      return { ...res, props: stamp(defined(res.props)), inputs: stamp(defined(res.inputs)) };
     },
     update: async (id, olds, news) => {
       const current = upgradeState(olds);

@@ -155,6 +155,24 @@ describe("AlertRouting through the provider host", () => {
     expect(await h.host.diff(r.urn, r.id, read.props, r.inputs)).toMatchObject({ changes: "none" });
   });
 
+  it("relay delivery without an integration (projectId only): create, then refresh reads it back without drift", async () => {
+    // The SDK leaves integrationInstanceId undefined here; read results go through protobuf's
+    // Struct encoding, which refuses undefined values ("Unexpected struct type").
+    const r = await up("relay-only", {
+      projectId,
+      integrationInstanceId: undefined,
+      __provider: h.provider.routing,
+      eventTypeName: "HOST_DOWN",
+      delivery: "relay",
+      relayUrl: "https://relay.example.com/atlas/orders",
+      relaySecret: "relay-secret-abcdefghij",
+    });
+    const read = await h.host.read(r.urn, r.id, r.outs);
+    expect(read.id).toBe(r.id);
+    expect(read.props).toMatchObject({ delivery: "relay", eventTypeName: "HOST_DOWN" });
+    expect(await h.host.diff(r.urn, r.id, read.props, r.inputs)).toMatchObject({ changes: "none" });
+  });
+
   it("creating a routing in a project without a PagerDuty integration says so", async () => {
     const other = newProjectId();
     await atlas(h.sandbox, "POST", "/sandbox/groups", { id: other });
