@@ -1,11 +1,11 @@
 import type { Config } from "@pulumi/pulumi/dynamic";
 import { RETRY_BOUNDS, RETRY_DEFAULTS } from "../clients/http/retry";
+import { PAGERDUTY_URL_SETTINGS, pagerDutyUrlSettings, type Region, regionalKey, regionRecord } from "../lib/regions";
 import { ProviderError } from "./errors";
 
 /** Config namespace: `pulumi config set pdac:<key>`. */
 export const CONFIG_NAMESPACE = "pdac";
 
-import type { Region } from "../lib/regions";
 export type { Region };
 
 export type AtlasAuthConfig = { kind: "serviceAccount"; clientId: string; clientSecret: string } | { kind: "apiKey"; publicKey: string; privateKey: string };
@@ -25,16 +25,19 @@ export interface ProviderConfig {
  * Each setting: its stack config key (under `pdac:`) and the environment variable
  * used when the key is not set. The README's configuration reference is this table.
  */
-export const SETTINGS = {
+interface Setting {
+  key: string;
+  env: string;
+  fallback?: string;
+  secret?: boolean;
+}
+
+const FIXED_SETTINGS = {
   atlasBaseUrl: { key: "atlasBaseUrl", env: "MONGODB_ATLAS_BASE_URL", fallback: "https://cloud.mongodb.com" },
   atlasClientId: { key: "atlasClientId", env: "MONGODB_ATLAS_CLIENT_ID" },
   atlasClientSecret: { key: "atlasClientSecret", env: "MONGODB_ATLAS_CLIENT_SECRET", secret: true },
   atlasPublicKey: { key: "atlasPublicKey", env: "MONGODB_ATLAS_PUBLIC_KEY" },
   atlasPrivateKey: { key: "atlasPrivateKey", env: "MONGODB_ATLAS_PRIVATE_KEY", secret: true },
-  pagerdutyEventsUrl: { key: "pagerdutyEventsUrl", env: "PAGERDUTY_EVENTS_URL", fallback: "https://events.pagerduty.com" },
-  pagerdutyEventsUrlEu: { key: "pagerdutyEventsUrlEu", env: "PAGERDUTY_EVENTS_URL_EU", fallback: "https://events.eu.pagerduty.com" },
-  pagerdutyRestUrl: { key: "pagerdutyRestUrl", env: "PAGERDUTY_REST_URL", fallback: "https://api.pagerduty.com" },
-  pagerdutyRestUrlEu: { key: "pagerdutyRestUrlEu", env: "PAGERDUTY_REST_URL_EU", fallback: "https://api.eu.pagerduty.com" },
   pagerdutyToken: { key: "pagerdutyToken", env: "PAGERDUTY_TOKEN", secret: true },
   httpTimeoutMs: { key: "httpTimeoutMs", env: "PDAC_HTTP_TIMEOUT_MS", fallback: String(RETRY_DEFAULTS.timeoutMs), bounds: RETRY_BOUNDS.timeoutMs },
   retryMaxAttempts: { key: "retryMaxAttempts", env: "PDAC_RETRY_MAX_ATTEMPTS", fallback: String(RETRY_DEFAULTS.maxAttempts), bounds: RETRY_BOUNDS.maxAttempts },
@@ -46,6 +49,12 @@ export const SETTINGS = {
   },
   retryMaxDelayMs: { key: "retryMaxDelayMs", env: "PDAC_RETRY_MAX_DELAY_MS", fallback: String(RETRY_DEFAULTS.maxDelayMs), bounds: RETRY_BOUNDS.maxDelayMs },
 } as const;
+
+export const SETTINGS: typeof FIXED_SETTINGS & Record<string, Setting> = {
+  ...FIXED_SETTINGS,
+  // pagerdutyEventsUrl, pagerdutyEventsUrlEu, pagerdutyRestUrl...: one per region of lib/regions.ts.
+  ...Object.fromEntries(pagerDutyUrlSettings().map(({ key, env, fallback }) => [key, { key, env, fallback }])),
+};
 
 type SettingName = keyof typeof SETTINGS;
 
@@ -75,7 +84,7 @@ export function readProviderConfig(config: Pick<Config, "get"> | undefined, env:
     }
     return n;
   };
-  const url = (name: "atlasBaseUrl" | "pagerdutyEventsUrl" | "pagerdutyEventsUrlEu" | "pagerdutyRestUrl" | "pagerdutyRestUrlEu"): string => {
+  const url = (name: string): string => {
     const s = SETTINGS[name];
     const raw = get(name)!;
     let ok = false;
@@ -112,8 +121,8 @@ export function readProviderConfig(config: Pick<Config, "get"> | undefined, env:
   return {
     atlasBaseUrl: url("atlasBaseUrl"),
     atlasAuth,
-    pagerdutyEventsUrl: { US: url("pagerdutyEventsUrl"), EU: url("pagerdutyEventsUrlEu") },
-    pagerdutyRestUrl: { US: url("pagerdutyRestUrl"), EU: url("pagerdutyRestUrlEu") },
+    pagerdutyEventsUrl: regionRecord((r) => url(regionalKey(PAGERDUTY_URL_SETTINGS.events.key, r))),
+    pagerdutyRestUrl: regionRecord((r) => url(regionalKey(PAGERDUTY_URL_SETTINGS.rest.key, r))),
     pagerdutyToken: get("pagerdutyToken"),
     timeoutMs: num("httpTimeoutMs"),
     retry,

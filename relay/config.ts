@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { REGION_NAMES, type Region } from "../lib/regions";
+import { DEFAULT_REGION, REGION_NAMES, type Region, regionRecord } from "../lib/regions";
 
 export type Severity = "critical" | "error" | "warning" | "info";
 
@@ -17,13 +17,19 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 
 const url = z.string().url();
+/** One optional URL per region of lib/regions.ts: { "US": "...", "EU": "..." }. */
+const regionUrls = () =>
+  z
+    .object(regionRecord(() => url.optional()))
+    .strict()
+    .default({});
 
 const routeSchema = z
   .object({
     id: z.string().regex(ID, "1-64 letters, digits, '-' or '_' (it is the last segment of the intake URL /atlas/{id})"),
     projectId: z.string().regex(OBJECT_ID, "24 lowercase hexadecimal digits (the Atlas project id)"),
     routingKey: secretRef,
-    region: z.enum(REGION_NAMES).default("US"),
+    region: z.enum(REGION_NAMES).default(DEFAULT_REGION),
     webhookSecret: secretRef,
     previousWebhookSecret: secretRef.optional(),
     defaultSeverity: z.enum(["critical", "error", "warning", "info"]).default("error"),
@@ -62,8 +68,8 @@ export const configSchema = z
       }),
     pagerduty: z
       .object({
-        eventsUrl: z.object({ US: url.optional(), EU: url.optional() }).strict().default({}),
-        restUrl: z.object({ US: url.optional(), EU: url.optional() }).strict().default({}),
+        eventsUrl: regionUrls(),
+        restUrl: regionUrls(),
         /** REST API token: enables incident lookups and the webhook subscription setup. */
         restToken: secretRef.optional(),
         /** Secrets of PagerDuty webhook subscriptions made by hand (several during rotation). */

@@ -9,7 +9,7 @@ import { AtlasClient } from "../clients/atlas/client";
 import { PagerDutyEventsClient } from "../clients/pagerduty/events";
 import { PagerDutyRestClient } from "../clients/pagerduty/rest";
 import type { BackoffSchedule } from "../lib/backoff";
-import { pagerDutyEventsBaseUrl, pagerDutyRestBaseUrl, type Region } from "../lib/regions";
+import { DEFAULT_REGION, pagerDutyEventsBaseUrl, pagerDutyRestBaseUrl, type Region } from "../lib/regions";
 import { ackSyncHandler } from "./ack/sync";
 import { buildApp } from "./app";
 import { configSecrets, type RelayConfig } from "./config";
@@ -109,7 +109,7 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
     }
     return s;
   };
-  const restRegion: Region = config.routes[0]?.region ?? "US";
+  const restRegion: Region = config.routes[0]?.region ?? DEFAULT_REGION;
   const rest = config.pagerduty.restToken
     ? new PagerDutyRestClient({
         baseUrl: config.pagerduty.restUrl[restRegion] ?? pagerDutyRestBaseUrl(restRegion),

@@ -5,19 +5,35 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { DEFAULT_REGION, REGION_NAMES, REGIONS, type Region, regionalFlag } from "../lib/regions";
 import { startSandbox, type SandboxOptions } from ".";
+
+const ATLAS_PORT = 8480;
+/** Each PagerDuty region's flags (pagerduty-port, pagerduty-eu-port...) and default port, from lib/regions.ts. */
+const regionFlags = (r: Region) => ({
+  port: regionalFlag("pagerduty", "port", r),
+  tlsPort: regionalFlag("pagerduty", "tls-port", r),
+  defaultPort: ATLAS_PORT + REGIONS[r].sandboxPortOffset,
+});
+const envOf = (flag: string) => `SANDBOX_${flag.toUpperCase().replaceAll("-", "_")}`;
 
 const FLAGS = {
   "data-dir": { env: "SANDBOX_DATA_DIR", help: "where SQLite keeps state (default .sandbox-data; 'memory' keeps nothing)" },
   host: { env: "SANDBOX_HOST", help: "listen address (default 127.0.0.1)" },
-  "atlas-port": { env: "SANDBOX_ATLAS_PORT", help: "project API port (default 8480; 0 picks one)" },
-  "pagerduty-port": { env: "SANDBOX_PAGERDUTY_PORT", help: "PagerDuty US port (default 8481)" },
-  "pagerduty-eu-port": { env: "SANDBOX_PAGERDUTY_EU_PORT", help: "PagerDuty EU port (default 8482)" },
-  "pagerduty-tls-port": {
-    env: "SANDBOX_PAGERDUTY_TLS_PORT",
-    help: "also serve PagerDuty US over https on this port (self-signed certificate made into the data dir; default off)",
-  },
-  "pagerduty-eu-tls-port": { env: "SANDBOX_PAGERDUTY_EU_TLS_PORT", help: "also serve PagerDuty EU over https on this port (default off)" },
+  "atlas-port": { env: "SANDBOX_ATLAS_PORT", help: `project API port (default ${ATLAS_PORT}; 0 picks one)` },
+  ...Object.fromEntries(
+    REGION_NAMES.map((r) => {
+      const f = regionFlags(r);
+      return [f.port, { env: envOf(f.port), help: `PagerDuty ${r} port (default ${f.defaultPort})` }];
+    }),
+  ),
+  ...Object.fromEntries(
+    REGION_NAMES.map((r, i) => {
+      const f = regionFlags(r);
+      const where = i === 0 ? " (self-signed certificate made into the data dir; default off)" : " (default off)";
+      return [f.tlsPort, { env: envOf(f.tlsPort), help: `also serve PagerDuty ${r} over https on this port${where}` }];
+    }),
+  ),
   project: { env: "SANDBOX_PROJECTS", help: "project id to create at start, repeatable (env: comma-separated)" },
   "client-id": { env: "SANDBOX_CLIENT_ID", help: "service account client id (default: generated once)" },
   "client-secret": { env: "SANDBOX_CLIENT_SECRET", help: "service account client secret" },
@@ -30,7 +46,7 @@ const FLAGS = {
   "events-keep-max": { env: "SANDBOX_EVENTS_KEEP_MAX", help: "PagerDuty events log: most events kept (default 200000)" },
   "no-default-alert-configs": { env: "SANDBOX_NO_DEFAULT_ALERT_CONFIGS", help: "new projects start empty, without Atlas's default alert configurations" },
   log: { env: "SANDBOX_LOG", help: "log requests (secrets are never logged)" },
-} as const;
+} as Record<string, { env: string; help: string }>;
 
 const BOOLEAN_FLAGS: string[] = ["log", "no-default-alert-configs"];
 
@@ -47,13 +63,13 @@ export async function main(argv: string[]): Promise<void> {
     for (const [flag, f] of Object.entries(FLAGS)) console.log(`  --${flag.padEnd(20)} ${f.env.padEnd(28)} ${f.help}`);
     return;
   }
-  const get = (flag: keyof typeof FLAGS): string | undefined => {
+  const get = (flag: string): string | undefined => {
     const v = values[flag];
     if (Array.isArray(v)) return v.length ? v.join(",") : process.env[FLAGS[flag].env];
     if (v === true) return "true";
     return v ?? process.env[FLAGS[flag].env];
   };
-  const port = (flag: keyof typeof FLAGS, dflt: number): number => {
+  const port = (flag: string, dflt: number): number => {
     const v = get(flag);
     const n = v === undefined ? dflt : Number(v);
     if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${flag} must be a port number (0-65535), got ${v}`);
@@ -68,8 +84,8 @@ export async function main(argv: string[]): Promise<void> {
     atlasRateLimit = { capacity, refillPerSecond: refill };
   }
   const epm = get("events-per-minute");
-  const optPort = (flag: keyof typeof FLAGS): number | undefined => (get(flag) === undefined ? undefined : port(flag, 0));
-  const positive = (flag: keyof typeof FLAGS): number | undefined => {
+  const optPort = (flag: string): number | undefined => (get(flag) === undefined ? undefined : port(flag, 0));
+  const positive = (flag: string): number | undefined => {
     const v = get(flag);
     if (v === undefined) return undefined;
     const n = Number(v);
@@ -79,11 +95,9 @@ export async function main(argv: string[]): Promise<void> {
   const sandbox = await startSandbox({
     dataDir: dataDir === "memory" ? undefined : path.resolve(dataDir),
     host: get("host"),
-    atlasPort: port("atlas-port", 8480),
-    pagerdutyPort: port("pagerduty-port", 8481),
-    pagerdutyEuPort: port("pagerduty-eu-port", 8482),
-    pagerdutyTlsPort: optPort("pagerduty-tls-port"),
-    pagerdutyEuTlsPort: optPort("pagerduty-eu-tls-port"),
+    atlasPort: port("atlas-port", ATLAS_PORT),
+    pagerdutyPorts: Object.fromEntries(REGION_NAMES.map((r) => [r, port(regionFlags(r).port, regionFlags(r).defaultPort)])),
+    pagerdutyTlsPorts: Object.fromEntries(REGION_NAMES.map((r) => [r, optPort(regionFlags(r).tlsPort)])),
     eventsRetention: { maxAgeDays: positive("events-keep-days"), maxEvents: positive("events-keep-max") },
     projects: get("project")
       ?.split(",")
@@ -102,12 +116,14 @@ export async function main(argv: string[]): Promise<void> {
       "Sandbox running (Ctrl-C stops it)",
       `  data:                ${dataDir === "memory" ? "in memory" : path.resolve(dataDir)}`,
       `  project API:         ${sandbox.atlasUrl}   (Atlas Administration API v2 under /api/atlas/v2; sandbox controls under /sandbox)`,
-      `  PagerDuty US:        ${sandbox.pagerdutyUrl.US}   (Events API /v2/enqueue, REST API; controls under /sandbox need the REST token)`,
-      `  PagerDuty EU:        ${sandbox.pagerdutyUrl.EU}`,
-      `  dashboard:           ${sandbox.pagerdutyUrl.US}/?token=${encodeURIComponent(sandbox.pagerdutyToken)}   (once; the browser keeps a cookie)`,
+      ...REGION_NAMES.map(
+        (r, i) =>
+          `${`  PagerDuty ${r}:`.padEnd(23)}${sandbox.pagerdutyUrl[r]}${i === 0 ? "   (Events API /v2/enqueue, REST API; controls under /sandbox need the REST token)" : ""}`,
+      ),
+      `  dashboard:           ${sandbox.pagerdutyUrl[DEFAULT_REGION]}/?token=${encodeURIComponent(sandbox.pagerdutyToken)}   (once; the browser keeps a cookie)`,
       ...(sandbox.pagerdutyTls
         ? [
-            ...(["US", "EU"] as const).filter((r) => sandbox.pagerdutyTls![r]).map((r) => `  PagerDuty ${r} https:    ${sandbox.pagerdutyTls![r]}`),
+            ...REGION_NAMES.filter((r) => sandbox.pagerdutyTls![r]).map((r) => `  PagerDuty ${r} https:    ${sandbox.pagerdutyTls![r]}`),
             `  TLS certificate:     ${sandbox.pagerdutyTls.certPath}   (self-signed: trust it, e.g. NODE_EXTRA_CA_CERTS=${sandbox.pagerdutyTls.certPath})`,
           ]
         : []),

@@ -8,6 +8,7 @@ import { buildAtlasApp, type AtlasCredentials } from "./atlas";
 import { buildPagerDutyApp } from "./pagerduty";
 import { openDb, type Db } from "../lib/sqlite";
 import { systemClock, type Clock } from "../lib/clock";
+import { pagerDutyUrlSettings, REGION_NAMES, type Region, regionRecord } from "../lib/regions";
 import type { ExchangeObserver } from "./http/exchange";
 import { loadOrCreateSecrets } from "./secrets";
 import { ensureCertificate } from "./tls";
@@ -21,17 +22,16 @@ export interface SandboxOptions {
   /** Where SQLite keeps state; undefined keeps everything in memory (tests). */
   dataDir?: string;
   host?: string;
-  /** 0 picks a free port. */
+  /** 0 (or leaving it out) picks a free port. */
   atlasPort?: number;
-  pagerdutyPort?: number;
-  pagerdutyEuPort?: number;
+  /** The PagerDuty server of each region (lib/regions.ts). */
+  pagerdutyPorts?: Partial<Record<Region, number>>;
   /**
-   * HTTPS listeners for PagerDuty (US, EU) besides the plain ones, with a
+   * HTTPS listeners for PagerDuty regions besides the plain ones, with a
    * self-signed certificate made into the data directory (`tls/cert.pem`);
-   * undefined: no TLS. 0 picks a free port.
+   * a region left out: no TLS. 0 picks a free port.
    */
-  pagerdutyTlsPort?: number;
-  pagerdutyEuTlsPort?: number;
+  pagerdutyTlsPorts?: Partial<Record<Region, number>>;
   /** Fixed credentials; missing ones are generated once and kept in the data directory. */
   credentials?: Partial<AtlasCredentials>;
   pagerdutyToken?: string;
@@ -53,9 +53,9 @@ export interface SandboxOptions {
 /** A running sandbox: the project API and PagerDuty (one server per PagerDuty region). */
 export interface Sandbox {
   atlasUrl: string;
-  pagerdutyUrl: { US: string; EU: string };
+  pagerdutyUrl: Record<Region, string>;
   /** The HTTPS listeners and the certificate clients must trust, when TLS ports were given. */
-  pagerdutyTls?: { US?: string; EU?: string; certPath: string };
+  pagerdutyTls?: Partial<Record<Region, string>> & { certPath: string };
   credentials: AtlasCredentials;
   pagerdutyToken: string;
   db: Db;
@@ -74,8 +74,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const apps: FastifyInstance[] = [];
   const cleanups: Array<() => void | Promise<void>> = [];
   try {
-    const pagerdutyUrl = { US: "", EU: "" };
-    for (const region of ["US", "EU"] as const) {
+    const pagerdutyUrl = regionRecord(() => "");
+    const pagerdutyApps = new Map<Region, FastifyInstance>();
+    for (const region of REGION_NAMES) {
       const app = buildPagerDutyApp({
         db,
         clock,
@@ -88,21 +89,18 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         webhookRetry: opts.retry ? { baseDelayMs: opts.retry.baseDelayMs, maxAttempts: opts.retry.maxAttempts, timeoutMs: opts.retry.timeoutMs } : undefined,
       });
       apps.push(app);
-      const port = region === "US" ? opts.pagerdutyPort : opts.pagerdutyEuPort;
-      pagerdutyUrl[region] = await app.listen({ host, port: port ?? 0 });
+      pagerdutyApps.set(region, app);
+      pagerdutyUrl[region] = await app.listen({ host, port: opts.pagerdutyPorts?.[region] ?? 0 });
     }
     let pagerdutyTls: Sandbox["pagerdutyTls"];
-    if (opts.pagerdutyTlsPort !== undefined || opts.pagerdutyEuTlsPort !== undefined) {
+    const tlsPorts = REGION_NAMES.flatMap((r) => (opts.pagerdutyTlsPorts?.[r] === undefined ? [] : [[r, opts.pagerdutyTlsPorts[r]] as const]));
+    if (tlsPorts.length) {
       const certDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "pdac-sandbox-tls-"));
       if (!opts.dataDir) cleanups.push(() => fs.rmSync(certDir, { recursive: true, force: true }));
       const cert = ensureCertificate(certDir, host === "0.0.0.0" || host === "::" ? [] : [host]);
       pagerdutyTls = { certPath: cert.certPath };
-      for (const [region, port] of [
-        ["US", opts.pagerdutyTlsPort],
-        ["EU", opts.pagerdutyEuTlsPort],
-      ] as const) {
-        if (port === undefined) continue;
-        const app = apps[region === "US" ? 0 : 1];
+      for (const [region, port] of tlsPorts) {
+        const app = pagerdutyApps.get(region)!;
         // The same app (routes, hooks, database) behind a second, TLS, socket.
         const server = https.createServer({ cert: cert.cert, key: cert.key }, (req, res) => app.routing(req, res));
         await new Promise<void>((resolve, reject) => {
@@ -138,10 +136,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       "pdac:atlasBaseUrl": atlasUrl,
       "pdac:atlasClientId": secrets.credentials.clientId,
       "pdac:atlasClientSecret": secrets.credentials.clientSecret,
-      "pdac:pagerdutyEventsUrl": pagerdutyUrl.US,
-      "pdac:pagerdutyEventsUrlEu": pagerdutyUrl.EU,
-      "pdac:pagerdutyRestUrl": pagerdutyUrl.US,
-      "pdac:pagerdutyRestUrlEu": pagerdutyUrl.EU,
+      ...Object.fromEntries(pagerDutyUrlSettings().map((s) => [`pdac:${s.key}`, pagerdutyUrl[s.region]])),
       "pdac:pagerdutyToken": secrets.pagerdutyToken,
     });
     return {
@@ -156,10 +151,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         MONGODB_ATLAS_BASE_URL: atlasUrl,
         MONGODB_ATLAS_CLIENT_ID: secrets.credentials.clientId,
         MONGODB_ATLAS_CLIENT_SECRET: secrets.credentials.clientSecret,
-        PAGERDUTY_EVENTS_URL: pagerdutyUrl.US,
-        PAGERDUTY_EVENTS_URL_EU: pagerdutyUrl.EU,
-        PAGERDUTY_REST_URL: pagerdutyUrl.US,
-        PAGERDUTY_REST_URL_EU: pagerdutyUrl.EU,
+        ...Object.fromEntries(pagerDutyUrlSettings().map((s) => [s.env, pagerdutyUrl[s.region]])),
         PAGERDUTY_TOKEN: secrets.pagerdutyToken,
       }),
       close: async () => {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertSeverity, Delivery, Matcher } from "../provider";
+import { DEFAULT_REGION } from "../lib/regions";
 import { routingStub } from "./stub";
 import type { PagerDutyIntegration } from "./integration";
 
@@ -81,7 +82,7 @@ export class AlertRouting extends pulumi.dynamic.Resource {
       ...rest,
       projectId: args.projectId ?? integration!.projectId,
       integrationInstanceId: integration?.instanceId,
-      region: integration?.region ?? "US",
+      region: integration?.region ?? DEFAULT_REGION,
       integrationId: undefined,
       relaySecret: relaySecret === undefined ? undefined : pulumi.secret(relaySecret),
       importId,

@@ -9,7 +9,7 @@ import type { RetryPolicy } from "../http/retry";
 import { ATLAS_API } from "./api";
 import { DigestAuth, ServiceAccountAuth } from "./auth";
 import type { Alert, AlertConfig, AlertConfigInput, AlertStatus, AtlasAuthConfig, AtlasPage, Integration, IntegrationInput, IntegrationType } from "./types";
-import { ATLAS_BASE_URL } from "../../lib/regions";
+import { ATLAS_BASE_URL, DEFAULT_REGION } from "../../lib/regions";
 
 export const ATLAS_MEDIA_TYPE = "application/vnd.atlas.2023-01-01+json";
 export const ATLAS_ACK_MEDIA_TYPE = "application/vnd.atlas.2024-05-30+json";
@@ -286,8 +286,8 @@ export class AtlasClient {
 export function integrationMatches(stored: Integration, wanted: IntegrationInput): boolean {
   if (stored.type !== wanted.type) return false;
   if (wanted.type === "PAGER_DUTY") {
-    const wantedRegion = wanted.region ?? "US";
-    const storedRegion = stored.region ?? "US";
+    const wantedRegion = wanted.region ?? DEFAULT_REGION;
+    const storedRegion = stored.region ?? DEFAULT_REGION;
     return typeof stored.serviceKey === "string" && lastFour(stored.serviceKey) === lastFour(wanted.serviceKey) && storedRegion === wantedRegion;
   }
   if (wanted.type === "WEBHOOK") {

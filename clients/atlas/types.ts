@@ -4,7 +4,10 @@
  * adds fields, so every read type keeps an index signature.
  */
 
-export type AtlasPagerDutyRegion = "US" | "EU";
+import type { Region } from "../../lib/regions";
+
+/** Atlas's PagerDuty integration regions are PagerDuty's (lib/regions.ts). */
+export type AtlasPagerDutyRegion = Region;
 
 export interface AtlasLink {
   href?: string;

@@ -6,7 +6,7 @@ import type { Dispatcher } from "undici";
 import { HttpClient } from "../http/client";
 import { PAGERDUTY_EVENTS_API } from "./api";
 import type { RetryPolicy } from "../http/retry";
-import { pagerDutyEventsBaseUrl } from "../../lib/regions";
+import { DEFAULT_REGION, pagerDutyEventsBaseUrl } from "../../lib/regions";
 
 export type PagerDutySeverity = "critical" | "error" | "warning" | "info";
 export type PagerDutyEventAction = "trigger" | "acknowledge" | "resolve";
@@ -61,7 +61,7 @@ export class PagerDutyEventsClient {
   constructor(opts: PagerDutyEventsClientOptions = {}) {
     this.http = new HttpClient({
       ...PAGERDUTY_EVENTS_API,
-      baseUrl: opts.baseUrl ?? pagerDutyEventsBaseUrl("US"),
+      baseUrl: opts.baseUrl ?? pagerDutyEventsBaseUrl(DEFAULT_REGION),
       retry: opts.retry,
       timeoutMs: opts.timeoutMs,
       sleep: opts.sleep,

@@ -7,7 +7,7 @@ import { PAGERDUTY_REST_API } from "./api";
 import { HttpClient } from "../http/client";
 import type { HttpRequest, HttpResponse, Query } from "../http/client";
 import type { RetryPolicy } from "../http/retry";
-import { pagerDutyRestBaseUrl } from "../../lib/regions";
+import { DEFAULT_REGION, pagerDutyRestBaseUrl } from "../../lib/regions";
 
 export const PAGERDUTY_REST_ACCEPT = "application/vnd.pagerduty+json;version=2";
 export const EVENTS_V2_INTEGRATION_TYPE = "events_api_v2_inbound_integration";
@@ -106,7 +106,7 @@ export class PagerDutyRestClient {
     this.http = new HttpClient({
       ...PAGERDUTY_REST_API,
       dispatcher: opts.dispatcher,
-      baseUrl: opts.baseUrl ?? pagerDutyRestBaseUrl("US"),
+      baseUrl: opts.baseUrl ?? pagerDutyRestBaseUrl(DEFAULT_REGION),
       retry: opts.retry,
       timeoutMs: opts.timeoutMs,
       sleep: opts.sleep,

@@ -14,10 +14,11 @@
 import * as pulumi from "@pulumi/pulumi";
 // The package by its name, as in your own program (inside this repository it is
 // the npm workspace packages/pagerduty-as-code, assembled by every build).
-import { AlertRouting, PagerDutyIntegration } from "pagerduty-as-code";
+import { AlertRouting, PagerDutyIntegration, type Region } from "pagerduty-as-code";
 
 const config = new pulumi.Config();
-const region = (config.get("region") ?? "US") as "US" | "EU";
+// A region the package does not know is refused at preview, naming the ones it knows.
+const region = (config.get("region") ?? "US") as Region;
 
 const integration = new PagerDutyIntegration("atlas-to-pagerduty", {
   projectId: config.require("projectId"),

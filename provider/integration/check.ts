@@ -2,6 +2,7 @@ import type { CheckResult } from "@pulumi/pulumi/dynamic";
 import { configProblems, CONFIG_NAMESPACE, type ProviderConfig } from "../config";
 import { isUnknown, issuesToFailures, PROJECT_ID, validationCandidate } from "../inputs";
 import type { IntegrationInputs } from "./types";
+import { DEFAULT_REGION, REGION_NAMES, regionChoices } from "../../lib/regions";
 
 export const DEFAULT_INITIAL_SUMMARY = "Test alert: MongoDB Atlas project is now integrated with PagerDuty (sent by Pulumi)";
 
@@ -45,8 +46,8 @@ export function checkIntegration(news: Record<string, unknown>, config: Provider
         .regex(/^[A-Z0-9]{6,14}$/, { error: "pagerdutyServiceId must be a PagerDuty service id such as PXXXXXX (the last part of the service's URL)" })
         .optional(),
       region: z
-        .enum(["US", "EU"], { error: 'region must be "US" or "EU": the region of your PagerDuty account (EU accounts use app.eu.pagerduty.com)' })
-        .default("US"),
+        .enum(REGION_NAMES, { error: `region must be ${regionChoices()}: the region of your PagerDuty account (EU accounts use app.eu.pagerduty.com)` })
+        .default(DEFAULT_REGION),
       initialAlert: z
         .object(
           {
@@ -122,7 +123,7 @@ function placeholderFor(key: string): unknown {
     case "pagerdutyServiceId":
       return "PUNKNOWN";
     case "region":
-      return "US";
+      return DEFAULT_REGION;
     default:
       return undefined;
   }

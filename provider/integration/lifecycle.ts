@@ -9,6 +9,7 @@ import { keyChanged } from "./diff";
 import { initialDedupKey, resolveInitialAlert, triggerInitialAlert } from "./initial-alert";
 import { EVENTS_V2_INTEGRATION_TYPE } from "../../clients/pagerduty/rest";
 import { INTEGRATION_TYPE, integrationResourceId, type IntegrationInputs, type IntegrationOutputs, type PendingCleanup } from "./types";
+import { DEFAULT_REGION } from "../../lib/regions";
 
 /** The key to use, where it came from, and how to undo getting it. */
 interface ResolvedKey {
@@ -79,7 +80,7 @@ async function storeNew(inputs: IntegrationInputs, key: string, clients: Clients
 /** Whether the project's integration (redacted as read) is this key in this region. */
 function holdsKey(live: unknown, key: string, region: Region): boolean {
   const l = live as { serviceKey?: string; region?: string };
-  return typeof l.serviceKey === "string" && matchesRedacted(key, l.serviceKey) && (l.region ?? "US") === region;
+  return typeof l.serviceKey === "string" && matchesRedacted(key, l.serviceKey) && (l.region ?? DEFAULT_REGION) === region;
 }
 
 /**
@@ -229,7 +230,7 @@ export async function readIntegration(
   });
   if (!live) return {};
   const liveKey = String((live as { serviceKey?: string }).serviceKey ?? "");
-  const region = ((live as { region?: Region }).region ?? "US") as Region;
+  const region = ((live as { region?: Region }).region ?? DEFAULT_REGION) as Region;
   const stateKey = typeof props.integrationKey === "string" && !props.integrationKey.includes("*") ? props.integrationKey : undefined;
   const serviceForm = typeof props.pagerdutyServiceId === "string";
   const initialAlert = props.initialAlert ?? { summary: DEFAULT_INITIAL_SUMMARY, severity: "info" as const, keepOpen: false };

@@ -4,6 +4,7 @@ import { isUnknown, issuesToFailures, PROJECT_ID, validationCandidate } from "..
 import { providerCatalog } from "../../catalog/atlas";
 import { didYouMean } from "../suggest";
 import type { RoutingInputs } from "./types";
+import { DEFAULT_REGION, REGION_NAMES, regionChoices } from "../../lib/regions";
 
 /** Friendly operator spellings accepted in programs; stored as the event type's spec spells them. */
 const THRESHOLD_OPERATORS: Record<string, { symbol: "<" | ">"; word: "LESS_THAN" | "GREATER_THAN" }> = {
@@ -60,7 +61,7 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
         .string({ error: "integrationInstanceId must be a PagerDutyIntegration's instanceId: pass the integration to the AlertRouting" })
         .min(1)
         .optional(),
-      region: z.enum(["US", "EU"], { error: 'region must be "US" or "EU" (normally taken from the integration)' }).default("US"),
+      region: z.enum(REGION_NAMES, { error: `region must be ${regionChoices()} (normally taken from the integration)` }).default(DEFAULT_REGION),
       eventTypeName: z
         .string({ error: "eventTypeName is required, for example NO_PRIMARY or OUTSIDE_METRIC_THRESHOLD" })
         .refine((e) => EVENT_TYPES[e] !== undefined, {
@@ -273,7 +274,7 @@ function placeholderFor(key: string): unknown {
     case "integrationInstanceId":
       return "unknown";
     case "region":
-      return "US";
+      return DEFAULT_REGION;
     case "relayUrl":
       return "https://unknown.invalid/";
     case "relaySecret":

@@ -1,6 +1,7 @@
 import type { Region } from "../config";
 import { matchesRedacted } from "../inputs";
 import type { AlertSeverity, Delivery, Matcher, MetricThreshold, RoutingInputs, RoutingOutputs, Threshold } from "./types";
+import { DEFAULT_REGION } from "../../lib/regions";
 
 /** The alert configuration body the project API stores for a routing; `integrationId` is the project's PAGER_DUTY integration's (native delivery). */
 export function toAlertConfig(inputs: RoutingInputs, integrationId: string | undefined, notifierId?: string): Record<string, unknown> {
@@ -38,7 +39,7 @@ export function fromAlertConfig(live: any, state: Partial<RoutingOutputs>): Rout
     alertConfigId: String(live.id),
     notifierId: ours?.notifierId ?? "",
     integrationInstanceId: state.integrationInstanceId,
-    region: ((delivery === "native" ? ours?.region : state.region) ?? "US") as Region,
+    region: ((delivery === "native" ? ours?.region : state.region) ?? DEFAULT_REGION) as Region,
     eventTypeName: String(live.eventTypeName),
     matchers: (Array.isArray(live.matchers) ? live.matchers : []).map(
       (m: any): Matcher => ({ fieldName: m.fieldName, operator: m.operator, value: m.value ?? "" }),

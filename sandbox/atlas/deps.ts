@@ -1,5 +1,6 @@
 import type { Db } from "../../lib/sqlite";
 import type { Clock } from "../../lib/clock";
+import type { Region } from "../../lib/regions";
 import type { ExchangeObserver } from "../http/exchange";
 
 /** The one set of credentials the sandbox accepts (service account and legacy API key). */
@@ -28,7 +29,7 @@ export interface AtlasDeps {
   /** Token bucket per project; undefined = no rate limit (default). */
   rateLimit?: { capacity: number; refillPerSecond: number };
   /** PagerDuty Events API base URLs per service region; the sandbox POSTs to `${url}/v2/enqueue`. */
-  pagerdutyEventsUrl: { US: string; EU: string };
+  pagerdutyEventsUrl: Record<Region, string>;
   /** Receives every exchange (tests validate them against the spec). */
   observe?: ExchangeObserver;
   /** Request logging; keys, secrets, tokens and Authorization are never logged. */
@@ -45,6 +46,6 @@ export interface AtlasContext {
   tokenTtlSeconds: number;
   defaultAlertConfigs: boolean;
   rateLimit?: { capacity: number; refillPerSecond: number };
-  pagerdutyEventsUrl: { US: string; EU: string };
+  pagerdutyEventsUrl: Record<Region, string>;
   notifyRetry: { baseDelayMs: number; maxAttempts: number };
 }

@@ -1,3 +1,4 @@
+import { regionSqlCheck } from "../../lib/regions";
 import { migrate, type Db } from "../../lib/sqlite";
 
 /**
@@ -8,10 +9,11 @@ import { migrate, type Db } from "../../lib/sqlite";
  * Scheduling columns (`*_ms`) are epoch milliseconds so the worker can compare
  * them with the injected clock without parsing dates.
  */
+// The region CHECK lists lib/regions.ts as it was when the table was made (SQLite cannot alter a CHECK).
 const schema = `
 CREATE TABLE pd_services (
   id TEXT PRIMARY KEY,
-  region TEXT NOT NULL CHECK (region IN ('US','EU')),
+  region TEXT NOT NULL CHECK (${regionSqlCheck("region")}),
   name TEXT NOT NULL,
   description TEXT,
   escalation_policy_id TEXT NOT NULL,

@@ -1,3 +1,4 @@
+import { DEFAULT_REGION, type Region } from "../../lib/regions";
 import type { Sandbox } from "../../sandbox";
 
 /**
@@ -56,7 +57,7 @@ export function atlasApi(sb: Sandbox) {
   };
 }
 
-export function pagerDutyApi(sb: Sandbox, region: "US" | "EU" = "US") {
+export function pagerDutyApi(sb: Sandbox, region: Region = DEFAULT_REGION) {
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> =>
     fetch(`${sb.pagerdutyUrl[region]}${path}`, {
       method,

@@ -93,8 +93,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<RelayWorld> {
       dataDir: opts.dataDir ?? "memory",
       atlas: { baseUrl: sandbox.atlasUrl, clientId: { env: "ATLAS_ID" }, clientSecret: { env: "ATLAS_SECRET" } },
       pagerduty: {
-        eventsUrl: { US: sandbox.pagerdutyUrl.US, EU: sandbox.pagerdutyUrl.EU },
-        restUrl: { US: sandbox.pagerdutyUrl.US, EU: sandbox.pagerdutyUrl.EU },
+        eventsUrl: { ...sandbox.pagerdutyUrl },
+        restUrl: { ...sandbox.pagerdutyUrl },
         restToken: { env: "PD_TOKEN" },
       },
       reconcile: { intervalSeconds: 0 },

@@ -1,3 +1,4 @@
+import { DEFAULT_REGION, type Region } from "../../lib/regions";
 import type { Sandbox } from "../../sandbox";
 import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
 
@@ -27,19 +28,19 @@ export async function pd(
   method: string,
   path: string,
   body?: unknown,
-  region: "US" | "EU" = "US",
+  region: Region = DEFAULT_REGION,
   extraHeaders: Record<string, string> = {},
 ): Promise<{ status: number; body: any }> {
   return parsed(await pagerDutyApi(sb, region).call(method, path, body, extraHeaders));
 }
 
 /** A PagerDuty service with one Events API v2 integration: their ids and the key. */
-export function makeService(sb: Sandbox, name: string, region: "US" | "EU" = "US"): Promise<{ serviceId: string; integrationId: string; key: string }> {
+export function makeService(sb: Sandbox, name: string, region: Region = DEFAULT_REGION): Promise<{ serviceId: string; integrationId: string; key: string }> {
   return pagerDutyApi(sb, region).serviceWithKey(name);
 }
 
 /** Incidents whose incident_key is `dedupKey`. */
-export function incidentsFor(sb: Sandbox, dedupKey: string, region: "US" | "EU" = "US"): Promise<any[]> {
+export function incidentsFor(sb: Sandbox, dedupKey: string, region: Region = DEFAULT_REGION): Promise<any[]> {
   return pagerDutyApi(sb, region).incidents(dedupKey);
 }
 

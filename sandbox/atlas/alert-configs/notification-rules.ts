@@ -1,3 +1,4 @@
+import { REGION_NAMES } from "../../../lib/regions";
 import { checkPagerDutyKey, checkSecret, checkUrl } from "../integrations/rules";
 import type { Redaction } from "../redact";
 
@@ -35,7 +36,7 @@ const keyField: NotificationField = { type: "string", redact: "key", check: chec
 /** Every notification type of AlertsNotificationRootForGroup. Only PAGER_DUTY and WEBHOOK are delivered. */
 export const NOTIFICATION_RULES: Readonly<Record<string, NotificationRule>> = {
   PAGER_DUTY: {
-    fields: { serviceKey: { type: "string", redact: "key", check: checkPagerDutyKey }, region: { type: "string", enum: ["US", "EU"] } },
+    fields: { serviceKey: { type: "string", redact: "key", check: checkPagerDutyKey }, region: { type: "string", enum: REGION_NAMES } },
     credentials: ["serviceKey"],
     integrationType: "PAGER_DUTY",
     noInterval: true,

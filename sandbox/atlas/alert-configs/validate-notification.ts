@@ -1,3 +1,4 @@
+import { DEFAULT_REGION } from "../../../lib/regions";
 import { NOTIFICATION_TYPES } from "../../../catalog/atlas";
 import { AtlasError } from "../errors";
 import {
@@ -112,7 +113,7 @@ export function parseNotification(raw: unknown, index: number, lookup: NotifierL
   if (typeName === "PAGER_DUTY" && out.region === undefined) {
     const fromIntegration =
       integration?.settings.region ?? (out.integrationId ? lookup.integrationById(String(out.integrationId))?.settings.region : undefined);
-    out.region = fromIntegration ?? previous?.region ?? "US";
+    out.region = fromIntegration ?? previous?.region ?? DEFAULT_REGION;
   }
   out.notifierId = notifierId ?? newObjectId();
   return out as StoredNotification;

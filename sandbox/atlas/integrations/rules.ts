@@ -1,3 +1,4 @@
+import { DEFAULT_REGION, REGION_NAMES } from "../../../lib/regions";
 import type { Redaction } from "../redact";
 
 /** One settings field of an integration type, from its schema in the spec. */
@@ -61,7 +62,7 @@ export const INTEGRATION_RULES: Readonly<Record<string, IntegrationRule>> = {
     required: ["serviceKey"],
     fields: {
       serviceKey: { type: "string", redact: "key", check: checkPagerDutyKey },
-      region: { type: "string", enum: ["US", "EU"], default: "US" },
+      region: { type: "string", enum: REGION_NAMES, default: DEFAULT_REGION },
     },
   },
   WEBHOOK: {

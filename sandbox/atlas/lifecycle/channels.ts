@@ -1,3 +1,4 @@
+import { DEFAULT_REGION, isRegion } from "../../../lib/regions";
 import type { StoredNotification } from "../alert-configs/model";
 import type { Channel } from "../alerts/model";
 import type { AtlasContext } from "../deps";
@@ -18,7 +19,9 @@ export function resolveChannel(ctx: AtlasContext, integrations: IntegrationStore
   if (n.typeName === "PAGER_DUTY") {
     const routingKey = typeof n.serviceKey === "string" ? n.serviceKey : byId?.settings.serviceKey;
     if (typeof routingKey !== "string") return "no PagerDuty service key";
-    const region = (byId?.settings.region ?? n.region ?? "US") === "EU" ? "EU" : "US";
+    const region = byId?.settings.region ?? n.region ?? DEFAULT_REGION;
+    // Validation keeps regions to the table; a row from elsewhere is refused, never sent to the default region.
+    if (!isRegion(region)) return `unknown PagerDuty region ${JSON.stringify(region)}`;
     return { notifierId: n.notifierId, typeName: "PAGER_DUTY", url: enqueueUrl(ctx.pagerdutyEventsUrl[region]), routingKey };
   }
   if (n.typeName === "WEBHOOK") {

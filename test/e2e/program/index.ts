@@ -6,7 +6,7 @@
  *   importId: adopt an existing integration instead of creating one
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AlertRouting, PagerDutyIntegration } from "pagerduty-as-code";
+import { AlertRouting, PagerDutyIntegration, type Region } from "pagerduty-as-code";
 
 const config = new pulumi.Config();
 const importId = config.get("importId");
@@ -16,7 +16,7 @@ const integration = new PagerDutyIntegration(
   {
     projectId: config.require("projectId"),
     integrationKey: config.requireSecret("integrationKey"),
-    region: (config.get("region") ?? "US") as "US" | "EU",
+    region: (config.get("region") ?? "US") as Region,
   },
   importId ? { import: importId } : undefined,
 );

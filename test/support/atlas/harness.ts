@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { ManualClock } from "../../../lib/clock";
 import { openDb, type Db } from "../../../lib/sqlite";
+import { regionRecord } from "../../../lib/regions";
 import { ConformanceRecorder } from "../openapi";
 import { buildAtlasApp, type AtlasCredentials, type AtlasDeps } from "../../../sandbox/atlas/index";
 import { closeAtEnd } from "../cleanup";
@@ -76,7 +77,7 @@ async function listenAtlas(db: Db, clock: ManualClock, capture: CaptureServer, r
     clock,
     credentials: CREDS,
     projects: [GROUP],
-    pagerdutyEventsUrl: { US: `${capture.url}/us`, EU: `${capture.url}/eu` },
+    pagerdutyEventsUrl: regionRecord((r) => `${capture.url}/${r.toLowerCase()}`),
     observe: recorder.observe,
     notifyRetry: { baseDelayMs: 1000, maxAttempts: 3 },
     ...opts,

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { closeAtEnd } from "../cleanup";
 import type { FastifyInstance } from "fastify";
 import type { ConformanceRecorder } from "../openapi";
+import { DEFAULT_REGION } from "../../../lib/regions";
 import { openDb, type Db } from "../../../lib/sqlite";
 import { buildPagerDutyApp } from "../../../sandbox/pagerduty/app";
 import type { PagerDutyDeps } from "../../../sandbox/pagerduty/deps";
@@ -24,7 +25,7 @@ export interface Started {
 export async function startPd(recorder: ConformanceRecorder, deps: Partial<PagerDutyDeps> = {}): Promise<Started> {
   const db = deps.db ?? openDb();
   const app = buildPagerDutyApp({
-    region: "US",
+    region: DEFAULT_REGION,
     restToken: TOKEN,
     observe: recorder.observe,
     webhookRetry: { baseDelayMs: 20, maxAttempts: 4, timeoutMs: 500 },
