@@ -1,6 +1,6 @@
 import * as crypto from "node:crypto";
-import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../../test/support/scripted-server";
-import type { RecordedRequest, ScriptedResponse } from "../../test/support/scripted-server";
+import { leakedSecrets, recordingSleep, rejection } from "../../test/support/client-checks";
+import { FakeServer, type RecordedRequest, type ScriptedResponse } from "../../test/support/fake-server";
 import { AtlasClient } from "./client";
 import { digestAuthorization, parseDigestChallenge } from "./auth";
 
@@ -73,9 +73,9 @@ function digestEndpoint(user: string, pass: string) {
 }
 
 describe("Atlas API keys over HTTP Digest", () => {
-  let server: ScriptedServer;
+  let server: FakeServer;
   beforeEach(async () => {
-    server = await ScriptedServer.start();
+    server = await FakeServer.start();
   });
   afterEach(async () => {
     await server.close();
@@ -85,7 +85,7 @@ describe("Atlas API keys over HTTP Digest", () => {
     const privateKey = "c1a2b3c4-d5e6-47f8-9a0b-1c2d3e4f5a6b";
     const ep = digestEndpoint("pubkey01", privateKey);
     server.always("GET", LIST_PATH, ep.handler);
-    const atlas = new AtlasClient({ baseUrl: server.baseUrl, auth: { kind: "apiKey", publicKey: "pubkey01", privateKey }, sleep: recordingSleep().sleep });
+    const atlas = new AtlasClient({ baseUrl: server.url, auth: { kind: "apiKey", publicKey: "pubkey01", privateKey }, sleep: recordingSleep().sleep });
 
     for (let i = 0; i < 3; i++) expect(await atlas.listIntegrations(GROUP)).toEqual([]);
     expect(ep.state.checked).toBe(3);
@@ -106,7 +106,7 @@ describe("Atlas API keys over HTTP Digest", () => {
     server.always("GET", LIST_PATH, ep.handler);
     const wrong = "the-WRONG-private-key-0123";
     const atlas = new AtlasClient({
-      baseUrl: server.baseUrl,
+      baseUrl: server.url,
       auth: { kind: "apiKey", publicKey: "pubkey01", privateKey: wrong },
       sleep: recordingSleep().sleep,
     });
@@ -119,14 +119,14 @@ describe("Atlas API keys over HTTP Digest", () => {
 });
 
 describe("Atlas service accounts over OAuth", () => {
-  let server: ScriptedServer;
+  let server: FakeServer;
   let issued: string[];
   let revoked: Set<string>;
   const clientId = "mdb_sa_id_0123456789abcdef";
   const clientSecret = "mdb_sa_sk_SECRET_abcdef0123456789";
 
   beforeEach(async () => {
-    server = await ScriptedServer.start();
+    server = await FakeServer.start();
     issued = [];
     revoked = new Set();
     server.always("POST", "/api/oauth/token", (req) => {
@@ -154,7 +154,7 @@ describe("Atlas service accounts over OAuth", () => {
   function atlasWithClock(secret = clientSecret) {
     const clock = { now: 1_000_000 };
     const atlas = new AtlasClient({
-      baseUrl: server.baseUrl,
+      baseUrl: server.url,
       auth: { kind: "serviceAccount", clientId, clientSecret: secret },
       sleep: recordingSleep().sleep,
       now: () => clock.now,
@@ -220,16 +220,16 @@ describe("Atlas service accounts over OAuth", () => {
 });
 
 describe("service account token retries do not multiply with the request's retries", () => {
-  let server: ScriptedServer;
+  let server: FakeServer;
   beforeEach(async () => {
-    server = await ScriptedServer.start();
+    server = await FakeServer.start();
   });
   afterEach(async () => {
     await server.close();
   });
   const atlas = () =>
     new AtlasClient({
-      baseUrl: server.baseUrl,
+      baseUrl: server.url,
       auth: { kind: "serviceAccount", clientId: "mdb_sa_id_x", clientSecret: "mdb_sa_sk_retry_secret" },
       retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2 },
       sleep: recordingSleep().sleep,

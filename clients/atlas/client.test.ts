@@ -1,6 +1,6 @@
 import { atlasExchangeErrors } from "../../test/support/atlas-conformance";
-import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../../test/support/scripted-server";
-import type { RecordedRequest, ScriptedResponse } from "../../test/support/scripted-server";
+import { leakedSecrets, recordingSleep, rejection } from "../../test/support/client-checks";
+import { FakeServer, type RecordedRequest, type ScriptedResponse } from "../../test/support/fake-server";
 import { ATLAS_ACK_MEDIA_TYPE, ATLAS_MEDIA_TYPE, AtlasClient, integrationMatches } from "./client";
 import type { AlertConfigInput, Integration } from "./types";
 
@@ -54,15 +54,15 @@ function specErrors(req: RecordedRequest, res: ScriptedResponse): string[] {
 }
 
 describe("AtlasClient", () => {
-  let server: ScriptedServer;
+  let server: FakeServer;
   let waits: number[];
   let atlas: AtlasClient;
   beforeEach(async () => {
-    server = await ScriptedServer.start();
+    server = await FakeServer.start();
     const rec = recordingSleep();
     waits = rec.waits;
     atlas = new AtlasClient({
-      baseUrl: server.baseUrl,
+      baseUrl: server.url,
       auth: { kind: "apiKey", publicKey: "pub", privateKey },
       sleep: rec.sleep,
       retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 },

@@ -2,14 +2,15 @@ import { ATLAS_API } from "../atlas/api";
 import { PAGERDUTY_EVENTS_API, PAGERDUTY_REST_API } from "../pagerduty/api";
 import { HttpClient } from "./client";
 import type { Authenticator } from "./client";
-import { ScriptedServer, closedPort, leakedSecrets, recordingSleep, rejection } from "../../test/support/scripted-server";
+import { leakedSecrets, recordingSleep, rejection } from "../../test/support/client-checks";
+import { closedPort, FakeServer } from "../../test/support/fake-server";
 
 const fastRetry = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 };
 
 describe("HttpClient against a scripted local server", () => {
-  let server: ScriptedServer;
+  let server: FakeServer;
   beforeEach(async () => {
-    server = await ScriptedServer.start();
+    server = await FakeServer.start();
   });
   afterEach(async () => {
     await server.close();
@@ -17,7 +18,7 @@ describe("HttpClient against a scripted local server", () => {
 
   function client(extra: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) {
     const rec = recordingSleep();
-    const c = new HttpClient({ ...ATLAS_API, baseUrl: server.baseUrl, retry: fastRetry, sleep: rec.sleep, random: () => 0.5, ...extra });
+    const c = new HttpClient({ ...ATLAS_API, baseUrl: server.url, retry: fastRetry, sleep: rec.sleep, random: () => 0.5, ...extra });
     return { c, waits: rec.waits };
   }
 

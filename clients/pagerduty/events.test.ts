@@ -1,5 +1,6 @@
 import { SpecValidator } from "../../test/support/openapi";
-import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../../test/support/scripted-server";
+import { leakedSecrets, recordingSleep, rejection } from "../../test/support/client-checks";
+import { FakeServer } from "../../test/support/fake-server";
 import { PagerDutyEventsClient } from "./events";
 import type { PagerDutyEvent } from "./events";
 
@@ -15,15 +16,15 @@ const trigger: PagerDutyEvent = {
 };
 
 describe("PagerDutyEventsClient", () => {
-  let server: ScriptedServer;
+  let server: FakeServer;
   let waits: number[];
   let events: PagerDutyEventsClient;
   beforeEach(async () => {
-    server = await ScriptedServer.start();
+    server = await FakeServer.start();
     const rec = recordingSleep();
     waits = rec.waits;
     events = new PagerDutyEventsClient({
-      baseUrl: server.baseUrl,
+      baseUrl: server.url,
       sleep: rec.sleep,
       retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 2000 },
       timeoutMs: 300,
@@ -103,7 +104,7 @@ describe("PagerDutyEventsClient", () => {
   test("no answer: TIMEOUT after the attempts, routing key nowhere", async () => {
     server.always("POST", "/v2/enqueue", { hang: true });
     const rec = recordingSleep();
-    events = new PagerDutyEventsClient({ baseUrl: server.baseUrl, sleep: rec.sleep, retry: { maxAttempts: 4 }, timeoutMs: 100 });
+    events = new PagerDutyEventsClient({ baseUrl: server.url, sleep: rec.sleep, retry: { maxAttempts: 4 }, timeoutMs: 100 });
     waits = rec.waits;
     const err = await rejection(events.enqueue(trigger));
     expect(err).toMatchObject({ code: "TIMEOUT", attempts: 4 });

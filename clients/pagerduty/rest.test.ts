@@ -1,4 +1,5 @@
-import { ScriptedServer, leakedSecrets, recordingSleep, rejection } from "../../test/support/scripted-server";
+import { leakedSecrets, recordingSleep, rejection } from "../../test/support/client-checks";
+import { FakeServer } from "../../test/support/fake-server";
 import { PAGERDUTY_REST_ACCEPT, PagerDutyRestClient } from "./rest";
 
 const TOKEN = "u+SECRET_pd_rest_token_0123";
@@ -8,15 +9,15 @@ const service = (id: string, integrations: unknown[]) => ({ id, type: "service",
 const ref = (id: string, type: string) => ({ id, type, summary: id, self: `https://x/services/S/integrations/${id}` });
 
 describe("PagerDutyRestClient", () => {
-  let server: ScriptedServer;
+  let server: FakeServer;
   let waits: number[];
   let rest: PagerDutyRestClient;
   beforeEach(async () => {
-    server = await ScriptedServer.start();
+    server = await FakeServer.start();
     const rec = recordingSleep();
     waits = rec.waits;
     rest = new PagerDutyRestClient({
-      baseUrl: server.baseUrl,
+      baseUrl: server.url,
       token: TOKEN,
       sleep: rec.sleep,
       retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 },

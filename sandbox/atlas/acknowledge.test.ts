@@ -77,7 +77,7 @@ describe("acknowledging alerts (2024-05-30) as recorded on real Atlas", () => {
       resolved: expect.any(String),
     });
     await sandbox("POST", "/sandbox/tick");
-    expect(sb.capture.received).toHaveLength(2);
+    expect(sb.capture.requests).toHaveLength(2);
 
     const unack = await ack(id, { unacknowledgeAlert: true });
     expect(unack.status).toBe(200);

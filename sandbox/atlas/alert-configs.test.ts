@@ -1,3 +1,4 @@
+import { request } from "../../test/support/fetch";
 import { PD_KEY, PD_KEY_2, startSandbox, V1, type Sandbox } from "../../test/support/atlas/harness";
 
 const pd = (extra: object = {}) => ({ typeName: "PAGER_DUTY", serviceKey: PD_KEY, delayMin: 0, ...extra });
@@ -244,10 +245,9 @@ describe("alert configurations", () => {
     sb.clock.advance(60_000);
     await sb.api("POST", "/sandbox/tick", undefined, { accept: "application/json" });
     // Follow the link as a client would: the href is absolute.
-    const res = await fetch(alertsLink.href, { headers: { accept: V1, authorization: `Bearer ${await sb.token()}` } });
+    const res = await request(alertsLink.href, { headers: { accept: V1, authorization: `Bearer ${await sb.token()}` } });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as any;
-    expect(body).toMatchObject({ totalCount: 1, results: [{ id: opened.body.id, alertConfigId: id, status: "OPEN" }] });
+    expect(res.body).toMatchObject({ totalCount: 1, results: [{ id: opened.body.id, alertConfigId: id, status: "OPEN" }] });
   });
 });
 

@@ -1,3 +1,4 @@
+import { request } from "../../test/support/fetch";
 import { DigestClient, digestAuthorization, parseChallenge } from "../../test/support/atlas/digest-client";
 import { CREDS, PD_KEY, startSandbox, V1, type Sandbox } from "../../test/support/atlas/harness";
 
@@ -17,12 +18,11 @@ describe("authentication", () => {
   });
 
   async function token(auth: string, body = "grant_type=client_credentials") {
-    const res = await fetch(`${sb.url}/api/oauth/token`, {
+    return request(`${sb.url}/api/oauth/token`, {
       method: "POST",
       headers: { authorization: auth, "content-type": "application/x-www-form-urlencoded" },
       body,
     });
-    return { status: res.status, headers: res.headers, body: (await res.json()) as any };
   }
 
   it("issues client-credentials tokens that expire with the clock", async () => {

@@ -1,13 +1,13 @@
 import { createHmac } from "node:crypto";
-import type { Captured } from "../../test/support/atlas/capture-server";
+import type { RecordedRequest } from "../../test/support/fake-server";
 import { PD_KEY, PD_KEY_2, startSandbox, V2024, type Sandbox } from "../../test/support/atlas/harness";
 import { pagerDutyEventErrors } from "../../test/support/atlas/pagerduty-check";
 
 const SECRET = "whsec-0123456789";
-const isPd = (c: Captured) => c.path.endsWith("/v2/enqueue");
-const isHook = (c: Captured) => c.path.startsWith("/hook");
-const pdEvents = (sb: Sandbox) => sb.capture.received.filter(isPd).map((c) => c.json as any);
-const hooks = (sb: Sandbox) => sb.capture.received.filter(isHook);
+const isPd = (c: RecordedRequest) => c.path.endsWith("/v2/enqueue");
+const isHook = (c: RecordedRequest) => c.path.startsWith("/hook");
+const pdEvents = (sb: Sandbox) => sb.capture.requests.filter(isPd).map((c) => c.json as any);
+const hooks = (sb: Sandbox) => sb.capture.requests.filter(isHook);
 
 describe("alert lifecycle and notifications", () => {
   let sb: Sandbox;
@@ -63,7 +63,7 @@ describe("alert lifecycle and notifications", () => {
     sb.clock.advance(4 * 60_000 + 59_000);
     await tick();
     expect((await sb.api("GET", alertPath)).body.status).toBe("TRACKING");
-    expect(sb.capture.received).toHaveLength(0);
+    expect(sb.capture.requests).toHaveLength(0);
 
     sb.clock.advance(1_000);
     expect((await tick()).body.alertsChanged).toBe(1);
@@ -72,7 +72,7 @@ describe("alert lifecycle and notifications", () => {
     expect(open.body).toMatchObject({ status: "OPEN", lastNotified: "2026-03-01T10:05:00Z" });
     expect((await sb.api("GET", `${cfgPath()}/${cfg.id}/alerts`)).body.totalCount).toBe(1);
 
-    const [trigger] = sb.capture.received.filter(isPd);
+    const [trigger] = sb.capture.requests.filter(isPd);
     expect(trigger.path).toBe("/eu/v2/enqueue");
     expect(pagerDutyEventErrors(trigger)).toEqual([]);
     expect(trigger.json).toMatchObject({
@@ -134,7 +134,7 @@ describe("alert lifecycle and notifications", () => {
     await sb.capture.waitFor(3, isPd);
     const resolve = pdEvents(sb)[2];
     expect(resolve).toEqual({ routing_key: PD_KEY, event_action: "resolve", dedup_key: alert.id });
-    expect(pagerDutyEventErrors(sb.capture.received.filter(isPd)[2])).toEqual([]);
+    expect(pagerDutyEventErrors(sb.capture.requests.filter(isPd)[2])).toEqual([]);
     expect(new Set(pdEvents(sb).map((e) => e.dedup_key))).toEqual(new Set([alert.id]));
 
     expect((await sb.api("GET", `/api/atlas/v2/groups/${sb.groupId}/alerts?status=CLOSED`)).body.results.map((a: any) => a.id)).toEqual([alert.id]);
@@ -180,7 +180,7 @@ describe("alert lifecycle and notifications", () => {
     expect(a.status).toBe("OPEN"); // the smallest delay is 0
     await sb.capture.waitFor(1, isPd);
     expect(pdEvents(sb)[0]).toMatchObject({ routing_key: PD_KEY_2, dedup_key: a.id, payload: { severity: "error", source: "Cluster1" } });
-    expect(sb.capture.received.filter(isPd)[0].path).toBe("/us/v2/enqueue");
+    expect(sb.capture.requests.filter(isPd)[0].path).toBe("/us/v2/enqueue");
 
     await sb.api("PATCH", `/api/atlas/v2/groups/${sb.groupId}/alerts/${a.id}`, { acknowledgedUntil: "2026-03-01T11:00:00Z" }, { accept: V2024 });
     sb.clock.advance(10 * 60_000);
@@ -209,7 +209,7 @@ describe("alert lifecycle and notifications", () => {
     const cancelled = await sandbox("POST", `/sandbox/groups/${sb.groupId}/alerts/${tracking.id}/cancel`);
     expect(cancelled.body.status).toBe("CANCELLED");
     await tick();
-    expect(sb.capture.received).toHaveLength(0);
+    expect(sb.capture.requests).toHaveLength(0);
 
     const b = (await openAlert(cfg.id)).body;
     sb.clock.advance(15 * 60_000);
@@ -224,7 +224,7 @@ describe("alert lifecycle and notifications", () => {
 
   it("retries 5xx with backoff in order, gives up on PagerDuty 400", async () => {
     let failures = 2;
-    sb.capture.respond = (c) => {
+    sb.capture.fallback = (c) => {
       if (isPd(c) && (c.json as any).routing_key === PD_KEY_2)
         return { status: 400, body: { status: "invalid event", message: "Event object is invalid", errors: ["bad"] } };
       if (isPd(c) && failures > 0) {
@@ -248,7 +248,7 @@ describe("alert lifecycle and notifications", () => {
 
     sb.clock.advance(1_000);
     await tick();
-    expect(sb.capture.received.filter(isPd)).toHaveLength(2);
+    expect(sb.capture.requests.filter(isPd)).toHaveLength(2);
     sb.clock.advance(2_000);
     await tick();
     await sb.capture.waitFor(4, isPd);

@@ -1,3 +1,4 @@
+import { request } from "../../test/support/fetch";
 import { PD_KEY, startSandbox, V1, V2024, type Sandbox } from "../../test/support/atlas/harness";
 
 describe("versioned media types", () => {
@@ -57,12 +58,12 @@ describe("versioned media types", () => {
       notifications: [{ typeName: "EMAIL", emailAddress: "oncall@example.com", delayMin: 0 }],
     });
     expect(cfg.status).toBe(201);
-    const opened = await fetch(`${sb.url}/sandbox/groups/${sb.groupId}/alerts`, {
+    const opened = await request<{ id: string; status: string }>(`${sb.url}/sandbox/groups/${sb.groupId}/alerts`, {
       method: "POST",
       headers: { authorization: `Bearer ${await sb.token()}`, "content-type": "application/json" },
       body: JSON.stringify({ alertConfigId: cfg.body.id, hostnameAndPort: "db-0.example.net:27017" }),
     });
-    const alert = (await opened.json()) as { id: string; status: string };
+    const alert = opened.body;
     expect(alert.status).toBe("OPEN");
     const path = `/api/atlas/v2/groups/${sb.groupId}/alerts/${alert.id}`;
 

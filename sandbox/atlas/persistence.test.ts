@@ -1,6 +1,7 @@
+import { request } from "../../test/support/fetch";
 import * as fs from "node:fs";
 import { ManualClock } from "../../lib/clock";
-import { CaptureServer } from "../../test/support/atlas/capture-server";
+import { EVENT_ACCEPTED, FakeServer } from "../../test/support/fake-server";
 import { PD_KEY, startSandbox, tempDir, V1 } from "../../test/support/atlas/harness";
 
 describe("persistence across restart", () => {
@@ -8,9 +9,8 @@ describe("persistence across restart", () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("keeps integrations, configurations, alerts, tokens and the pending outbox", async () => {
-    const capture = await new CaptureServer().start();
+    const capture = await FakeServer.start({ fallback: { status: 503 } });
     const clock = new ManualClock("2026-03-01T10:00:00Z");
-    capture.respond = () => ({ status: 503 });
     const errors: string[] = [];
 
     const first = await startSandbox({ dataDir: dir, capture, clock });
@@ -36,14 +36,14 @@ describe("persistence across restart", () => {
     await first.close();
 
     // Restart on the same data directory, after the retry became due, with PagerDuty healthy again.
-    capture.respond = () => ({ status: 202, body: { status: "success", message: "Event processed" } });
+    capture.fallback = EVENT_ACCEPTED;
     clock.advance(5 * 60_000);
     const second = await startSandbox({ dataDir: dir, capture, clock });
-    const old = await fetch(`${second.url}/api/atlas/v2/groups/${second.groupId}/alertConfigs/${cfg.id}`, {
+    const old = await request(`${second.url}/api/atlas/v2/groups/${second.groupId}/alertConfigs/${cfg.id}`, {
       headers: { accept: V1, authorization: `Bearer ${token}` },
     });
     expect(old.status).toBe(200);
-    expect(((await old.json()) as any).notifications[0].serviceKey).toBe("****************************0022");
+    expect(old.body.notifications[0].serviceKey).toBe("****************************0022");
     expect((await second.api("GET", `/api/atlas/v2/groups/${second.groupId}/integrations/WEBHOOK`)).body.url).toBe("https://hooks.example.com/****1234");
     expect((await second.api("GET", `/api/atlas/v2/groups/${second.groupId}/alerts/${alert.id}`)).body.status).toBe("OPEN");
 
@@ -54,7 +54,7 @@ describe("persistence across restart", () => {
     expect(after.map((r: any) => `${r.kind}:${r.status}:${r.attempts}`)).toEqual(["pagerduty:sent:2", "webhook:sent:1"]);
     errors.push(...second.conformance());
     await second.close();
-    await capture.stop();
+    await capture.close();
     expect(errors).toEqual([]);
   }, 60_000); // seconds when idle; generous for a loaded 2-core machine
 });

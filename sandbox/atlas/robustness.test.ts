@@ -1,4 +1,5 @@
 import * as net from "node:net";
+import { request } from "../../test/support/fetch";
 import { PD_KEY, startSandbox, V1, type Sandbox } from "../../test/support/atlas/harness";
 import { DEFAULT_ALERT_CONFIGS } from "./alert-configs/defaults";
 
@@ -16,13 +17,11 @@ describe("robustness: garbage in, Atlas errors out, still serving", () => {
   });
 
   const raw = async (method: string, path: string, body: string | Buffer | undefined, headers: Record<string, string> = {}) => {
-    const res = await fetch(sb.url + path, {
+    return request(sb.url + path, {
       method,
       headers: { accept: V1, "content-type": V1, authorization: `Bearer ${await sb.token()}`, ...headers },
       body,
     });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
   };
 
   it.each<[string, string | Buffer, number, string]>([

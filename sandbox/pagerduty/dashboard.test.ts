@@ -1,3 +1,4 @@
+import { request } from "../../test/support/fetch";
 import { ConformanceRecorder } from "../../test/support/openapi";
 import { esc } from "./dashboard/html";
 import { call, restClient, SANDBOX_AUTH, sendEvent, startPd, trigger, TOKEN, type Started } from "../../test/support/pagerduty/harness";
@@ -89,13 +90,13 @@ test("controls and dashboard need the REST token; a browser opens /?token= once 
     ["POST", "/sandbox/webhooks/drain"],
   ] as const) {
     for (const headers of [{}, { authorization: "Token token=wrong" }]) {
-      const res = await fetch(pd.url + path, {
+      const res = await request(pd.url + path, {
         method,
         headers: { "content-type": "application/json", ...headers },
         body: method === "POST" ? JSON.stringify({ count: 1, status: 500, name: "x" }) : undefined,
       });
       expect([path, res.status]).toEqual([path, 401]);
-      expect(await res.json()).toEqual({ error: { message: "Unauthorized", code: 2006 } });
+      expect(res.body).toEqual({ error: { message: "Unauthorized", code: 2006 } });
     }
   }
   expect((await call(`${pd.url}/sandbox/faults`)).body).toEqual({ faults: [] }); // nothing was injected

@@ -1,3 +1,4 @@
+import { request } from "../../test/support/fetch";
 import { ConformanceRecorder } from "../../test/support/openapi";
 import { openDb } from "../../lib/sqlite";
 import { restClient, SANDBOX_AUTH, sendEvent, serviceWithKey, startPd, trigger, type RestClient, type Started } from "../../test/support/pagerduty/harness";
@@ -55,7 +56,7 @@ describe("Events API v2 dedup rules", () => {
     expect(incs[0].alert_counts).toEqual({ all: 1, triggered: 1, resolved: 0 });
     const [alert] = await alertsOf(incs[0].id);
     expect(alert.summary).toBe("CPU 97%");
-    const state = (await fetch(`${pd.url}/sandbox/state`, { headers: SANDBOX_AUTH }).then((r) => r.json())) as any;
+    const state = (await request(`${pd.url}/sandbox/state`, { headers: SANDBOX_AUTH })).body;
     const timeline = state.incidents.find((i: any) => i.id === incs[0].id).timeline;
     expect(timeline.map((e: any) => [e.kind, e.summary])).toEqual([
       ["trigger", "CPU 91%"],
@@ -122,7 +123,7 @@ describe("Events API v2 dedup rules", () => {
     expect(r.status).toBe(202);
     expect(r.body.dedup_key).toBe("void");
     expect(await incidentsFor("void")).toEqual([]);
-    const state = (await fetch(`${pd.url}/sandbox/state`, { headers: SANDBOX_AUTH }).then((x) => x.json())) as any;
+    const state = (await request(`${pd.url}/sandbox/state`, { headers: SANDBOX_AUTH })).body;
     expect(state.events.find((e: any) => e.dedup_key === "void")).toMatchObject({ outcome: "dropped_unknown_routing_key", key_last4: "cdef" });
     expect(JSON.stringify(state)).not.toContain(unknown);
   });

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { ConformanceRecorder } from "../../test/support/openapi";
 import { openDb } from "../../lib/sqlite";
 import { drainWebhookDeliveries } from "./app";
-import { call, Receiver, restClient, sendEvent, serviceWithKey, startPd, trigger, waitFor } from "../../test/support/pagerduty/harness";
+import { call, restClient, sendEvent, serviceWithKey, startPd, trigger, waitFor, webhookReceiver } from "../../test/support/pagerduty/harness";
 
 /** State lives in the SQLite file: a restarted sandbox knows its services, keys, incidents and pending webhooks. */
 const recorder = new ConformanceRecorder();
@@ -21,7 +21,7 @@ afterAll(() => {
 
 test("services, integration keys, incidents, timeline and the webhook outbox survive a restart", async () => {
   let answer = 500;
-  const rx = await new Receiver(() => answer).start();
+  const rx = await webhookReceiver(() => answer);
   try {
     // First life: long backoff so the failed delivery is still pending when the process stops.
     let db = openDb(dir);

@@ -6,22 +6,23 @@ import { ManualClock } from "../../lib/clock";
 import { drainWebhookDeliveries } from "./app";
 import {
   call,
-  Receiver,
   restClient,
   sendEvent,
   serviceWithKey,
   startPd,
   trigger,
   waitFor,
+  webhookReceiver,
   type RestClient,
   type Started,
 } from "../../test/support/pagerduty/harness";
+import type { FakeServer } from "../../test/support/fake-server";
 
 /** Webhook v3 deliveries to real local receivers. */
 const recorder = new ConformanceRecorder();
 let pd: Started;
 let rest: RestClient;
-const receivers: Receiver[] = [];
+const receivers: FakeServer[] = [];
 
 beforeAll(async () => {
   pd = await startPd(recorder, { webhookRetry: { baseDelayMs: 20, maxAttempts: 4, timeoutMs: 300 } });
@@ -34,8 +35,8 @@ afterAll(async () => {
   expect(recorder.errors()).toEqual([]);
 });
 
-async function receiver(answer?: ConstructorParameters<typeof Receiver>[0]): Promise<Receiver> {
-  const r = await new Receiver(answer).start();
+async function receiver(answer?: Parameters<typeof webhookReceiver>[0]): Promise<FakeServer> {
+  const r = await webhookReceiver(answer);
   receivers.push(r);
   return r;
 }
@@ -80,7 +81,7 @@ describe("webhook deliveries", () => {
     await sendEvent(pd.url, { routing_key: key, event_action: "resolve", dedup_key: "wh-1" });
     await waitFor(() => rx.requests.length >= 3, 3000, "3 deliveries");
 
-    expect(rx.requests.map((r) => r.body.event.event_type)).toEqual(["incident.triggered", "incident.acknowledged", "incident.resolved"]);
+    expect(rx.requests.map((r) => r.json.event.event_type)).toEqual(["incident.triggered", "incident.acknowledged", "incident.resolved"]);
     for (const r of rx.requests) {
       expect(r.headers["content-type"]).toBe("application/json");
       expect(r.headers["user-agent"]).toBe("PagerDuty-Webhook/V3.0");
@@ -89,11 +90,11 @@ describe("webhook deliveries", () => {
       expect(r.headers["x-relay-token"]).toBe("abc");
       expect(signatureValid(sub.secret, r.raw, r.headers["x-pagerduty-signature"])).toBe(true);
       // A signature over anything but the exact bytes must fail.
-      expect(signatureValid(sub.secret, Buffer.from(JSON.stringify(r.body, null, 1)), r.headers["x-pagerduty-signature"])).toBe(false);
+      expect(signatureValid(sub.secret, Buffer.from(JSON.stringify(r.json, null, 1)), r.headers["x-pagerduty-signature"])).toBe(false);
     }
     expect(new Set(rx.requests.map((r) => r.headers["x-webhook-id"])).size).toBe(3);
 
-    const [triggered, acked, resolved] = rx.requests.map((r) => r.body.event);
+    const [triggered, acked, resolved] = rx.requests.map((r) => r.json.event);
     expect(triggered).toMatchObject({
       event_type: "incident.triggered",
       resource_type: "incident",
@@ -131,7 +132,7 @@ describe("webhook deliveries", () => {
     await sendEvent(pd.url, { routing_key: a.key, event_action: "resolve", dedup_key: "only-a" });
     await waitFor(() => rx.requests.length >= 1);
     await drainWebhookDeliveries(pd.app);
-    expect(rx.requests.map((r) => [r.body.event.event_type, r.body.event.data.incident_key])).toEqual([["incident.resolved", "only-a"]]);
+    expect(rx.requests.map((r) => [r.json.event.event_type, r.json.event.data.incident_key])).toEqual([["incident.resolved", "only-a"]]);
   });
 
   test("a 500 is retried with the same X-Webhook-Id and byte-identical body, then delivered", async () => {
@@ -196,7 +197,7 @@ describe("webhook deliveries", () => {
     expect(enabled.body.webhook_subscription).toMatchObject({ active: true, delivery_method: { temporarily_disabled: false } });
     await sendEvent(pd.url, trigger(key, "after enable"));
     await waitFor(() => rx.requests.length === 4, 2000, "delivery after enable");
-    expect(rx.requests[3].body.event.data.title).toBe("after enable");
+    expect(rx.requests[3].json.event.data.title).toBe("after enable");
   });
 
   test("a success breaks the run of drops", async () => {
@@ -217,8 +218,8 @@ describe("webhook deliveries", () => {
     const sub = await subscribe(rx.url, ["incident.triggered"]);
     const ping = await rest.post(`/webhook_subscriptions/${sub.id}/ping`);
     expect(ping.status).toBe(202);
-    await waitFor(() => rx.requests.some((r) => r.body?.event?.event_type === "pagey.ping"), 2000, "ping");
-    const r = rx.requests.find((x) => x.body.event.event_type === "pagey.ping")!;
+    await waitFor(() => rx.requests.some((r) => r.json?.event?.event_type === "pagey.ping"), 2000, "ping");
+    const r = rx.requests.find((x) => x.json.event.event_type === "pagey.ping")!;
     expect(signatureValid(sub.secret, r.raw, r.headers["x-pagerduty-signature"])).toBe(true);
     await rest.del(`/webhook_subscriptions/${sub.id}`);
   });
@@ -257,13 +258,13 @@ describe("service timeouts (ManualClock)", () => {
       clock.advance(3600_000);
       await drainWebhookDeliveries(local.app);
       expect((await r.get("/incidents?incident_key=t")).body.incidents[0].status).toBe("resolved");
-      expect(rx.requests.map((x) => x.body.event.event_type)).toEqual([
+      expect(rx.requests.map((x) => x.json.event.event_type)).toEqual([
         "incident.triggered",
         "incident.acknowledged",
         "incident.unacknowledged",
         "incident.resolved",
       ]);
-      expect(rx.requests[0].body.event.occurred_at).toBe("2026-03-01T10:00:00.000Z");
+      expect(rx.requests[0].json.event.occurred_at).toBe("2026-03-01T10:00:00.000Z");
       const timeline = (await state(local.url)).incidents[0].timeline.map((e: any) => `${e.kind}:${e.channel}`);
       expect(timeline).toEqual(["trigger:events_api", "acknowledge:events_api", "unacknowledge:timeout", "resolve:timeout"]);
     } finally {

@@ -27,3 +27,22 @@ it("no source module imports test/", () => {
   }
   expect(offenders).toEqual([]);
 });
+
+// One recording/scripted fake server for all tests (test/support/fake-server.ts), one fetch helper (test/support/fetch.ts).
+it("tests have one fake HTTP server", () => {
+  const allTs = (dir: string): string[] =>
+    !fs.existsSync(dir)
+      ? []
+      : fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+          const p = path.join(dir, e.name);
+          if (e.isDirectory()) return e.name === "node_modules" ? [] : allTs(p);
+          return /\.ts$/.test(e.name) ? [p] : [];
+        });
+  const testFiles = [...allTs(path.join(repoRoot, "test")), ...SOURCE_DIRS.flatMap((d) => allTs(path.join(repoRoot, d))).filter((f) => /\.test\.ts$/.test(f))];
+  // The PostgreSQL replica fixture is a relay process under test, not a fake.
+  const allowed = new Set(["test/support/fake-server.ts", "test/pg/fixtures/replica.ts"]);
+  const offenders = testFiles
+    .map((f) => path.relative(repoRoot, f))
+    .filter((f) => !allowed.has(f) && /\bhttps?\.createServer\(/.test(fs.readFileSync(path.join(repoRoot, f), "utf8")));
+  expect(offenders).toEqual([]);
+});

@@ -4,6 +4,7 @@ import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
 import { closeAtEnd, endChild } from "../support/cleanup";
+import { request } from "../support/fetch";
 import { repoRoot } from "../support/provider-host";
 
 // `npm run sandbox` as a person runs it: one command starts both servers,
@@ -72,12 +73,12 @@ async function stop(r: Running): Promise<number | null> {
 
 async function token(atlas: string): Promise<string> {
   const basic = Buffer.from(`${creds["client-id"]}:${creds["client-secret"]}`).toString("base64");
-  const res = await fetch(`${atlas}/api/oauth/token`, {
+  const res = await request<{ access_token: string }>(`${atlas}/api/oauth/token`, {
     method: "POST",
     headers: { Authorization: `Basic ${basic}`, "Content-Type": "application/x-www-form-urlencoded" },
     body: "grant_type=client_credentials",
   });
-  return ((await res.json()) as { access_token: string }).access_token;
+  return res.body.access_token;
 }
 
 it("starts both servers, logs without secrets, persists across a restart, stops on Ctrl-C", async () => {
@@ -142,10 +143,10 @@ it("starts both servers, logs without secrets, persists across a restart, stops 
     for (const secret of [creds["client-secret"], creds["pagerduty-token"], bearer, key]) expect(logs).not.toContain(secret);
 
     r = await start(dataDir);
-    const get = await fetch(`${r.urls.atlas}/api/atlas/v2/groups/5f1e2d3c4b5a69788796a5b4/integrations/PAGER_DUTY`, {
+    const get = await request(`${r.urls.atlas}/api/atlas/v2/groups/5f1e2d3c4b5a69788796a5b4/integrations/PAGER_DUTY`, {
       headers: { Authorization: `Bearer ${await token(r.urls.atlas)}`, Accept: "application/vnd.atlas.2023-01-01+json" },
     });
-    expect(await get.json()).toMatchObject({ type: "PAGER_DUTY", serviceKey: `${"*".repeat(28)}cdef` });
+    expect(get.body).toMatchObject({ type: "PAGER_DUTY", serviceKey: `${"*".repeat(28)}cdef` });
     expect(await stop(r)).toBe(0);
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });

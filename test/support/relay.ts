@@ -6,6 +6,7 @@ import * as net from "node:net";
 import { parseConfig, type RawConfig, type RelayConfig } from "../../relay/config";
 import { startRelay, type Relay, type RelayTuning, type StartOptions } from "../../relay/main";
 import { mmsSignature } from "../../lib/signatures";
+import { parseResponse, request } from "./fetch";
 import { startPostgres, type PostgresServer } from "./postgres";
 
 /**
@@ -132,9 +133,9 @@ export async function startWorld(opts: WorldOptions = {}): Promise<RelayWorld> {
           notifications: [{ typeName: "WEBHOOK", webhookUrl: `${world.relay.url}/atlas/orders`, webhookSecret: secret, delayMin: 0 }],
           ...body,
         });
-        const text = await res.text();
-        if (res.status >= 300) throw new Error(`alert config: ${res.status} ${text}`);
-        return JSON.parse(text);
+        const r = await parseResponse(res);
+        if (r.status >= 300) throw new Error(`alert config: ${r.status} ${r.text}`);
+        return r.body;
       },
       restart: async (o?: StartOptions) => {
         world.relay = await start(o);
@@ -181,15 +182,8 @@ export async function postAtlas(
   const raw = typeof body === "string" ? body : JSON.stringify(body);
   const headers: Record<string, string> = { "content-type": "application/json", "x-mms-event": event, ...extra };
   if (secret !== undefined) headers["x-mms-signature"] = mmsSignature(secret, raw);
-  const res = await fetch(url, { method: "POST", headers, body: raw });
-  const text = await res.text();
-  let parsed: any = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    /* keep text */
-  }
-  return { status: res.status, body: parsed };
+  const { status, body: parsed } = await request(url, { method: "POST", headers, body: raw });
+  return { status, body: parsed };
 }
 
 /** The sandbox's record of Events API calls for a dedup key, oldest first (read from its database). */

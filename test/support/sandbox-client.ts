@@ -1,6 +1,7 @@
 import { DEFAULT_REGION, type Region } from "../../lib/regions";
 import type { Sandbox } from "../../sandbox";
 import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
+import { parseResponse } from "./fetch";
 
 /**
  * Test-side shorthands over scripts/lib/sandbox-api (what a person does by
@@ -9,14 +10,8 @@ import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
  */
 
 async function parsed(res: Response): Promise<{ status: number; body: any }> {
-  const text = await res.text();
-  let body: any;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = text;
-  }
-  return { status: res.status, body };
+  const { status, body } = await parseResponse(res);
+  return { status, body };
 }
 
 export async function atlas(sb: Sandbox, method: string, path: string, body?: unknown, mediaType?: string): Promise<{ status: number; body: any }> {

@@ -1,3 +1,4 @@
+import { parseResponse } from "../../support/fetch";
 import { signatureHeader } from "../../../lib/signatures";
 import { dedupKey, startWorld, waitUntil, type RelayWorld } from "../../support/relay";
 
@@ -12,7 +13,7 @@ describe("acknowledgements both ways, no echo", () => {
   }, 30_000);
   afterAll(async () => w?.close());
 
-  const alertOf = async (id: string) => JSON.parse(await (await w.atlas.call("GET", `/api/atlas/v2/groups/${w.projectId}/alerts/${id}`)).text());
+  const alertOf = async (id: string) => (await parseResponse(await w.atlas.call("GET", `/api/atlas/v2/groups/${w.projectId}/alerts/${id}`))).body;
   const pdActions = (key: string) =>
     (w.sandbox.db.prepare("SELECT event_action FROM pd_events WHERE dedup_key = ? ORDER BY seq").all(key) as Array<{ event_action: string }>).map(
       (e) => e.event_action,
@@ -20,7 +21,7 @@ describe("acknowledgements both ways, no echo", () => {
 
   it("the relay created its PagerDuty webhook subscription for the route's service", async () => {
     const subs = await waitUntil("the subscription", async () => {
-      const r = (await (await w.pd.call("GET", "/webhook_subscriptions")).json()) as { webhook_subscriptions: any[] };
+      const r = (await parseResponse<{ webhook_subscriptions: any[] }>(await w.pd.call("GET", "/webhook_subscriptions"))).body;
       return r.webhook_subscriptions.length ? r.webhook_subscriptions : undefined;
     });
     expect(subs[0]).toMatchObject({ delivery_method: { url: `${w.relay.url}/pagerduty` }, filter: { type: "service_reference", id: w.serviceId } });

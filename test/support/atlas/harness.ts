@@ -9,7 +9,8 @@ import { regionRecord } from "../../../lib/regions";
 import { ConformanceRecorder } from "../openapi";
 import { buildAtlasApp, type AtlasCredentials, type AtlasDeps } from "../../../sandbox/atlas/index";
 import { closeAtEnd } from "../cleanup";
-import { CaptureServer } from "./capture-server";
+import { parseResponse, request } from "../fetch";
+import { EVENT_ACCEPTED, FakeServer } from "../fake-server";
 
 export const CREDS: AtlasCredentials = {
   clientId: "mdb_sa_id_0123456789abcdef",
@@ -30,7 +31,7 @@ export interface Sandbox {
   clock: ManualClock;
   db: Db;
   recorder: ConformanceRecorder;
-  capture: CaptureServer;
+  capture: FakeServer;
   groupId: string;
   /** Bearer-authenticated request (token fetched once). JSON body, versioned headers by default. */
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any; text: string }>;
@@ -41,24 +42,24 @@ export interface Sandbox {
 
 export interface SandboxOptions extends Partial<AtlasDeps> {
   dataDir?: string;
-  /** Keep the capture server of a previous sandbox (restart tests). */
-  capture?: CaptureServer;
+  /** Keep the fake PagerDuty and webhook receiver of a previous sandbox (restart tests). */
+  capture?: FakeServer;
   clock?: ManualClock;
 }
 
 export const GROUP = "5f0000000000000000000001";
 
-/** A real server on 127.0.0.1:0 with a capture server for PagerDuty (/us, /eu) and webhooks. */
+/** A real server on 127.0.0.1:0 with a fake server (test/support/fake-server.ts) recording PagerDuty (/us, /eu) and webhooks. */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const recorder = new ConformanceRecorder();
   const clock = opts.clock ?? new ManualClock("2026-03-01T10:00:00Z");
-  const capture = opts.capture ?? (await new CaptureServer().start());
+  const capture = opts.capture ?? (await FakeServer.start({ fallback: EVENT_ACCEPTED }));
   let db: Db | undefined;
   let app: FastifyInstance | undefined;
   // What this call started, closed once: by the test, or by the test environment if a step below throws.
   const close = closeAtEnd("Atlas sandbox", async () => {
     await app?.close();
-    if (!opts.capture) await capture.stop();
+    if (!opts.capture) await capture.close();
     if (!opts.db) db?.close();
   });
   try {
@@ -71,7 +72,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   return sandboxHandle(app, db, clock, capture, recorder, close);
 }
 
-async function listenAtlas(db: Db, clock: ManualClock, capture: CaptureServer, recorder: ConformanceRecorder, opts: SandboxOptions): Promise<FastifyInstance> {
+async function listenAtlas(db: Db, clock: ManualClock, capture: FakeServer, recorder: ConformanceRecorder, opts: SandboxOptions): Promise<FastifyInstance> {
   const app = buildAtlasApp({
     db,
     clock,
@@ -95,7 +96,7 @@ function sandboxHandle(
   app: FastifyInstance,
   db: Db,
   clock: ManualClock,
-  capture: CaptureServer,
+  capture: FakeServer,
   recorder: ConformanceRecorder,
   close: () => Promise<void>,
 ): Sandbox {
@@ -111,7 +112,7 @@ function sandboxHandle(
       },
       body: "grant_type=client_credentials",
     });
-    token = ((await res.json()) as { access_token: string }).access_token;
+    token = (await parseResponse<{ access_token: string }>(res)).body.access_token;
     return token;
   };
   return {
@@ -126,15 +127,7 @@ function sandboxHandle(
     async api(method, p, body, headers = {}) {
       const h: Record<string, string> = { accept: V1, authorization: `Bearer ${await getToken()}`, ...headers };
       if (body !== undefined && !Object.keys(h).some((k) => k.toLowerCase() === "content-type")) h["content-type"] = h.accept ?? V1;
-      const res = await fetch(url + p, { method, headers: h, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
-      const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        parsed = text;
-      }
-      return { status: res.status, headers: res.headers, body: parsed, text };
+      return request(url + p, { method, headers: h, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
     },
     conformance: () => recorder.errors(),
     close,

@@ -1,6 +1,8 @@
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { closeAtEnd } from "../cleanup";
+import { FakeServer, type RecordedRequest } from "../fake-server";
+import { request, type Res } from "../fetch";
+
+export type { Res };
 import type { FastifyInstance } from "fastify";
 import type { ConformanceRecorder } from "../openapi";
 import { DEFAULT_REGION } from "../../../lib/regions";
@@ -42,13 +44,6 @@ export async function startPd(recorder: ConformanceRecorder, deps: Partial<Pager
   }
 }
 
-export interface Res<T = any> {
-  status: number;
-  body: T;
-  text: string;
-  headers: Headers;
-}
-
 /**
  * fetch, parsed. Sandbox controls and the dashboard need the REST token: it is
  * added for those paths unless the caller sets its own Authorization (tests of
@@ -58,15 +53,7 @@ export async function call<T = any>(url: string, init: RequestInit = {}): Promis
   const path = new URL(url).pathname;
   const headers = new Headers(init.headers);
   if ((path === "/" || path.startsWith("/sandbox/")) && !headers.has("authorization")) headers.set("authorization", `Token token=${TOKEN}`);
-  const res = await fetch(url, { ...init, headers });
-  const text = await res.text();
-  let body: any;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = text;
-  }
-  return { status: res.status, body, text, headers: res.headers };
+  return request<T>(url, { ...init, headers });
 }
 
 export function sendEvent(base: string, event: unknown, path = "/v2/enqueue"): Promise<Res> {
@@ -121,52 +108,12 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs 
   throw new Error(`timed out waiting for ${what}`);
 }
 
-export interface Received {
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  raw: Buffer;
-  body: any;
-}
-
-/** A real HTTP receiver for webhook deliveries; `answer` picks the status per request. */
-export class Receiver {
-  readonly requests: Received[] = [];
-  private server?: http.Server;
-  private release?: () => Promise<void>;
-  url = "";
-
-  constructor(public answer: (req: Received, index: number) => number | Promise<number> = () => 200) {}
-
-  async start(): Promise<this> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c) => chunks.push(c));
-      req.on("end", async () => {
-        const raw = Buffer.concat(chunks);
-        let body: unknown;
-        try {
-          body = JSON.parse(raw.toString("utf8"));
-        } catch {
-          body = undefined;
-        }
-        const r: Received = { path: req.url ?? "", headers: req.headers, raw, body };
-        this.requests.push(r);
-        const status = await this.answer(r, this.requests.length - 1);
-        if (status === 0) return; // never answer: the sender must time out
-        res.writeHead(status, { "content-type": "application/json" }).end("{}");
-      });
-    });
-    const server = this.server;
-    this.release = closeAtEnd("webhook receiver", async () => {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/pagerduty`;
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await this.release?.();
-  }
+/** A webhook receiver: the fake server answering each delivery with `status(req, index)` (0: never answers, the sender must time out). */
+export function webhookReceiver(status: (req: RecordedRequest, index: number) => number | Promise<number> = () => 200): Promise<FakeServer> {
+  return FakeServer.start({
+    fallback: async (req, index) => {
+      const s = await status(req, index);
+      return s === 0 ? { hang: true } : { status: s, body: {} };
+    },
+  });
 }

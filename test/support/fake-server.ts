@@ -1,19 +1,22 @@
 /**
- * Test helpers (used by *.test.ts only): a real node:http server on
- * 127.0.0.1 answering from scripted queues, and a sleep that records waits.
+ * The tests' one fake HTTP server: a real node:http server on 127.0.0.1 that records every request
+ * (exact body bytes included) and answers from scripted routes, then from `fallback`. It stands in for
+ * upstream APIs (clients' tests), for PagerDuty and webhook receivers (the sandboxes' outboxes).
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { UpstreamError } from "../../clients/http/errors";
 import { closeAtEnd } from "./cleanup";
 
 export interface RecordedRequest {
   method: string;
   /** Path and query as received. */
   url: string;
+  /** The path without the query. */
   path: string;
   query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
+  /** The body's exact bytes (signatures are over these). */
+  raw: Buffer;
   text: string;
   /** The body parsed as JSON when it is JSON. */
   json?: any;
@@ -30,7 +33,11 @@ export interface ScriptedResponse {
   destroy?: boolean;
 }
 
-export type Responder = ScriptedResponse | ((req: RecordedRequest) => ScriptedResponse | Promise<ScriptedResponse>);
+/** A response, or a function of the request and its index among all requests received. */
+export type Responder = ScriptedResponse | ((req: RecordedRequest, index: number) => ScriptedResponse | Promise<ScriptedResponse>);
+
+/** What PagerDuty's Events API answers to an accepted event. */
+export const EVENT_ACCEPTED: ScriptedResponse = { status: 202, body: { status: "success", message: "Event processed" } };
 
 interface Route {
   method: string;
@@ -40,27 +47,38 @@ interface Route {
   sticky: boolean;
 }
 
-export class ScriptedServer {
+export interface FakeServerOptions {
+  /** Answers requests no scripted route takes (default: 599 naming the request, so a test sees what it missed). */
+  fallback?: Responder;
+}
+
+export class FakeServer {
   readonly requests: RecordedRequest[] = [];
+  /** Answers requests no scripted route takes; may be replaced while the server runs. */
+  fallback: Responder;
+  /** The base URL, http://127.0.0.1:<port>. */
+  url = "";
   private readonly routes: Route[] = [];
   private readonly server: http.Server;
   private readonly release: () => Promise<void>;
-  baseUrl = "";
+  private waiters: Array<() => void> = [];
 
-  private constructor() {
+  private constructor(opts: FakeServerOptions) {
+    this.fallback =
+      opts.fallback ?? ((req) => ({ status: 599, headers: { "content-type": "text/plain" }, body: `no scripted response for ${req.method} ${req.url}` }));
     const server = http.createServer((req, res) => void this.handle(req, res));
     this.server = server;
-    this.release = closeAtEnd("scripted server", async () => {
+    this.release = closeAtEnd("fake server", async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
   }
 
-  static async start(): Promise<ScriptedServer> {
-    const s = new ScriptedServer();
+  static async start(opts: FakeServerOptions = {}): Promise<FakeServer> {
+    const s = new FakeServer(opts);
     await new Promise<void>((resolve) => s.server.listen(0, "127.0.0.1", resolve));
     const { port } = s.server.address() as AddressInfo;
-    s.baseUrl = `http://127.0.0.1:${port}`;
+    s.url = `http://127.0.0.1:${port}`;
     return s;
   }
 
@@ -87,6 +105,25 @@ export class ScriptedServer {
     return this.requests.map((r) => `${r.method} ${r.path}`);
   }
 
+  /** Resolves once `n` requests matching `filter` have arrived (or rejects after `ms`). */
+  async waitFor(n: number, filter: (r: RecordedRequest) => boolean = () => true, ms = 3000): Promise<RecordedRequest[]> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const got = this.requests.filter(filter);
+      if (got.length >= n) return got;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`expected ${n} recorded request(s), got ${got.length}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(left, 50));
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Closes the server and its connections (idempotent; also done at the end of the test file). */
   async close(): Promise<void> {
     await this.release();
   }
@@ -94,7 +131,8 @@ export class ScriptedServer {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
+    const raw = Buffer.concat(chunks);
+    const text = raw.toString("utf8");
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const recorded: RecordedRequest = {
       method: req.method ?? "GET",
@@ -102,6 +140,7 @@ export class ScriptedServer {
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
+      raw,
       text,
     };
     try {
@@ -109,16 +148,21 @@ export class ScriptedServer {
     } catch {
       // not JSON
     }
-    this.requests.push(recorded);
+    const index = this.requests.push(recorded) - 1;
+    try {
+      await this.answer(recorded, index, req, res);
+    } finally {
+      // Waiters wake once the request is answered (or left hanging), as a client would see it.
+      for (const w of this.waiters.splice(0)) w();
+    }
+  }
+
+  private async answer(recorded: RecordedRequest, index: number, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const route = this.routes.find(
       (r) => r.method === recorded.method && (typeof r.path === "string" ? r.path === recorded.path : r.path.test(recorded.path)) && r.responders.length > 0,
     );
-    if (!route) {
-      res.writeHead(599, { "content-type": "text/plain" }).end(`no scripted response for ${recorded.method} ${recorded.url}`);
-      return;
-    }
-    const responder = route.sticky && route.responders.length === 1 ? route.responders[0] : route.responders.shift()!;
-    const r = typeof responder === "function" ? await responder(recorded) : responder;
+    const responder = !route ? this.fallback : route.sticky && route.responders.length === 1 ? route.responders[0] : route.responders.shift()!;
+    const r = typeof responder === "function" ? await responder(recorded, index) : responder;
     if (r.hang) return;
     if (r.destroy) {
       req.socket.destroy();
@@ -137,17 +181,6 @@ export class ScriptedServer {
   }
 }
 
-/** A sleep that records the asked delays and returns at once. */
-export function recordingSleep(): { sleep: (ms: number) => Promise<void>; waits: number[] } {
-  const waits: number[] = [];
-  return {
-    waits,
-    sleep: async (ms: number) => {
-      waits.push(ms);
-    },
-  };
-}
-
 /** A port on 127.0.0.1 that nothing listens on (bound, then released). */
 export async function closedPort(): Promise<number> {
   const s = http.createServer();
@@ -155,23 +188,4 @@ export async function closedPort(): Promise<number> {
   const { port } = s.address() as AddressInfo;
   await new Promise<void>((resolve) => s.close(() => resolve()));
   return port;
-}
-
-/** Asserts that no secret appears anywhere in an error as it would be logged or stored. */
-export function leakedSecrets(err: unknown, secrets: string[]): string[] {
-  const e = err as Record<string, unknown>;
-  const views = [String(err), JSON.stringify(err), String(e?.message), String(e?.detail), String(e?.stack), String(e?.path)];
-  const b64 = (s: string) => Buffer.from(s).toString("base64").replace(/=+$/, "");
-  return secrets.filter((s) => views.some((v) => v.includes(s) || v.includes(b64(s))));
-}
-
-/** The UpstreamError `p` rejects with (fails the test if it resolves or throws anything else). */
-export async function rejection(p: Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(UpstreamError);
-    return e as UpstreamError;
-  }
-  throw new Error("expected a rejection");
 }
