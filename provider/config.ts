@@ -1,4 +1,5 @@
 import type { Config } from "@pulumi/pulumi/dynamic";
+import type { AtlasAuthConfig } from "../clients/atlas/types";
 import { RETRY_BOUNDS, RETRY_DEFAULTS } from "../clients/http/retry";
 import { PAGERDUTY_URL_SETTINGS, pagerDutyUrlSettings, type Region, regionalKey, regionRecord } from "../lib/regions";
 import { ProviderError } from "./errors";
@@ -8,7 +9,7 @@ export const CONFIG_NAMESPACE = "pdac";
 
 export type { Region };
 
-export type AtlasAuthConfig = { kind: "serviceAccount"; clientId: string; clientSecret: string } | { kind: "apiKey"; publicKey: string; privateKey: string };
+export type { AtlasAuthConfig };
 
 /** Everything the provider needs to reach the three APIs, read once per provider process in `configure()`. */
 export interface ProviderConfig {

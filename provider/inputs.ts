@@ -17,11 +17,6 @@ export function containsUnknown(v: unknown): boolean {
 
 export const PROJECT_ID = /^[0-9a-f]{24}$/;
 
-/** Atlas redaction: same length, all but the last 4 characters replaced by `*`. */
-export function redact(secret: string): string {
-  return "*".repeat(Math.max(0, secret.length - 4)) + secret.slice(-4);
-}
-
 export function isRedacted(value: string): boolean {
   return value.includes("*");
 }

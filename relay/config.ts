@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import type { AtlasAuthConfig } from "../clients/atlas/types";
 import { DEFAULT_REGION, REGION_NAMES, type Region, regionRecord } from "../lib/regions";
 
 export type Severity = "critical" | "error" | "warning" | "info";
@@ -120,7 +121,7 @@ export interface RelayConfig {
   publicUrl?: string;
   atlas: {
     baseUrl: string;
-    auth: { kind: "serviceAccount"; clientId: string; clientSecret: string } | { kind: "apiKey"; publicKey: string; privateKey: string };
+    auth: AtlasAuthConfig;
     acknowledgeHours: number;
   };
   pagerduty: {

@@ -3,7 +3,7 @@
  * headers that carry credentials or signatures are redacted by path.
  */
 import pino, { type Logger } from "pino";
-import { redact } from "../clients/http/errors";
+import { scrubSecrets } from "../clients/http/errors";
 
 export const REDACT_PATHS = [
   "req.headers.authorization",
@@ -23,7 +23,7 @@ export const REDACT_PATHS = [
 
 export function createLogger(opts: { level?: string; secrets: readonly string[]; destination?: pino.DestinationStream }): Logger {
   const secrets = [...opts.secrets];
-  const scrub = (v: unknown): unknown => (typeof v === "string" ? redact(v, secrets) : v);
+  const scrub = (v: unknown): unknown => (typeof v === "string" ? scrubSecrets(v, secrets) : v);
   return pino(
     {
       level: opts.level ?? "info",

@@ -144,5 +144,5 @@ export interface Alert {
   [key: string]: unknown;
 }
 
-/** Credentials for the Atlas Administration API. */
+/** Credentials for the Atlas Administration API: a service account (OAuth client credentials) or an API key (HTTP Digest). The one definition; provider and relay configs produce it. */
 export type AtlasAuthConfig = { kind: "serviceAccount"; clientId: string; clientSecret: string } | { kind: "apiKey"; publicKey: string; privateKey: string };

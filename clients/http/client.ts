@@ -11,7 +11,7 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { Dispatcher } from "undici";
-import { UpstreamError, codeForStatus, redact } from "./errors";
+import { UpstreamError, codeForStatus, scrubSecrets } from "./errors";
 import type { UpstreamErrorCode } from "./errors";
 import { defaultRetryPolicy, isIdempotent, isRetryable, nextDelay, parseRetryAfter, RETRY_DEFAULTS } from "./retry";
 import type { AttemptOutcome, RetryPolicy } from "./retry";
@@ -175,8 +175,8 @@ export class HttpClient {
     return [...this.secretList, ...(this.auth?.secrets?.() ?? [])];
   }
 
-  redact(text: string): string {
-    return redact(text, this.secrets());
+  scrubSecrets(text: string): string {
+    return scrubSecrets(text, this.secrets());
   }
 
   private secretsFor(req: HttpRequest<any>): string[] {
@@ -345,7 +345,7 @@ export class HttpClient {
       if (this.auth) for (const [k, v] of Object.entries(await this.auth.headers(authReq))) headers[k.toLowerCase()] = v;
     } catch (e) {
       if (e instanceof UpstreamError) throw e;
-      throw e instanceof Error ? new Error(redact(e.message, this.secretsFor(req))) : e;
+      throw e instanceof Error ? new Error(scrubSecrets(e.message, this.secretsFor(req))) : e;
     }
 
     const signal = AbortSignal.timeout(timeoutMs);

@@ -1,6 +1,6 @@
-import { REDACTED, UpstreamError, codeForStatus, redact } from "./errors";
+import { REDACTED, UpstreamError, codeForStatus, scrubSecrets } from "./errors";
 
-describe("redact", () => {
+describe("scrubSecrets", () => {
   const key = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6";
   test.each([
     [`bad key ${key}!`, [key], `bad key ${REDACTED}!`],
@@ -14,11 +14,11 @@ describe("redact", () => {
     ["short secrets are ignored: abc", ["abc", ""], "short secrets are ignored: abc"],
     ["nothing to hide", [undefined], "nothing to hide"],
   ] as [string, (string | undefined)[], string][])("%p", (text, secrets, expected) => {
-    expect(redact(text, secrets)).toBe(expected);
+    expect(scrubSecrets(text, secrets)).toBe(expected);
   });
 
   test("a secret containing another is scrubbed whole", () => {
-    expect(redact("xx-secret-long-xx", ["secret", "xx-secret-long-xx"])).toBe(REDACTED);
+    expect(scrubSecrets("xx-secret-long-xx", ["secret", "xx-secret-long-xx"])).toBe(REDACTED);
   });
 });
 

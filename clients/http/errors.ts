@@ -2,7 +2,7 @@
  * The one error type every upstream call throws. Stable `code`s let callers
  * branch (NOT_FOUND → resource gone, CONFLICT → already exists, ...) while
  * `message` stays human and actionable. Secrets never reach an UpstreamError:
- * every message and detail goes through `redact` first.
+ * every message and detail goes through `scrubSecrets` first.
  *
  * Serialized by Pulumi's closure serializer: no `#private` fields, no
  * module-level state, and no class field initializers (the serializer turns
@@ -49,7 +49,7 @@ export class UpstreamError extends Error {
 
   constructor(message: string, init: UpstreamErrorInit) {
     const secrets = init.secrets ?? [];
-    const text = redact(message, secrets);
+    const text = scrubSecrets(message, secrets);
     super(text);
     this.message = text;
     this.name = "UpstreamError";
@@ -58,9 +58,9 @@ export class UpstreamError extends Error {
     this.service = init.service;
     if (init.status !== undefined) this.status = init.status;
     this.method = init.method;
-    this.path = redact(stripQuery(init.path), secrets);
-    if (init.upstreamCode !== undefined) this.upstreamCode = redact(init.upstreamCode, secrets);
-    if (init.detail !== undefined) this.detail = redact(init.detail, secrets);
+    this.path = scrubSecrets(stripQuery(init.path), secrets);
+    if (init.upstreamCode !== undefined) this.upstreamCode = scrubSecrets(init.upstreamCode, secrets);
+    if (init.detail !== undefined) this.detail = scrubSecrets(init.detail, secrets);
     this.attempts = init.attempts;
   }
 
@@ -109,7 +109,7 @@ export const REDACTED = "[REDACTED]";
  * values of Basic/Bearer/Digest/Token authorization schemes from `text`.
  * Secrets shorter than 4 characters are ignored (they would shred the text).
  */
-export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
+export function scrubSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
   let out = String(text);
   const forms = new Set<string>();
   for (const s of secrets) {

@@ -1,4 +1,4 @@
-import { PD_KEY, startSandbox, V2024, type Sandbox } from "../../test/support/atlas/harness";
+import { PD_KEY, startAtlas, V2024, type AtlasHarness } from "../../test/support/atlas/harness";
 
 /**
  * Acknowledging as real Atlas does (recorded Atlas Administration API v2
@@ -8,7 +8,7 @@ import { PD_KEY, startSandbox, V2024, type Sandbox } from "../../test/support/at
  * acknowledgingUsername (and the comment when sent); unacknowledging removes them.
  */
 describe("acknowledging alerts (2024-05-30) as recorded on real Atlas", () => {
-  let sb: Sandbox;
+  let sb: AtlasHarness;
   const alertPath = (id: string) => `/api/atlas/v2/groups/${sb.groupId}/alerts/${id}`;
   const sandbox = (method: string, path: string, body?: unknown) =>
     sb.api(method, path, body, { accept: "application/json", "content-type": "application/json" });
@@ -27,7 +27,7 @@ describe("acknowledging alerts (2024-05-30) as recorded on real Atlas", () => {
   }
 
   beforeEach(async () => {
-    sb = await startSandbox();
+    sb = await startAtlas();
   });
   afterEach(async () => {
     const errors = sb.conformance();

@@ -1,15 +1,15 @@
 import { request } from "../../test/support/fetch";
-import { PD_KEY, PD_KEY_2, startSandbox, V1, type Sandbox } from "../../test/support/atlas/harness";
+import { PD_KEY, PD_KEY_2, startAtlas, V1, type AtlasHarness } from "../../test/support/atlas/harness";
 
 const pd = (extra: object = {}) => ({ typeName: "PAGER_DUTY", serviceKey: PD_KEY, delayMin: 0, ...extra });
 
 describe("alert configurations", () => {
-  let sb: Sandbox;
+  let sb: AtlasHarness;
   const base = () => `/api/atlas/v2/groups/${sb.groupId}/alertConfigs`;
 
   beforeEach(async () => {
     // An empty project, so lists hold exactly what each test created (default-alert-configs.test.ts covers the defaults).
-    sb = await startSandbox({ defaultAlertConfigs: false });
+    sb = await startAtlas({ defaultAlertConfigs: false });
   });
   afterEach(async () => {
     const errors = sb.conformance();
@@ -254,10 +254,10 @@ describe("alert configurations", () => {
 // A table over the real socket: Fastify's inject() cannot load under this Jest
 // setup (light-my-request requires the ESM-only `cookie` package).
 describe("alert configuration validation table", () => {
-  let sb: Sandbox;
+  let sb: AtlasHarness;
   let auth: Record<string, string>;
   beforeAll(async () => {
-    sb = await startSandbox();
+    sb = await startAtlas();
     auth = { authorization: `Bearer ${await sb.token()}`, accept: V1, "content-type": V1 };
   });
   afterAll(async () => {

@@ -1,15 +1,15 @@
 import { request } from "../../test/support/fetch";
 import { DigestClient, digestAuthorization, parseChallenge } from "../../test/support/atlas/digest-client";
-import { CREDS, PD_KEY, startSandbox, V1, type Sandbox } from "../../test/support/atlas/harness";
+import { CREDS, PD_KEY, startAtlas, V1, type AtlasHarness } from "../../test/support/atlas/harness";
 
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
 
 describe("authentication", () => {
-  let sb: Sandbox;
+  let sb: AtlasHarness;
   const list = () => `/api/atlas/v2/groups/${sb.groupId}/integrations`;
 
   beforeEach(async () => {
-    sb = await startSandbox({ tokenTtlSeconds: 600 });
+    sb = await startAtlas({ tokenTtlSeconds: 600 });
   });
   afterEach(async () => {
     const errors = sb.conformance();

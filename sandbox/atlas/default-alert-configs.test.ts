@@ -1,4 +1,4 @@
-import { startSandbox, tempDir, type Sandbox } from "../../test/support/atlas/harness";
+import { startAtlas, tempDir, type AtlasHarness } from "../../test/support/atlas/harness";
 
 const GROUP_NOTIFICATION = { typeName: "GROUP", roles: ["GROUP_OWNER"], emailEnabled: true, smsEnabled: false, delayMin: 0, intervalMin: 60 };
 
@@ -46,7 +46,7 @@ const RECORDED = [
 ] as const;
 
 describe("default alert configurations of a new project", () => {
-  let sb: Sandbox;
+  let sb: AtlasHarness;
   afterEach(async () => {
     const errors = sb.conformance();
     await sb.close();
@@ -54,7 +54,7 @@ describe("default alert configurations of a new project", () => {
   });
 
   it("a project created at start already holds Atlas's defaults, all with GROUP notifications", async () => {
-    sb = await startSandbox({ defaultAlertConfigs: true });
+    sb = await startAtlas({ defaultAlertConfigs: true });
     const res = await sb.api("GET", `/api/atlas/v2/groups/${sb.groupId}/alertConfigs`);
     expect(res.status).toBe(200);
     expect(res.body.totalCount).toBe(RECORDED.length);
@@ -76,7 +76,7 @@ describe("default alert configurations of a new project", () => {
   });
 
   it("a project created through POST /sandbox/groups gets them too; they behave like any configuration", async () => {
-    sb = await startSandbox({ defaultAlertConfigs: true });
+    sb = await startAtlas({ defaultAlertConfigs: true });
     const created = await sb.api("POST", "/sandbox/groups", { name: "second" }, { accept: "application/json", "content-type": "application/json" });
     expect(created.status).toBe(201);
     const base = `/api/atlas/v2/groups/${created.body.id}/alertConfigs`;
@@ -91,7 +91,7 @@ describe("default alert configurations of a new project", () => {
   });
 
   it("defaultAlertConfigs: false leaves new projects empty", async () => {
-    sb = await startSandbox({ defaultAlertConfigs: false });
+    sb = await startAtlas({ defaultAlertConfigs: false });
     expect((await sb.api("GET", `/api/atlas/v2/groups/${sb.groupId}/alertConfigs`)).body.totalCount).toBe(0);
     const created = await sb.api("POST", "/sandbox/groups", {}, { accept: "application/json", "content-type": "application/json" });
     expect((await sb.api("GET", `/api/atlas/v2/groups/${created.body.id}/alertConfigs`)).body.totalCount).toBe(0);
@@ -99,14 +99,14 @@ describe("default alert configurations of a new project", () => {
 
   it("seeds once: a restart does not add them again, nor bring back a deleted one", async () => {
     const dir = tempDir();
-    sb = await startSandbox({ dataDir: dir, defaultAlertConfigs: true });
+    sb = await startAtlas({ dataDir: dir, defaultAlertConfigs: true });
     const base = `/api/atlas/v2/groups/${sb.groupId}/alertConfigs`;
     const first = (await sb.api("GET", base)).body.results;
     await sb.api("DELETE", `${base}/${first[0].id}`);
     const errors = sb.conformance();
     await sb.close();
     expect(errors).toEqual([]);
-    sb = await startSandbox({ dataDir: dir, defaultAlertConfigs: true });
+    sb = await startAtlas({ dataDir: dir, defaultAlertConfigs: true });
     const again = (await sb.api("GET", base)).body.results;
     expect(again.map((c: any) => c.id)).toEqual(first.slice(1).map((c: any) => c.id));
   });

@@ -1,4 +1,4 @@
-import { PD_KEY, startSandbox, type Sandbox } from "../../test/support/atlas/harness";
+import { PD_KEY, startAtlas, type AtlasHarness } from "../../test/support/atlas/harness";
 
 const SLACK_TOKEN = "xoxb-0123456789-secret-slack-token";
 const DD_KEY = "0123456789abcdef0123456789abcdef";
@@ -34,13 +34,13 @@ const NOTIFICATIONS: Array<[object, object]> = [
 ];
 
 describe("every notification type counts as sent: the sandbox inbox and lastNotified", () => {
-  let sb: Sandbox;
+  let sb: AtlasHarness;
   const sandbox = (method: string, path: string, body?: unknown) =>
     sb.api(method, path, body, { accept: "application/json", "content-type": "application/json" });
   const inbox = async (query = "") => (await sandbox("GET", `/sandbox/groups/${sb.groupId}/inbox${query}`)).body;
 
   beforeEach(async () => {
-    sb = await startSandbox({ defaultAlertConfigs: false });
+    sb = await startAtlas({ defaultAlertConfigs: false });
   });
   afterEach(async () => {
     const errors = sb.conformance();

@@ -1,11 +1,11 @@
-import { PD_KEY, PD_KEY_2, startSandbox, type Sandbox } from "../../test/support/atlas/harness";
+import { PD_KEY, PD_KEY_2, startAtlas, type AtlasHarness } from "../../test/support/atlas/harness";
 
 describe("third-party integrations", () => {
-  let sb: Sandbox;
+  let sb: AtlasHarness;
   const base = () => `/api/atlas/v2/groups/${sb.groupId}/integrations`;
 
   beforeEach(async () => {
-    sb = await startSandbox();
+    sb = await startAtlas();
   });
   afterEach(async () => {
     const errors = sb.conformance();

@@ -1,20 +1,20 @@
 import { createHmac } from "node:crypto";
 import type { RecordedRequest } from "../../test/support/fake-server";
-import { PD_KEY, PD_KEY_2, startSandbox, V2024, type Sandbox } from "../../test/support/atlas/harness";
+import { PD_KEY, PD_KEY_2, startAtlas, V2024, type AtlasHarness } from "../../test/support/atlas/harness";
 import { pagerDutyEventErrors } from "../../test/support/atlas/pagerduty-check";
 
 const SECRET = "whsec-0123456789";
 const isPd = (c: RecordedRequest) => c.path.endsWith("/v2/enqueue");
 const isHook = (c: RecordedRequest) => c.path.startsWith("/hook");
-const pdEvents = (sb: Sandbox) => sb.capture.requests.filter(isPd).map((c) => c.json as any);
-const hooks = (sb: Sandbox) => sb.capture.requests.filter(isHook);
+const pdEvents = (sb: AtlasHarness) => sb.capture.requests.filter(isPd).map((c) => c.json as any);
+const hooks = (sb: AtlasHarness) => sb.capture.requests.filter(isHook);
 
 describe("alert lifecycle and notifications", () => {
-  let sb: Sandbox;
+  let sb: AtlasHarness;
   const cfgPath = () => `/api/atlas/v2/groups/${sb.groupId}/alertConfigs`;
 
   beforeEach(async () => {
-    sb = await startSandbox();
+    sb = await startAtlas();
   });
   afterEach(async () => {
     const errors = sb.conformance();

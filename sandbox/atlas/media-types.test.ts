@@ -1,12 +1,12 @@
 import { request } from "../../test/support/fetch";
-import { PD_KEY, startSandbox, V1, V2024, type Sandbox } from "../../test/support/atlas/harness";
+import { PD_KEY, startAtlas, V1, V2024, type AtlasHarness } from "../../test/support/atlas/harness";
 
 describe("versioned media types", () => {
-  let sb: Sandbox;
+  let sb: AtlasHarness;
   const list = () => `/api/atlas/v2/groups/${sb.groupId}/integrations`;
 
   beforeAll(async () => {
-    sb = await startSandbox();
+    sb = await startAtlas();
   });
   afterAll(async () => {
     const errors = sb.conformance();

@@ -2,7 +2,7 @@ import { request } from "../../test/support/fetch";
 import * as fs from "node:fs";
 import { ManualClock } from "../../lib/clock";
 import { EVENT_ACCEPTED, FakeServer } from "../../test/support/fake-server";
-import { PD_KEY, startSandbox, tempDir, V1 } from "../../test/support/atlas/harness";
+import { PD_KEY, startAtlas, tempDir, V1 } from "../../test/support/atlas/harness";
 
 describe("persistence across restart", () => {
   const dir = tempDir();
@@ -13,7 +13,7 @@ describe("persistence across restart", () => {
     const clock = new ManualClock("2026-03-01T10:00:00Z");
     const errors: string[] = [];
 
-    const first = await startSandbox({ dataDir: dir, capture, clock });
+    const first = await startAtlas({ dataDir: dir, capture, clock });
     const token = await first.token();
     await first.api("POST", `/api/atlas/v2/groups/${first.groupId}/integrations/WEBHOOK`, { url: "https://hooks.example.com/p/1234", secret: "abc123-secret" });
     const cfg = (
@@ -38,7 +38,7 @@ describe("persistence across restart", () => {
     // Restart on the same data directory, after the retry became due, with PagerDuty healthy again.
     capture.fallback = EVENT_ACCEPTED;
     clock.advance(5 * 60_000);
-    const second = await startSandbox({ dataDir: dir, capture, clock });
+    const second = await startAtlas({ dataDir: dir, capture, clock });
     const old = await request(`${second.url}/api/atlas/v2/groups/${second.groupId}/alertConfigs/${cfg.id}`, {
       headers: { accept: V1, authorization: `Bearer ${token}` },
     });

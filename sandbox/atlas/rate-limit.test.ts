@@ -1,7 +1,7 @@
-import { startSandbox, type Sandbox } from "../../test/support/atlas/harness";
+import { startAtlas, type AtlasHarness } from "../../test/support/atlas/harness";
 
 describe("rate limits (token bucket per project)", () => {
-  let sb: Sandbox;
+  let sb: AtlasHarness;
   afterEach(async () => {
     const errors = sb.conformance();
     await sb.close();
@@ -9,7 +9,7 @@ describe("rate limits (token bucket per project)", () => {
   });
 
   it("counts down RateLimit-Remaining, answers 429 with Retry-After, refills with the clock", async () => {
-    sb = await startSandbox({ rateLimit: { capacity: 3, refillPerSecond: 0.5 } });
+    sb = await startAtlas({ rateLimit: { capacity: 3, refillPerSecond: 0.5 } });
     const path = `/api/atlas/v2/groups/${sb.groupId}/alertConfigs`;
     const remaining: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -39,7 +39,7 @@ describe("rate limits (token bucket per project)", () => {
   });
 
   it("is off by default", async () => {
-    sb = await startSandbox();
+    sb = await startAtlas();
     const r = await sb.api("GET", `/api/atlas/v2/groups/${sb.groupId}/alertConfigs`);
     expect(r.headers.get("ratelimit-limit")).toBeNull();
   });

@@ -32,6 +32,7 @@ export function looksRedacted(value: string): boolean {
 
 export type Redaction = "key" | "secret" | "url";
 
-export function redact(kind: Redaction, value: string): string {
+/** A field's value as Atlas shows it on read, by the field's kind of redaction. */
+export function redactValue(kind: Redaction, value: string): string {
   return kind === "key" ? redactKey(value) : kind === "secret" ? redactSecret(value) : redactUrl(value);
 }

@@ -1,14 +1,14 @@
 import * as net from "node:net";
 import { request } from "../../test/support/fetch";
-import { PD_KEY, startSandbox, V1, type Sandbox } from "../../test/support/atlas/harness";
+import { PD_KEY, startAtlas, V1, type AtlasHarness } from "../../test/support/atlas/harness";
 import { DEFAULT_ALERT_CONFIGS } from "./alert-configs/defaults";
 
 describe("robustness: garbage in, Atlas errors out, still serving", () => {
-  let sb: Sandbox;
+  let sb: AtlasHarness;
   const cfgs = () => `/api/atlas/v2/groups/${sb.groupId}/alertConfigs`;
 
   beforeAll(async () => {
-    sb = await startSandbox();
+    sb = await startAtlas();
   });
   afterAll(async () => {
     const errors = sb.conformance();

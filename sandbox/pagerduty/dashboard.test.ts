@@ -1,14 +1,14 @@
 import { request } from "../../test/support/fetch";
 import { ConformanceRecorder } from "../../test/support/openapi";
 import { esc } from "./dashboard/html";
-import { call, restClient, SANDBOX_AUTH, sendEvent, startPd, trigger, TOKEN, type Started } from "../../test/support/pagerduty/harness";
+import { call, restClient, SANDBOX_AUTH, sendEvent, startPagerDuty, trigger, TOKEN, type PagerDutyHarness } from "../../test/support/pagerduty/harness";
 
 /** The page a person checks, and the JSON state dump: escaped, self-contained, and never showing a full key. */
 const recorder = new ConformanceRecorder();
-let pd: Started;
+let pd: PagerDutyHarness;
 
 beforeAll(async () => {
-  pd = await startPd(recorder);
+  pd = await startPagerDuty(recorder);
 });
 
 afterAll(async () => {

@@ -1,15 +1,24 @@
 import { request } from "../../test/support/fetch";
 import { ConformanceRecorder } from "../../test/support/openapi";
 import { openDb } from "../../lib/sqlite";
-import { restClient, SANDBOX_AUTH, sendEvent, serviceWithKey, startPd, trigger, type RestClient, type Started } from "../../test/support/pagerduty/harness";
+import {
+  restClient,
+  SANDBOX_AUTH,
+  sendEvent,
+  serviceWithKey,
+  startPagerDuty,
+  trigger,
+  type RestClient,
+  type PagerDutyHarness,
+} from "../../test/support/pagerduty/harness";
 
 /** Dedup and incident rules of the Events API, observed through the REST API, over real sockets. */
 const recorder = new ConformanceRecorder();
-let pd: Started;
+let pd: PagerDutyHarness;
 let rest: RestClient;
 
 beforeAll(async () => {
-  pd = await startPd(recorder);
+  pd = await startPagerDuty(recorder);
   rest = restClient(pd.url);
 });
 
@@ -147,8 +156,8 @@ describe("Events API v2 dedup rules", () => {
 describe("regions", () => {
   test("a US key sent to the EU endpoint is accepted and dropped; each region sees only its own incidents", async () => {
     const db = openDb();
-    const us = await startPd(recorder, { db, region: "US" });
-    const eu = await startPd(recorder, { db, region: "EU" });
+    const us = await startPagerDuty(recorder, { db, region: "US" });
+    const eu = await startPagerDuty(recorder, { db, region: "EU" });
     try {
       const usRest = restClient(us.url);
       const euRest = restClient(eu.url);
@@ -173,7 +182,7 @@ describe("regions", () => {
 
 describe("rate limit and faults", () => {
   test("over the per-key limit → 429; other keys are unaffected", async () => {
-    const limited = await startPd(recorder, { eventsPerMinutePerKey: 3 });
+    const limited = await startPagerDuty(recorder, { eventsPerMinutePerKey: 3 });
     try {
       const r = restClient(limited.url);
       const a = await serviceWithKey(r);

@@ -1,15 +1,15 @@
 import { ManualClock } from "../../lib/clock";
 import { ConformanceRecorder } from "../../test/support/openapi";
-import { restClient, sendEvent, serviceWithKey, startPd, trigger, type Started } from "../../test/support/pagerduty/harness";
+import { restClient, sendEvent, serviceWithKey, startPagerDuty, trigger, type PagerDutyHarness } from "../../test/support/pagerduty/harness";
 import { DEFAULT_EVENTS_RETENTION } from "./store/events-log";
 
 /** The events log: indexed for the sequence read on every event, pruned by age and by count. */
 const recorder = new ConformanceRecorder();
-let pd: Started;
+let pd: PagerDutyHarness;
 const clock = new ManualClock("2026-03-01T10:00:00Z");
 
 beforeAll(async () => {
-  pd = await startPd(recorder, { clock, eventsRetention: { maxEvents: 5, maxAgeDays: 1 } });
+  pd = await startPagerDuty(recorder, { clock, eventsRetention: { maxEvents: 5, maxAgeDays: 1 } });
 });
 
 afterAll(async () => {

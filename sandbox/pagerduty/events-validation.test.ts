@@ -1,14 +1,14 @@
 import { ConformanceRecorder } from "../../test/support/openapi";
 import { MAX_EVENT_BYTES } from "./events/messages";
-import { call, startPd, type Started } from "../../test/support/pagerduty/harness";
+import { call, startPagerDuty, type PagerDutyHarness } from "../../test/support/pagerduty/harness";
 
 /** Request/response validation of the Events API, table-driven, over a real socket. */
 const recorder = new ConformanceRecorder();
-let pd: Started;
+let pd: PagerDutyHarness;
 const KEY = "a".repeat(32);
 
 beforeAll(async () => {
-  pd = await startPd(recorder);
+  pd = await startPagerDuty(recorder);
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { ConformanceRecorder } from "../../test/support/openapi";
-import { call, restClient, sendEvent, serviceWithKey, startPd, TOKEN, trigger, waitFor, webhookReceiver } from "../../test/support/pagerduty/harness";
+import { call, restClient, sendEvent, serviceWithKey, startPagerDuty, TOKEN, trigger, waitFor, webhookReceiver } from "../../test/support/pagerduty/harness";
 
 /** With logging on, routing keys, tokens and webhook secrets never reach the log. */
 test("logs carry no routing key, REST token or webhook secret", async () => {
@@ -18,7 +18,7 @@ test("logs carry no routing key, REST token or webhook secret", async () => {
     return true;
   }) as typeof process.stdout.write);
   const rx = await webhookReceiver(() => 500);
-  const pd = await startPd(recorder, { logger: true });
+  const pd = await startPagerDuty(recorder, { logger: true });
   try {
     const rest = restClient(pd.url);
     const { key } = await serviceWithKey(rest);

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { ConformanceRecorder } from "../../test/support/openapi";
 import { openDb } from "../../lib/sqlite";
 import { drainWebhookDeliveries } from "./app";
-import { call, restClient, sendEvent, serviceWithKey, startPd, trigger, waitFor, webhookReceiver } from "../../test/support/pagerduty/harness";
+import { call, restClient, sendEvent, serviceWithKey, startPagerDuty, trigger, waitFor, webhookReceiver } from "../../test/support/pagerduty/harness";
 
 /** State lives in the SQLite file: a restarted sandbox knows its services, keys, incidents and pending webhooks. */
 const recorder = new ConformanceRecorder();
@@ -25,7 +25,7 @@ test("services, integration keys, incidents, timeline and the webhook outbox sur
   try {
     // First life: long backoff so the failed delivery is still pending when the process stops.
     let db = openDb(dir);
-    let pd = await startPd(recorder, { db, webhookRetry: { baseDelayMs: 60_000, maxAttempts: 5, timeoutMs: 500 } });
+    let pd = await startPagerDuty(recorder, { db, webhookRetry: { baseDelayMs: 60_000, maxAttempts: 5, timeoutMs: 500 } });
     let rest = restClient(pd.url);
     const { key, serviceId, integrationId } = await serviceWithKey(rest, "persistent");
     const sub = await rest.post("/webhook_subscriptions", {
@@ -44,7 +44,7 @@ test("services, integration keys, incidents, timeline and the webhook outbox sur
 
     // Second life on the same file.
     db = openDb(dir);
-    pd = await startPd(recorder, { db, webhookRetry: { baseDelayMs: 60_000, maxAttempts: 5, timeoutMs: 500 } });
+    pd = await startPagerDuty(recorder, { db, webhookRetry: { baseDelayMs: 60_000, maxAttempts: 5, timeoutMs: 500 } });
     rest = restClient(pd.url);
     try {
       expect((await rest.get(`/services/${serviceId}/integrations/${integrationId}`)).body.integration.integration_key).toBe(key);

@@ -1,5 +1,5 @@
 import { ConformanceRecorder } from "../../test/support/openapi";
-import { restClient, sendEvent, serviceWithKey, startPd, trigger, type RestClient, type Started } from "../../test/support/pagerduty/harness";
+import { restClient, sendEvent, serviceWithKey, startPagerDuty, trigger, type RestClient, type PagerDutyHarness } from "../../test/support/pagerduty/harness";
 
 /**
  * What PagerDuty's own clients need beyond the provider's calls (found driving
@@ -8,11 +8,11 @@ import { restClient, sendEvent, serviceWithKey, startPd, trigger, type RestClien
  * a service. Real sockets, token auth, exchanges validated against the specs.
  */
 const recorder = new ConformanceRecorder();
-let pd: Started;
+let pd: PagerDutyHarness;
 let rest: RestClient;
 
 beforeAll(async () => {
-  pd = await startPd(recorder);
+  pd = await startPagerDuty(recorder);
   rest = restClient(pd.url);
 });
 

@@ -1,13 +1,23 @@
 import { ConformanceRecorder } from "../../test/support/openapi";
-import { call, restClient, sendEvent, serviceWithKey, startPd, TOKEN, trigger, type RestClient, type Started } from "../../test/support/pagerduty/harness";
+import {
+  call,
+  restClient,
+  sendEvent,
+  serviceWithKey,
+  startPagerDuty,
+  TOKEN,
+  trigger,
+  type RestClient,
+  type PagerDutyHarness,
+} from "../../test/support/pagerduty/harness";
 
 /** The REST subset over real sockets; every exchange is checked against pagerduty-rest-subset.openapi.json. */
 const recorder = new ConformanceRecorder();
-let pd: Started;
+let pd: PagerDutyHarness;
 let rest: RestClient;
 
 beforeAll(async () => {
-  pd = await startPd(recorder);
+  pd = await startPagerDuty(recorder);
   rest = restClient(pd.url);
 });
 
@@ -319,7 +329,7 @@ describe("webhook subscriptions", () => {
 
 describe("REST rate limit", () => {
   test("over the per-token limit → 429 {error:{message:'Rate Limit Exceeded',code:2020}} with ratelimit headers", async () => {
-    const limited = await startPd(recorder, { restRequestsPerMinute: 2 });
+    const limited = await startPagerDuty(recorder, { restRequestsPerMinute: 2 });
     try {
       const r = restClient(limited.url);
       expect((await r.get("/incidents")).status).toBe(200);

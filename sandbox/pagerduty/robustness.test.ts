@@ -1,17 +1,17 @@
 import * as net from "node:net";
 import { ConformanceRecorder } from "../../test/support/openapi";
-import { call, restClient, sendEvent, serviceWithKey, startPd, TOKEN, trigger, type Started } from "../../test/support/pagerduty/harness";
+import { call, restClient, sendEvent, serviceWithKey, startPagerDuty, TOKEN, trigger, type PagerDutyHarness } from "../../test/support/pagerduty/harness";
 
 /**
  * Garbage in: the server answers every request with a 4xx in the right
  * service's format, never a 5xx, never echoes credentials, and keeps serving.
  */
 const recorder = new ConformanceRecorder();
-let pd: Started;
+let pd: PagerDutyHarness;
 let key: string;
 
 beforeAll(async () => {
-  pd = await startPd(recorder);
+  pd = await startPagerDuty(recorder);
   key = (await serviceWithKey(restClient(pd.url))).key;
 });
 

@@ -9,23 +9,23 @@ import {
   restClient,
   sendEvent,
   serviceWithKey,
-  startPd,
+  startPagerDuty,
   trigger,
   waitFor,
   webhookReceiver,
   type RestClient,
-  type Started,
+  type PagerDutyHarness,
 } from "../../test/support/pagerduty/harness";
 import type { FakeServer } from "../../test/support/fake-server";
 
 /** Webhook v3 deliveries to real local receivers. */
 const recorder = new ConformanceRecorder();
-let pd: Started;
+let pd: PagerDutyHarness;
 let rest: RestClient;
 const receivers: FakeServer[] = [];
 
 beforeAll(async () => {
-  pd = await startPd(recorder, { webhookRetry: { baseDelayMs: 20, maxAttempts: 4, timeoutMs: 300 } });
+  pd = await startPagerDuty(recorder, { webhookRetry: { baseDelayMs: 20, maxAttempts: 4, timeoutMs: 300 } });
   rest = restClient(pd.url);
 });
 
@@ -229,7 +229,7 @@ describe("service timeouts (ManualClock)", () => {
   test("acknowledgement timeout → incident.unacknowledged; auto-resolve timeout → incident.resolved", async () => {
     const clock = new ManualClock("2026-03-01T10:00:00Z");
     // A long poll interval: this test drives the worker by hand.
-    const local = await startPd(recorder, { clock, webhookPollMs: 60_000 });
+    const local = await startPagerDuty(recorder, { clock, webhookPollMs: 60_000 });
     try {
       const r = restClient(local.url);
       const rx = await receiver();

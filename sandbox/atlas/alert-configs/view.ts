@@ -1,5 +1,5 @@
 import type { IntegrationStore } from "../store/integrations";
-import { redact, redactSecret, redactUrl } from "../redact";
+import { redactSecret, redactUrl, redactValue } from "../redact";
 import type { AlertConfig, StoredNotification } from "./model";
 import { NOTIFICATION_RULES } from "./notification-rules";
 
@@ -14,7 +14,7 @@ export function notificationView(n: StoredNotification, groupId: string, integra
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(n)) {
     const r = rule?.fields[k]?.redact;
-    out[k] = r && typeof v === "string" ? redact(r, v) : v;
+    out[k] = r && typeof v === "string" ? redactValue(r, v) : v;
   }
   if (n.typeName === "WEBHOOK" && n.webhookUrl === undefined && n.integrationId === undefined) {
     const dflt = integrations.get(groupId, "WEBHOOK");

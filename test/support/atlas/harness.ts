@@ -25,7 +25,7 @@ export const V2024 = "application/vnd.atlas.2024-05-30+json";
 export const PD_KEY = "0123456789abcdef0123456789ab0022";
 export const PD_KEY_2 = "fedcba9876543210fedcba9876541111";
 
-export interface Sandbox {
+export interface AtlasHarness {
   app: FastifyInstance;
   url: string;
   clock: ManualClock;
@@ -40,7 +40,7 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export interface SandboxOptions extends Partial<AtlasDeps> {
+export interface AtlasHarnessOptions extends Partial<AtlasDeps> {
   dataDir?: string;
   /** Keep the fake PagerDuty and webhook receiver of a previous sandbox (restart tests). */
   capture?: FakeServer;
@@ -50,7 +50,7 @@ export interface SandboxOptions extends Partial<AtlasDeps> {
 export const GROUP = "5f0000000000000000000001";
 
 /** A real server on 127.0.0.1:0 with a fake server (test/support/fake-server.ts) recording PagerDuty (/us, /eu) and webhooks. */
-export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+export async function startAtlas(opts: AtlasHarnessOptions = {}): Promise<AtlasHarness> {
   const recorder = new ConformanceRecorder();
   const clock = opts.clock ?? new ManualClock("2026-03-01T10:00:00Z");
   const capture = opts.capture ?? (await FakeServer.start({ fallback: EVENT_ACCEPTED }));
@@ -72,7 +72,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   return sandboxHandle(app, db, clock, capture, recorder, close);
 }
 
-async function listenAtlas(db: Db, clock: ManualClock, capture: FakeServer, recorder: ConformanceRecorder, opts: SandboxOptions): Promise<FastifyInstance> {
+async function listenAtlas(
+  db: Db,
+  clock: ManualClock,
+  capture: FakeServer,
+  recorder: ConformanceRecorder,
+  opts: AtlasHarnessOptions,
+): Promise<FastifyInstance> {
   const app = buildAtlasApp({
     db,
     clock,
@@ -99,7 +105,7 @@ function sandboxHandle(
   capture: FakeServer,
   recorder: ConformanceRecorder,
   close: () => Promise<void>,
-): Sandbox {
+): AtlasHarness {
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   let token: string | undefined;
   const getToken = async () => {

@@ -17,14 +17,14 @@ export const PD_ACCEPT = "application/vnd.pagerduty+json;version=2";
 /** What sandbox controls (/sandbox/*) and the dashboard need, like the REST API. */
 export const SANDBOX_AUTH = { authorization: `Token token=${TOKEN}` };
 
-export interface Started {
+export interface PagerDutyHarness {
   app: FastifyInstance;
   url: string;
   db: Db;
   close(): Promise<void>;
 }
 
-export async function startPd(recorder: ConformanceRecorder, deps: Partial<PagerDutyDeps> = {}): Promise<Started> {
+export async function startPagerDuty(recorder: ConformanceRecorder, deps: Partial<PagerDutyDeps> = {}): Promise<PagerDutyHarness> {
   const db = deps.db ?? openDb();
   const app = buildPagerDutyApp({
     region: DEFAULT_REGION,
