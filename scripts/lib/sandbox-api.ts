@@ -30,6 +30,8 @@ export function atlasApi(sb: Sandbox) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   const g = (projectId: string) => `/api/atlas/v2/groups/${projectId}`;
+  const alertConfigs = async (projectId: string): Promise<any[]> =>
+    (await json(await call("GET", `${g(projectId)}/alertConfigs?itemsPerPage=500`), "alert configs")).results;
   return {
     call,
     integrations: async (projectId: string): Promise<any[]> => (await json(await call("GET", `${g(projectId)}/integrations`), "integrations")).results,
@@ -42,8 +44,10 @@ export function atlasApi(sb: Sandbox) {
     replaceIntegration: async (projectId: string, body: unknown) =>
       json(await call("PUT", `${g(projectId)}/integrations/PAGER_DUTY`, body), "replace integration"),
     deleteIntegration: async (projectId: string) => (await call("DELETE", `${g(projectId)}/integrations/PAGER_DUTY`)).status,
-    alertConfigs: async (projectId: string): Promise<any[]> =>
-      (await json(await call("GET", `${g(projectId)}/alertConfigs?itemsPerPage=500`), "alert configs")).results,
+    alertConfigs,
+    /** The alert configurations that notify PagerDuty (new projects also hold Atlas's default configurations, which do not). */
+    pagerDutyConfigs: async (projectId: string): Promise<any[]> =>
+      (await alertConfigs(projectId)).filter((c) => (c.notifications ?? []).some((n: any) => n.typeName === "PAGER_DUTY")),
     setAlertConfigEnabled: async (projectId: string, id: string, enabled: boolean) =>
       json(await call("PATCH", `${g(projectId)}/alertConfigs/${id}`, { enabled }), "patch alert config"),
     openAlert: async (projectId: string, body: Record<string, unknown>): Promise<any> => {

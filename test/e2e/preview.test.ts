@@ -18,10 +18,6 @@ let otherKey: string;
 let euKey: string;
 const stacks = stackFactory(() => sb, programDir);
 
-/** The project's alert configurations that notify PagerDuty: the program's (new projects also hold Atlas's default configurations). */
-const pagerDutyConfigs = async (sb: Sandbox, projectId: string): Promise<any[]> =>
-  (await atlasApi(sb).alertConfigs(projectId)).filter((c: any) => (c.notifications ?? []).some((n: any) => n.typeName === "PAGER_DUTY"));
-
 beforeAll(async () => {
   recorder = new ConformanceRecorder();
   sb = await startSandbox({ observe: recorder.observe });
@@ -104,7 +100,7 @@ describe("pulumi preview lists exactly what pulumi up changes", () => {
     const pd = await integrationState(ws);
     expect(pd.keyConfirmed).toBe(true);
     const live = await atlasApi(sb).integration(pd.projectId);
-    const configs = await pagerDutyConfigs(sb, pd.projectId);
+    const configs = await atlasApi(sb).pagerDutyConfigs(pd.projectId);
     expect(configs.flatMap((c) => c.notifications.map((n: any) => n.integrationId))).toEqual([live.id, live.id]);
     await ws.ok(["destroy", "--yes"]);
   });

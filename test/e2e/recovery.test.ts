@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
 import { PulumiWorkspace } from "../../scripts/lib/pulumi-cli";
+import { parseResponse } from "../support/fetch";
 import { newProjectId } from "../support/sandbox-client";
 import { FAST_RETRY } from "../support/harness";
 
@@ -64,8 +65,7 @@ function processTree(pid: number): number[] {
 }
 
 async function faults(method: string, body?: unknown): Promise<any> {
-  const res = await pagerDutyApi(sb).call(method, "/sandbox/faults", body);
-  return res.status === 204 ? undefined : res.json();
+  return (await parseResponse(await pagerDutyApi(sb).call(method, "/sandbox/faults", body))).body;
 }
 
 it("after pulumi up is killed mid-create, cancel/refresh --clear-pending-creates/up ends with exactly the program: no open initial incident, no duplicate", async () => {
@@ -125,7 +125,7 @@ it("after pulumi up is killed mid-create, cancel/refresh --clear-pending-creates
   expect(incidents.length).toBeGreaterThan(0);
   expect(incidents.filter((i: any) => i.status !== "resolved")).toEqual([]);
   // The program's two routings and nothing else that notifies PagerDuty (new projects also hold Atlas's defaults).
-  const routed = (await atlasApi(sb).alertConfigs(projectId)).filter((c: any) => (c.notifications ?? []).some((n: any) => n.typeName === "PAGER_DUTY"));
+  const routed = await atlasApi(sb).pagerDutyConfigs(projectId);
   expect(routed).toHaveLength(2);
   await ws.ok(["refresh", "--yes", "--expect-no-changes"]);
   await ws.ok(["destroy", "--yes"]);

@@ -23,10 +23,6 @@ let recorder: ConformanceRecorder;
 let oldDir: string;
 const stacks = stackFactory(() => sb, programDir);
 
-/** The project's alert configurations that notify PagerDuty: the program's (new projects also hold Atlas's default configurations). */
-const pagerDutyConfigs = async (sb: Sandbox, projectId: string): Promise<any[]> =>
-  (await atlasApi(sb).alertConfigs(projectId)).filter((c: any) => (c.notifications ?? []).some((n: any) => n.typeName === "PAGER_DUTY"));
-
 beforeAll(async () => {
   recorder = new ConformanceRecorder();
   sb = await startSandbox({ observe: recorder.observe });
@@ -99,11 +95,11 @@ it(`a stack created by ${OLD_COMMIT} refreshes, upgrades with no API write, upda
   await current.ok(["up", "--yes"]);
   expect(await atlasApi(sb).integration(projectId)).toMatchObject({ serviceKey: "*".repeat(28) + otherKey.slice(-4) });
   const integration = await atlasApi(sb).integration(projectId);
-  expect((await pagerDutyConfigs(sb, projectId)).map((c) => c.notifications[0].integrationId)).toEqual([integration.id, integration.id]);
+  expect((await atlasApi(sb).pagerDutyConfigs(projectId)).map((c) => c.notifications[0].integrationId)).toEqual([integration.id, integration.id]);
 
   // 4. Destroy removes everything.
   await current.ok(["destroy", "--yes"]);
   expect(await atlasApi(sb).integration(projectId)).toBeUndefined();
-  expect(await pagerDutyConfigs(sb, projectId)).toEqual([]);
+  expect(await atlasApi(sb).pagerDutyConfigs(projectId)).toEqual([]);
   expect(recorder.errors()).toEqual([]);
 });
