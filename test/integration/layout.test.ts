@@ -46,3 +46,16 @@ it("tests have one fake HTTP server", () => {
     .filter((f) => !allowed.has(f) && /\bhttps?\.createServer\(/.test(fs.readFileSync(path.join(repoRoot, f), "utf8")));
   expect(offenders).toEqual([]);
 });
+
+it("every path in the README's architecture table exists", () => {
+  const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+  const section = readme.split("\n## Architecture: where each concept lives\n")[1]?.split("\n## ")[0];
+  expect(section).toBeDefined();
+  const rows = section!.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| concept") && !l.startsWith("| ---"));
+  expect(rows.length).toBeGreaterThan(20);
+  // Backticked repository paths: a top-level folder, then more; npm names and identifiers are not paths.
+  const paths = [...section!.matchAll(/`((?:lib|clients|catalog|provider|sdk|sandbox|relay|scripts|specs|test|packages)\/[^`\s]*)`/g)].map((m) => m[1]);
+  expect(paths.length).toBeGreaterThan(30);
+  // Bare file names after a folder (`lib/outbox/` ... `sqlite.ts`) are not checked; the folder is.
+  expect(paths.filter((p) => !fs.existsSync(path.join(repoRoot, p)))).toEqual([]);
+});
