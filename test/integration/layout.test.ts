@@ -1,23 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../support/provider-host";
+import { tsFiles } from "../support/repo-files";
 
 // Source modules never import test code (it is not shipped); tests next to the code may import test/support.
 const SOURCE_DIRS = ["catalog", "lib", "clients", "sdk", "provider", "sandbox", "relay", "scripts", "examples"];
 
-function sourceFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === "node_modules" ? [] : sourceFiles(p);
-    return /\.ts$/.test(e.name) && !/\.test\.ts$/.test(e.name) ? [p] : [];
-  });
-}
-
 it("no source module imports test/", () => {
   const testDir = path.join(repoRoot, "test");
   const offenders: string[] = [];
-  for (const file of SOURCE_DIRS.flatMap((d) => sourceFiles(path.join(repoRoot, d)))) {
+  for (const file of SOURCE_DIRS.flatMap((d) => tsFiles(path.join(repoRoot, d), false))) {
     const text = fs.readFileSync(file, "utf8");
     for (const m of text.matchAll(/(?:from|import|require)\s*\(?\s*["']([^"']+)["']/g)) {
       const target = path.resolve(path.dirname(file), m[1]);
@@ -30,15 +22,7 @@ it("no source module imports test/", () => {
 
 // One recording/scripted fake server for all tests (test/support/fake-server.ts), one fetch helper (test/support/fetch.ts).
 it("tests have one fake HTTP server", () => {
-  const allTs = (dir: string): string[] =>
-    !fs.existsSync(dir)
-      ? []
-      : fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-          const p = path.join(dir, e.name);
-          if (e.isDirectory()) return e.name === "node_modules" ? [] : allTs(p);
-          return /\.ts$/.test(e.name) ? [p] : [];
-        });
-  const testFiles = [...allTs(path.join(repoRoot, "test")), ...SOURCE_DIRS.flatMap((d) => allTs(path.join(repoRoot, d))).filter((f) => /\.test\.ts$/.test(f))];
+  const testFiles = [...tsFiles(path.join(repoRoot, "test")), ...SOURCE_DIRS.flatMap((d) => tsFiles(path.join(repoRoot, d), "only"))];
   // The PostgreSQL replica fixture is a relay process under test, not a fake.
   const allowed = new Set(["test/support/fake-server.ts", "test/pg/fixtures/replica.ts"]);
   const offenders = testFiles

@@ -19,6 +19,7 @@ import { main as sandboxCli } from "../../sandbox/cli";
 import { migratePagerDuty } from "../../sandbox/pagerduty/migrations";
 import { closeAtEnd } from "../support/cleanup";
 import { repoRoot } from "../support/provider-host";
+import { tsFiles } from "../support/repo-files";
 
 const PROJECT = "5f1e2d3c4b5a69788796a5b4";
 const KEY = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
@@ -182,19 +183,10 @@ const LITERAL_LIST = [
 ];
 const OTHER_SERVICES = /datadog|opsGenie|US3|apiKey: key\(\)/i;
 
-function sourceFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === "node_modules" ? [] : sourceFiles(p);
-    return /\.ts$/.test(e.name) && !/\.test\.ts$/.test(e.name) ? [p] : [];
-  });
-}
-
 it("no source file lists PagerDuty regions outside lib/regions.ts", () => {
   const table = path.join(repoRoot, "lib", "regions.ts");
   const offenders: string[] = [];
-  for (const file of SCANNED_DIRS.flatMap((d) => sourceFiles(path.join(repoRoot, d)))) {
+  for (const file of SCANNED_DIRS.flatMap((d) => tsFiles(path.join(repoRoot, d), false))) {
     if (file === table) continue;
     fs.readFileSync(file, "utf8")
       .split("\n")
