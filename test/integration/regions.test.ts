@@ -26,6 +26,19 @@ const KEY = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
 const configured = readProviderConfig({ get: (k: string) => ({ "pdac:atlasClientId": "id", "pdac:atlasClientSecret": "secret" })[k] }, {});
 const NOT_A_REGION = "XX";
 
+/** Inserts a PagerDuty sandbox service row in `region` into a fresh database (throws what SQLite refuses). */
+function storeService(region: string): void {
+  const db = openDb();
+  try {
+    migratePagerDuty(db);
+    db.prepare("INSERT INTO pd_services (id, region, name, escalation_policy_id, created_at, updated_at) VALUES ('S1', ?, 'svc', 'P1', 'now', 'now')").run(
+      region,
+    );
+  } finally {
+    db.close();
+  }
+}
+
 describe.each(REGION_NAMES)("region %s", (region) => {
   it("has provider settings (stack key and environment variable) defaulting to the real service's URLs", () => {
     const events = SETTINGS[regionalKey("pagerdutyEventsUrl", region)];
@@ -66,16 +79,7 @@ describe.each(REGION_NAMES)("region %s", (region) => {
   });
 
   it("may be stored by the PagerDuty sandbox (its SQL CHECK lists the table)", () => {
-    const db = openDb();
-    try {
-      migratePagerDuty(db);
-      const insert = db.prepare(
-        "INSERT INTO pd_services (id, region, name, escalation_policy_id, created_at, updated_at) VALUES (?, ?, 'svc', 'P1', 'now', 'now')",
-      );
-      expect(() => insert.run(`S-${region}`, region)).not.toThrow();
-    } finally {
-      db.close();
-    }
+    expect(() => storeService(region)).not.toThrow();
   });
 });
 
@@ -111,16 +115,7 @@ describe("an unknown region", () => {
   });
 
   it("is refused by the PagerDuty sandbox's SQL CHECK", () => {
-    const db = openDb();
-    try {
-      migratePagerDuty(db);
-      const insert = db.prepare(
-        "INSERT INTO pd_services (id, region, name, escalation_policy_id, created_at, updated_at) VALUES ('S1', ?, 'svc', 'P1', 'now', 'now')",
-      );
-      expect(() => insert.run(NOT_A_REGION)).toThrow(/CHECK/);
-    } finally {
-      db.close();
-    }
+    expect(() => storeService(NOT_A_REGION)).toThrow(/CHECK/);
   });
 });
 
