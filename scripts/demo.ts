@@ -11,10 +11,10 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as net from "node:net";
 import { parseConfig } from "../relay/config";
 import { startRelay, type Relay } from "../relay/main";
 import { startSandbox, type Sandbox } from "../sandbox";
+import { freePort } from "./lib/free-port";
 import { PulumiWorkspace } from "./lib/pulumi-cli";
 import { atlasApi, pagerDutyApi } from "./lib/sandbox-api";
 
@@ -240,17 +240,6 @@ async function main(): Promise<number> {
     await relay?.close();
     await sandbox?.close();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 main().then((code) => process.exit(code));

@@ -2,11 +2,11 @@ import * as crypto from "node:crypto";
 import pino from "pino";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox";
 import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
-import * as net from "node:net";
 import { parseConfig, type RawConfig, type RelayConfig } from "../../relay/config";
 import { startRelay, type Relay, type RelayTuning, type StartOptions } from "../../relay/main";
 import { mmsSignature } from "../../lib/signatures";
 import { parseResponse, request } from "./fetch";
+import { freePort } from "../../scripts/lib/free-port";
 import { startPostgres, type PostgresServer } from "./postgres";
 
 /**
@@ -218,16 +218,7 @@ export function dedupKey(projectId: string, alertId: string): string {
   return `mongodb-atlas/${projectId}/${alertId}`;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** Starts a PagerDuty outage in the sandbox: every Events API request answers `status` for `seconds`. */
 export async function outage(sb: Sandbox, seconds: number, status: 429 | 500 | 502 | 503, path: "events" | "rest" | "all" = "events"): Promise<void> {
