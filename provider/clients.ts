@@ -2,7 +2,18 @@ import { readProviderConfig, type ProviderConfig, type Region } from "./config";
 import { AtlasClient } from "../clients/atlas/client";
 import { PagerDutyEventsClient } from "../clients/pagerduty/events";
 import { PagerDutyRestClient } from "../clients/pagerduty/rest";
+import { isRegion, REGION_NAMES } from "../lib/regions";
 import { ProviderError } from "./errors";
+
+/** A region from state or the project API that this version does not know is an error, never the default region. */
+function knownRegion(region: Region): Region {
+  if (isRegion(region)) return region;
+  throw new ProviderError(
+    "CONFIG",
+    `PagerDuty region ${JSON.stringify(region)} is not one of ${REGION_NAMES.join(", ")}: set region on the resource to one of them`,
+    "region",
+  );
+}
 
 /** The API clients one provider call uses, built from the provider configuration at call time. */
 export interface Clients {
@@ -26,10 +37,10 @@ export function makeClients(cfg: ProviderConfig): Clients {
   const rest: Partial<Record<Region, PagerDutyRestClient>> = {};
   return {
     atlas,
-    events: (region) => (events[region] ??= new PagerDutyEventsClient({ baseUrl: cfg.pagerdutyEventsUrl[region], ...common })),
+    events: (region) => (events[knownRegion(region)] ??= new PagerDutyEventsClient({ baseUrl: cfg.pagerdutyEventsUrl[region], ...common })),
     rest: (region) =>
       cfg.pagerdutyToken
-        ? (rest[region] ??= new PagerDutyRestClient({ baseUrl: cfg.pagerdutyRestUrl[region], token: cfg.pagerdutyToken, ...common }))
+        ? (rest[knownRegion(region)] ??= new PagerDutyRestClient({ baseUrl: cfg.pagerdutyRestUrl[region], token: cfg.pagerdutyToken, ...common }))
         : undefined,
   };
 }

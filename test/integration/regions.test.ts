@@ -5,8 +5,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_REGION, pagerDutyUrlSettings, REGION_NAMES, REGIONS, regionalEnv, regionalKey, regionRecord } from "../../lib/regions";
+import { DEFAULT_REGION, pagerDutyUrlSettings, REGION_NAMES, REGIONS, type Region, regionalEnv, regionalKey, regionRecord } from "../../lib/regions";
 import { openDb } from "../../lib/sqlite";
+import { makeClients } from "../../provider/clients";
 import { readProviderConfig, SETTINGS } from "../../provider/config";
 import { checkIntegration } from "../../provider/integration/check";
 import { checkRouting } from "../../provider/routing/check";
@@ -84,6 +85,15 @@ describe.each(REGION_NAMES)("region %s", (region) => {
 });
 
 describe("an unknown region", () => {
+  it("gets no PagerDuty client from the provider (never the default region's)", () => {
+    const clients = makeClients(
+      readProviderConfig({ get: (k: string) => ({ "pdac:atlasClientId": "id", "pdac:atlasClientSecret": "secret", "pdac:pagerdutyToken": "t" })[k] }, {}),
+    );
+    for (const r of REGION_NAMES) expect(() => clients.events(r)).not.toThrow();
+    expect(() => clients.events(NOT_A_REGION as Region)).toThrow(/PagerDuty region "XX" is not one of/);
+    expect(() => clients.rest(NOT_A_REGION as Region)).toThrow(/PagerDuty region "XX" is not one of/);
+  });
+
   it("is refused by the provider's checks, naming the known regions", () => {
     const names = REGION_NAMES.map((r) => `"${r}"`);
     for (const failures of [
