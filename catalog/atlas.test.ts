@@ -23,6 +23,17 @@ describe("Atlas catalog", () => {
     expect(Object.keys(FAMILIES)).toHaveLength(variants.length);
   });
 
+  it("gives no threshold to event types the spec lists as taking none (its ...NoThreshold enums), in the provider's view", () => {
+    const none = Object.keys(s).filter((n) => /EventType.*NoThreshold$/.test(n));
+    expect(none.length).toBeGreaterThan(0);
+    for (const e of none.flatMap((n) => enumOf({ $ref: `#/components/schemas/${n}` }))) {
+      expect([e, EVENT_TYPES[e]]).toEqual([e, expect.objectContaining({ threshold: false, thresholdUnits: [], thresholdOperators: [] })]);
+    }
+    expect(EVENT_TYPES.NO_PRIMARY.threshold).toBe(false);
+    expect(EVENT_TYPES.PRIMARY_ELECTED.threshold).toBe(false);
+    expect(EVENT_TYPES.TOO_MANY_ELECTIONS).toMatchObject({ threshold: true, thresholdUnits: ["RAW"] });
+  });
+
   it("has each discriminated metric threshold's metric names", () => {
     for (const [name, metrics] of Object.entries(METRIC_FAMILIES)) {
       expect(Object.keys(metrics).sort()).toEqual(Object.keys(s[name].discriminator.mapping).sort());
