@@ -176,12 +176,7 @@ it("a clean-up that fails after the commit point: pulumi up shows the warning, p
   const ws = await stack({ projectId, integrationKey: key });
   // Every attempt to resolve the initial alert fails (FAST_RETRY: 3 attempts); the trigger before it goes through.
   await faults("POST", { count: 3, skip: 1, status: 503, path: "events" });
-  let up;
-  try {
-    up = await ws.ok(["up", "--yes"]);
-  } finally {
-    await faults("DELETE");
-  }
+  const up = await ws.ok(["up", "--yes"]).finally(() => faults("DELETE"));
   // The provider host's stderr reaches the CLI as messages of the stack: printed as the step runs and again under Diagnostics.
   const shown = up.stdout.slice(up.stdout.lastIndexOf("Diagnostics:"));
   expect(shown).toMatch(
