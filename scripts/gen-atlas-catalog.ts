@@ -15,7 +15,8 @@
  *      Atlas would store: a variant accepts the union of its own threshold and the thresholds its
  *      discriminator maps to;
  *    - per event type (`eventTypes`, `metricUnits`), for the provider's check: an event type takes the
- *      threshold its variant's discriminator maps it to when mapped, else its variant's.
+ *      threshold its variant's discriminator maps it to when mapped, else its variant's, and none when the
+ *      variant's event-type enum is a `...NoThreshold` one (NO_PRIMARY, PRIMARY_ELECTED).
  *    Plus the enums the sandbox checks (matcher fields, integration, notification and severity types, alert
  *    value units).
  *
@@ -79,6 +80,10 @@ export function generateAtlasCatalog(spec: Schema): AtlasCatalogData {
       thresholdMetrics: null,
       metricThreshold: null,
       mappedThresholds: {},
+      // The spec names the event-type enum of a variant whose events take no threshold `...NoThreshold`
+      // (ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold: NO_PRIMARY, PRIMARY_ELECTED), even where the
+      // variant still carries the generic `threshold` property.
+      noThreshold: "$ref" in props.eventTypeName && /NoThreshold$/.test(nameOf(props.eventTypeName)),
     };
     if ("threshold" in props) {
       const t = res(props.threshold);
@@ -119,9 +124,9 @@ export function generateAtlasCatalog(spec: Schema): AtlasCatalogData {
   for (const rec of variants) {
     for (const e of rec.eventTypes) {
       // The variant's discriminator maps e to a precise view (TOO_MANY_ELECTIONS: GREATER_THAN, RAW): that view wins.
-      const t = rec.mappedThresholds[e] ?? rec.threshold;
+      const t = rec.noThreshold ? null : (rec.mappedThresholds[e] ?? rec.threshold);
       let cur: MutableEventType = {
-        threshold: rec.threshold !== null,
+        threshold: !rec.noThreshold && rec.threshold !== null,
         metricThreshold: rec.metricThreshold !== null,
         matcherFields: rec.matcherFields ?? [],
         // null: any string, as soon as one variant listing the event type takes any string.
@@ -222,6 +227,8 @@ interface Variant {
   thresholdMetrics: string | null;
   /** Key into metricFamilies. */
   metricThreshold: string | null;
+  /** The variant's event types take no threshold (their enum is the spec's `...NoThreshold`): the provider's view only. */
+  noThreshold: boolean;
   /** Event type -> the threshold of the view the variant's discriminator maps it to. */
   mappedThresholds: Record<string, MutableThreshold>;
 }

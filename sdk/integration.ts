@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Region, Severity } from "../provider";
-import { integrationStub } from "./stub";
+import { DynamicResource } from "./stub";
 
 export interface InitialAlertArgs {
   /** Summary of the initial alert (max 1024 characters). */
@@ -29,7 +29,7 @@ export interface PagerDutyIntegrationArgs {
  * initial alert, stores it in the project API and resolves the alert; refresh
  * shows a key or region changed by hand; deleting it removes it everywhere.
  */
-export class PagerDutyIntegration extends pulumi.dynamic.Resource {
+export class PagerDutyIntegration extends DynamicResource {
   /** The type token: `pulumi-nodejs:dynamic/pdac:PagerDutyIntegration`. */
   static readonly typeToken = "pulumi-nodejs:dynamic/pdac:PagerDutyIntegration";
 
@@ -82,13 +82,9 @@ export class PagerDutyIntegration extends pulumi.dynamic.Resource {
       pendingCleanup: undefined,
       retiredKeys: undefined,
     };
-    super(
-      integrationStub,
-      name,
-      props,
-      { ...rest, additionalSecretOutputs: [...(rest.additionalSecretOutputs ?? []), "integrationKey", "retiredKeys"] },
-      "pdac",
-      "PagerDutyIntegration",
-    );
+    super("PagerDutyIntegration", name, props, {
+      ...rest,
+      additionalSecretOutputs: [...(rest.additionalSecretOutputs ?? []), "integrationKey", "retiredKeys"],
+    });
   }
 }

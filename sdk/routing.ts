@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertSeverity, Delivery, Matcher } from "../provider";
 import { DEFAULT_REGION } from "../lib/regions";
-import { routingStub } from "./stub";
+import { DynamicResource } from "./stub";
 import type { PagerDutyIntegration } from "./integration";
 
 export interface ThresholdArgs {
@@ -51,7 +51,7 @@ export interface AlertRoutingArgs {
 }
 
 /** One of a project's alerts routed to PagerDuty: an alert configuration whose notification goes to the integration. */
-export class AlertRouting extends pulumi.dynamic.Resource {
+export class AlertRouting extends DynamicResource {
   static readonly typeToken = "pulumi-nodejs:dynamic/pdac:AlertRouting";
 
   declare readonly projectId: pulumi.Output<string>;
@@ -89,13 +89,6 @@ export class AlertRouting extends pulumi.dynamic.Resource {
       alertConfigId: undefined,
       notifierId: undefined,
     };
-    super(
-      routingStub,
-      name,
-      props,
-      { ...options, additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), "relaySecret"] },
-      "pdac",
-      "AlertRouting",
-    );
+    super("AlertRouting", name, props, { ...options, additionalSecretOutputs: [...(options.additionalSecretOutputs ?? []), "relaySecret"] });
   }
 }

@@ -146,7 +146,8 @@ export async function updateIntegration(
     const stillOpen =
       olds.initialIncidentOpen &&
       (olds.initialAlert.keepOpen || done.pending.some((p) => p.action === "resolveInitialAlert" && p.dedupKey === olds.initialDedupKey));
-    return { outs: { ...olds, initialAlert: news.initialAlert, initialIncidentOpen: stillOpen, pendingCleanup: done.pending, retiredKeys: done.retiredKeys } };
+    const { pendingCleanup: _pending, retiredKeys: _retired, ...kept } = olds;
+    return { outs: { ...kept, initialAlert: news.initialAlert, initialIncidentOpen: stillOpen, ...leftToDo(done) } };
   }
   const undo = new UndoStack();
   let resolved: ResolvedKey;
@@ -473,7 +474,14 @@ function outputs(inputs: IntegrationInputs, resolved: ResolvedKey, integrationId
     initialIncidentOpen: inputs.initialAlert.keepOpen || unresolved,
     ...(resolved.pagerdutyIntegrationId ? { pagerdutyIntegrationId: resolved.pagerdutyIntegrationId } : {}),
     createdPagerdutyIntegration: resolved.createdPagerdutyIntegration,
-    pendingCleanup: done.pending,
-    retiredKeys: done.retiredKeys,
+    ...leftToDo(done),
+  };
+}
+
+/** `pendingCleanup` and `retiredKeys` for state: left out when empty (an encrypted empty list alone is 200 bytes of state). */
+function leftToDo(done: CleanupOutcome): Pick<IntegrationOutputs, "pendingCleanup" | "retiredKeys"> {
+  return {
+    ...(done.pending.length > 0 ? { pendingCleanup: done.pending } : {}),
+    ...(done.retiredKeys.length > 0 ? { retiredKeys: done.retiredKeys } : {}),
   };
 }

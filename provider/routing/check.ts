@@ -35,11 +35,7 @@ export function checkRouting(news: Record<string, unknown>, config: ProviderConf
       reason: "intervalMin is not accepted for PagerDuty notifications: PagerDuty re-notifies through the service's escalation policy; remove it",
     });
   }
-  const cataloged = typeof news.eventTypeName === "string" ? EVENT_TYPES[news.eventTypeName] : undefined;
-  const eventType =
-    cataloged && NO_THRESHOLD_EVENT_TYPES.includes(String(news.eventTypeName))
-      ? { ...cataloged, threshold: false, thresholdUnits: [], thresholdOperators: [] }
-      : cataloged;
+  const eventType = typeof news.eventTypeName === "string" ? EVENT_TYPES[news.eventTypeName] : undefined;
   const thresholdUnits = eventType?.thresholdUnits ?? [];
   // A threshold on an event type that takes none is refused whole (its units or operator would only mislead).
   const skip = ["intervalMin"];
@@ -285,14 +281,6 @@ function placeholderFor(key: string): unknown {
 }
 
 const INT32_MAX = 2147483647;
-
-/**
- * Event types the spec lists in ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold:
- * they take no threshold, although the generated catalog (which reads the
- * replica-set threshold view's wider enum) says they do. To be folded into
- * scripts/gen-atlas-catalog.py.
- */
-const NO_THRESHOLD_EVENT_TYPES: readonly string[] = ["NO_PRIMARY", "PRIMARY_ELECTED"];
 
 const MATCHERS_SHAPE =
   'matchers must be a list of {fieldName, operator, value}, for example [{ fieldName: "CLUSTER_NAME", operator: "EQUALS", value: "prod" }]';

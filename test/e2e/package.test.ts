@@ -9,7 +9,7 @@ import { ConformanceRecorder } from "../support/openapi";
 import { newProjectId } from "../support/sandbox-client";
 import { repoRoot } from "../support/provider-host";
 import { FAST_RETRY } from "../support/harness";
-import { stateBytesPerResource } from "../support/e2e-stack";
+import { MAX_STATE_BYTES_PER_RESOURCE, stateBytesPerResource } from "../support/e2e-stack";
 
 // The package as users get it: `npm pack`, `npm install <tarball>` into a new
 // program outside the repository, `import ... from "pagerduty-as-code"`, and
@@ -42,6 +42,15 @@ const integration = new PagerDutyIntegration("pd", {
 const routings: Array<[string, Omit<AlertRoutingArgs, "integration">]> = [
   ["no-primary", { eventTypeName: "NO_PRIMARY", severity: "CRITICAL" }],
   ["cpu", { eventTypeName: "OUTSIDE_METRIC_THRESHOLD", metricThreshold: { metricName: "NORMALIZED_SYSTEM_CPU_USER", operator: ">", threshold: 90, units: "RAW" }, severity: "WARNING", delayMin: 10 }],
+  ["relayed", {
+    eventTypeName: "OUTSIDE_METRIC_THRESHOLD",
+    matchers: [{ fieldName: "HOSTNAME", operator: "STARTS_WITH", value: "prod-" }],
+    metricThreshold: { metricName: "DISK_PARTITION_SPACE_USED_DATA", operator: ">", threshold: 80, units: "RAW" },
+    severity: "ERROR",
+    delivery: "relay",
+    relayUrl: "http://127.0.0.1:9/atlas/webhook",
+    relaySecret: config.requireSecret("relaySecret"),
+  }],
 ];
 for (const [name, args] of routings) new AlertRouting(name, { integration, ...args });
 export const integrationId = integration.integrationId;
@@ -139,17 +148,18 @@ describe("the packed package in a program outside the repository", () => {
       ...Object.fromEntries(Object.entries({ ...sb.providerConfig(), ...FAST_RETRY }).map(([k, v]) => [k, { value: v, secret: /Secret|Token/.test(k) }])),
       projectId: { value: projectId },
       integrationKey: { value: key, secret: true },
+      relaySecret: { value: "relay-secret-0123456789abcdef", secret: true },
     });
     await ws.ok(["up", "--yes"]);
     expect((await atlasApi(sb).pagerDutyConfigs(projectId)).map((c) => c.eventTypeName).sort()).toEqual(["NO_PRIMARY", "OUTSIDE_METRIC_THRESHOLD"]);
     const size = await stateBytesPerResource(ws);
-    expect(size.resources).toBe(3);
-    // The goal is 8 KB per resource (issue 9; 0.1.0: about 360 KB). The integration's record, with its
-    // crash-safety outputs and encrypted secrets, measured 9.3 KB here: the bound catches serialized code
-    // coming back; npm run bench prints the figures at 6 and 60 routings.
-    expect(size.perResource).toBeLessThanOrEqual(12 * 1024);
+    expect(size.resources).toBe(4);
+    // Issue 9's goal, for each resource type (0.1.0: about 360 KB): `__provider` is one line of about 100 bytes.
+    expect(Object.keys(size.byKind).sort()).toEqual(["AlertRouting", "PagerDutyIntegration"]);
+    for (const bytes of Object.values(size.byKind)) expect(bytes).toBeLessThanOrEqual(MAX_STATE_BYTES_PER_RESOURCE);
+    expect(Math.max(...size.providerChars)).toBeLessThan(128);
     console.log(
-      `state: ${size.total} bytes for ${size.resources} resources (${size.fileBytesPerResource} bytes of checkpoint per resource; largest resource record ${size.perResource} bytes; __provider ${Math.max(...size.providerChars)} characters)`,
+      `state: ${size.total} bytes for ${size.resources} resources (${size.fileBytesPerResource} bytes of checkpoint per resource; largest record per type ${JSON.stringify(size.byKind)}; __provider ${Math.max(...size.providerChars)} characters)`,
     );
 
     await ws.ok(["refresh", "--yes", "--expect-no-changes"]);
@@ -160,7 +170,7 @@ describe("the packed package in a program outside the repository", () => {
     await ws.ok(["destroy", "--yes"]);
     expect(await atlasApi(sb).integration(projectId)).toBeUndefined();
     expect(await atlasApi(sb).pagerDutyConfigs(projectId)).toEqual([]);
-    for (const s of [key, sb.credentials.clientSecret, sb.pagerdutyToken]) expect(ws.transcript.includes(s)).toBe(false);
+    for (const s of [key, "relay-secret-0123456789abcdef", sb.credentials.clientSecret, sb.pagerdutyToken]) expect(ws.transcript.includes(s)).toBe(false);
     expect(recorder.errors()).toEqual([]);
   });
 

@@ -4,6 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startSandbox, type Sandbox } from "../../sandbox";
+import type { Exchange } from "../../sandbox/http/exchange";
+import { initialDedupKey } from "../../provider/integration/initial-alert";
 import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
 import { PulumiWorkspace } from "../../scripts/lib/pulumi-cli";
 import { parseResponse } from "../support/fetch";
@@ -22,9 +24,11 @@ const HOLD_MS = 15_000;
 let sb: Sandbox;
 let key: string;
 const tmp: string[] = [];
+/** Every request the sandbox answered, in order: which recovery path ran. */
+const seen: Exchange[] = [];
 
 beforeAll(async () => {
-  sb = await startSandbox({});
+  sb = await startSandbox({ observe: (e) => seen.push(e) });
   key = (await pagerDutyApi(sb).serviceWithKey("Recovery on-call")).key;
 });
 
@@ -33,10 +37,11 @@ afterAll(async () => {
   for (const d of tmp) fs.rmSync(d, { recursive: true, force: true });
 });
 
+let stacks = 0;
 async function stack(config: Record<string, string>): Promise<PulumiWorkspace> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "pdac-recovery-"));
   tmp.push(stateDir);
-  const name = `recovery-${process.pid}`;
+  const name = `recovery-${process.pid}-${++stacks}`;
   tmp.push(path.join(programDir, `Pulumi.${name}.yaml`));
   const ws = new PulumiWorkspace({ programDir, stateDir, stack: name, passphrase: "e2e-passphrase" });
   await ws.initStack();
@@ -64,6 +69,19 @@ function processTree(pid: number): number[] {
   return out;
 }
 
+/** What the project API and PagerDuty's Events API received from index `from` on, for this project's integration and this key. */
+function received(from: number, projectId: string): { integration: string[]; events: Array<{ action: string; dedupKey: string }> } {
+  const since = seen.slice(from);
+  return {
+    integration: since
+      .filter((e) => e.service === "atlas" && e.path.endsWith(`/groups/${projectId}/integrations/PAGER_DUTY`))
+      .map((e) => `${e.method} ${e.status}`),
+    events: since
+      .filter((e) => e.service === "pagerduty-events" && (e.requestBody as any)?.routing_key === key)
+      .map((e) => ({ action: String((e.requestBody as any).event_action), dedupKey: String((e.requestBody as any).dedup_key) })),
+  };
+}
+
 async function faults(method: string, body?: unknown): Promise<any> {
   return (await parseResponse(await pagerDutyApi(sb).call(method, "/sandbox/faults", body))).body;
 }
@@ -75,6 +93,7 @@ it("after pulumi up is killed mid-create, cancel/refresh --clear-pending-creates
 
   // Hold the initial alert's resolve: the project has accepted the key (the commit point), the incident is open.
   await faults("POST", { count: 1, skip: 1, delayMs: HOLD_MS, path: "events" });
+  const crashed = seen.length;
   const child = spawn("pulumi", ["up", "--yes", "--non-interactive", "--color", "never", "--stack", ws.opts.stack], {
     cwd: programDir,
     env: ws.env,
@@ -107,6 +126,11 @@ it("after pulumi up is killed mid-create, cancel/refresh --clear-pending-creates
     await faults("DELETE");
   }
   await sleep(HOLD_MS); // the held resolve is answered (or not) before anyone retries
+  const dedupKey = initialDedupKey(projectId, key);
+  // The interrupted attempt stored the integration (the commit point) and triggered the initial alert under the deterministic dedup key.
+  const first = received(crashed, projectId);
+  expect(first.integration.filter((r) => r.startsWith("POST"))).toEqual([expect.stringMatching(/^POST 20\d$/)]);
+  expect(first.events[0]).toEqual({ action: "trigger", dedupKey });
 
   // The README's steps.
   let refresh = await ws.run(["refresh", "--yes", "--clear-pending-creates"]);
@@ -115,12 +139,26 @@ it("after pulumi up is killed mid-create, cancel/refresh --clear-pending-creates
     refresh = await ws.run(["refresh", "--yes", "--clear-pending-creates"]);
   }
   expect(refresh.code).toBe(0);
-  await ws.ok(["up", "--yes"]);
+  const retry = seen.length;
+  const up = await ws.ok(["up", "--yes"]);
+
+  // The path the retry took: create ran again, found the project already holding this key (409, then a GET) and adopted it,
+  // with no second integration and no other write; its alert folded into the same incident and was resolved.
+  const again = received(retry, projectId);
+  expect(again.integration.filter((r) => !r.startsWith("GET"))).toEqual(["POST 409"]);
+  expect(again.integration[1]).toBe("GET 200"); // right after the 409: the project holds our key and region, so create adopts it
+  expect(again.events).toEqual([
+    { action: "trigger", dedupKey },
+    { action: "resolve", dedupKey },
+  ]);
+  expect(up.stdout).toMatch(/PagerDutyIntegration\s+pd\s+created/);
+  expect(up.stdout).not.toMatch(/already has a PagerDuty integration/);
 
   const outs = await ws.outputs();
   const live = await atlasApi(sb).integration(projectId);
   expect(live.serviceKey.slice(-4)).toBe(key.slice(-4));
   expect(outs.integrationId).toBe(live.id);
+  expect(outs.initialDedupKey).toBe(dedupKey);
   const incidents = await pagerDutyApi(sb).incidents(outs.initialDedupKey);
   expect(incidents.length).toBeGreaterThan(0);
   expect(incidents.filter((i: any) => i.status !== "resolved")).toEqual([]);
@@ -130,4 +168,32 @@ it("after pulumi up is killed mid-create, cancel/refresh --clear-pending-creates
   await ws.ok(["refresh", "--yes", "--expect-no-changes"]);
   await ws.ok(["destroy", "--yes"]);
   expect(await atlasApi(sb).integration(projectId)).toBeUndefined();
+});
+
+it("a clean-up that fails after the commit point: pulumi up shows the warning, preview shows the change, the next up finishes it", async () => {
+  const projectId = newProjectId();
+  await atlasApi(sb).createProject(projectId);
+  const ws = await stack({ projectId, integrationKey: key });
+  // Every attempt to resolve the initial alert fails (FAST_RETRY: 3 attempts); the trigger before it goes through.
+  await faults("POST", { count: 3, skip: 1, status: 503, path: "events" });
+  const up = await ws.ok(["up", "--yes"]).finally(() => faults("DELETE"));
+  // The provider host's stderr reaches the CLI as messages of the stack: printed as the step runs and again under Diagnostics.
+  const shown = up.stdout.slice(up.stdout.lastIndexOf("Diagnostics:"));
+  expect(shown).toMatch(
+    /warning: the PagerDuty integration of project [0-9a-f]{24} is stored, but clean-up failed; the next pulumi up retries it \(pendingCleanup\)/,
+  );
+  expect(shown).toMatch(/resolve the initial incident pdac-initial-[0-9a-f]{40} \(key ending [0-9a-f]{4}, region US\)/);
+  expect(shown.includes(key)).toBe(false);
+  const dedupKey = initialDedupKey(projectId, key);
+  expect((await pagerDutyApi(sb).incidents(dedupKey)).filter((i: any) => i.status !== "resolved")).toHaveLength(1);
+
+  const preview = await ws.steps(["preview"]);
+  expect(preview.steps.map((st) => `${st.op} ${st.name}`)).toEqual(["update pd"]);
+  const from = seen.length;
+  const next = await ws.steps(["up", "--yes"]);
+  expect(next.steps.map((st) => `${st.op} ${st.name}`)).toEqual(["update pd"]);
+  expect(received(from, projectId)).toEqual({ integration: [], events: [{ action: "resolve", dedupKey }] });
+  expect((await pagerDutyApi(sb).incidents(dedupKey)).filter((i: any) => i.status !== "resolved")).toEqual([]);
+  await ws.ok(["up", "--yes", "--expect-no-changes"]);
+  await ws.ok(["destroy", "--yes"]);
 });

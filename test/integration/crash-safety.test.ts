@@ -119,7 +119,8 @@ describe("PagerDutyIntegration create survives a crash at each step", () => {
 
     const { id, outs } = await host.create(INT, await checked(INT, h.provider.integration, news));
     expect(id).toBe(`${projectId}/PAGER_DUTY`);
-    expect(outs).toMatchObject({ integrationKey: service.key, pendingCleanup: [], initialIncidentOpen: false });
+    expect(outs).toMatchObject({ integrationKey: service.key, initialIncidentOpen: false });
+    expect(outs.pendingCleanup).toBeUndefined();
     expect((await projectIntegration(projectId)).serviceKey.slice(-4)).toBe(service.key.slice(-4));
     expect(outs.initialDedupKey).toBe(initialDedupKey(projectId, service.key));
     expect(await openIncidents([outs.initialDedupKey])).toEqual([]);
@@ -155,7 +156,8 @@ describe("PagerDutyIntegration update and delete survive a crash", () => {
 
     // The engine never saw the update's result: state is still the old one.
     const updated = await host.update(INT, created.id, created.outs, news);
-    expect(updated).toMatchObject({ integrationKey: other.key, pendingCleanup: [], initialIncidentOpen: false });
+    expect(updated).toMatchObject({ integrationKey: other.key, initialIncidentOpen: false });
+    expect(updated.pendingCleanup).toBeUndefined();
     expect((await projectIntegration(projectId)).serviceKey.slice(-4)).toBe(other.key.slice(-4));
     expect(await openIncidents([created.outs.initialDedupKey, updated.initialDedupKey])).toEqual([]);
     await host.delete(INT, created.id, updated);
@@ -168,7 +170,8 @@ describe("PagerDutyIntegration update and delete survive a crash", () => {
     await crashDuring({ server: "pagerduty", body: { path: "events", skip: 1 } }, (hst) => hst.update(INT, created.id, created.outs, news));
 
     const updated = await host.update(INT, created.id, created.outs, news);
-    expect(updated).toMatchObject({ pagerdutyServiceId: other.serviceId, pendingCleanup: [] });
+    expect(updated).toMatchObject({ pagerdutyServiceId: other.serviceId });
+    expect(updated.pendingCleanup).toBeUndefined();
     expect(await namedIntegrations(other.serviceId, projectId)).toEqual([expect.objectContaining({ id: updated.pagerdutyIntegrationId })]);
     expect(await namedIntegrations(service.serviceId, projectId)).toEqual([]);
     expect((await projectIntegration(projectId)).serviceKey.slice(-4)).toBe(updated.integrationKey.slice(-4));
@@ -218,6 +221,76 @@ describe("AlertRouting create survives a crash", () => {
     expect(await routedConfigs(projectId)).toHaveLength(2);
     await host.delete(ROUTE, first.id, first.outs);
     await host.delete(ROUTE, second.id, second.outs);
+    await host.delete(INT, integration.id, integration.outs);
+  });
+});
+
+/** The project's configurations notifying PagerDuty or a webhook: the routings (Atlas's defaults notify GROUP). */
+async function routings(projectId: string): Promise<any[]> {
+  const all = (await atlas(h.sandbox, "GET", `/api/atlas/v2/groups/${projectId}/alertConfigs`)).body.results;
+  return all.filter((c: any) => c.notifications.some((n: any) => n.typeName === "PAGER_DUTY" || n.typeName === "WEBHOOK"));
+}
+
+describe("AlertRouting update and delete survive a crash", () => {
+  const RELAY = { delivery: "relay", relayUrl: "http://127.0.0.1:9/atlas/webhook", relaySecret: "relay-secret-0123456789" };
+  const PUT = { server: "atlas", body: { method: "PUT", path: "/alertConfigs/" } } as const;
+  const PATCH = { server: "atlas", body: { method: "PATCH", path: "/alertConfigs/" } } as const;
+  const GET_INTEGRATION = { server: "atlas", body: { method: "GET", path: "/integrations/PAGER_DUTY" } } as const;
+
+  it.each<[string, Record<string, unknown>, Fault, { typeName: string; severityOverride?: string; enabled: boolean }]>([
+    ["severity change, killed during the PUT", { severity: "WARNING" }, PUT, { typeName: "PAGER_DUTY", severityOverride: "WARNING", enabled: true }],
+    [
+      "severity change, killed reading the integration (before the PUT)",
+      { severity: "WARNING" },
+      GET_INTEGRATION,
+      { typeName: "PAGER_DUTY", severityOverride: "WARNING", enabled: true },
+    ],
+    ["disable, killed during the PATCH", { enabled: false }, PATCH, { typeName: "PAGER_DUTY", severityOverride: "CRITICAL", enabled: false }],
+    [
+      "native to relay delivery, killed during the PUT (a new notifier landed)",
+      RELAY,
+      PUT,
+      { typeName: "WEBHOOK", severityOverride: "CRITICAL", enabled: true },
+    ],
+  ])("%s: the rerun from the old state converges, one configuration with one notification", async (_case, change, fault, want) => {
+    const projectId = await project();
+    const integration = await host.create(INT, await checked(INT, h.provider.integration, { projectId, integrationKey: service.key }));
+    const base = { projectId, integrationInstanceId: integration.outs.instanceId, region: "US", eventTypeName: "NO_PRIMARY", severity: "CRITICAL" };
+    const route = await host.create(ROUTE, await checked(ROUTE, h.provider.routing, base));
+    const news = await checked(ROUTE, h.provider.routing, { ...base, ...change });
+    await crashDuring(fault, (hst) => hst.update(ROUTE, route.id, route.outs, news));
+
+    // The engine never saw the update's result: it runs the update again from the old state.
+    expect(await host.diff(ROUTE, route.id, route.outs, news)).toMatchObject({ changes: "some", replaces: [] });
+    const outs = await host.update(ROUTE, route.id, route.outs, news);
+    const live = await routings(projectId);
+    expect(live).toHaveLength(1);
+    expect(live[0].id).toBe(route.outs.alertConfigId);
+    expect(live[0].notifications).toHaveLength(1);
+    expect(live[0]).toMatchObject({
+      enabled: want.enabled,
+      severityOverride: want.severityOverride,
+      notifications: [expect.objectContaining({ typeName: want.typeName })],
+    });
+    expect(outs.notifierId).toBe(live[0].notifications[0].notifierId);
+    if (want.typeName === "PAGER_DUTY") expect(live[0].notifications[0].integrationId).toBe(integration.outs.integrationId);
+    // Refresh then sees no drift: state and the project agree.
+    const read = await host.read(ROUTE, route.id, outs);
+    expect(await host.diff(ROUTE, route.id, read.props, news)).toMatchObject({ changes: "none" });
+    await host.delete(ROUTE, route.id, outs);
+    await host.delete(INT, integration.id, integration.outs);
+  });
+
+  it("delete killed during the DELETE (which lands after the crash): deleting again finishes, nothing left", async () => {
+    const projectId = await project();
+    const integration = await host.create(INT, await checked(INT, h.provider.integration, { projectId, integrationKey: service.key }));
+    const news = { projectId, integrationInstanceId: integration.outs.instanceId, region: "US", eventTypeName: "NO_PRIMARY", severity: "CRITICAL" };
+    const route = await host.create(ROUTE, await checked(ROUTE, h.provider.routing, news));
+    await crashDuring({ server: "atlas", body: { method: "DELETE", path: "/alertConfigs/" } }, (hst) => hst.delete(ROUTE, route.id, route.outs));
+    expect(await routings(projectId)).toEqual([]);
+    await host.delete(ROUTE, route.id, route.outs);
+    expect(await routings(projectId)).toEqual([]);
+    expect((await host.read(ROUTE, route.id, route.outs)).id).toBe("");
     await host.delete(INT, integration.id, integration.outs);
   });
 });

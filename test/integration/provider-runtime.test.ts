@@ -42,11 +42,35 @@ const atlasCalls = (from: number) => h.recorder.exchanges.slice(from).filter((e)
 const tokenRequests = (from: number) => h.recorder.exchanges.slice(from).filter((e) => e.path === "/api/oauth/token");
 
 describe("the provider loaded through the stub", () => {
-  it("__provider is a stub of a few KB that names the package's runtime entry point and holds no secret", () => {
+  it("__provider is one line of about 100 bytes that loads the package's runtime entry point and holds no secret", () => {
+    expect(h.provider.integration).toBe('exports.handler = () => require("pagerduty-as-code/provider/runtime").provider("PagerDutyIntegration");\n');
+    expect(h.provider.routing).toBe('exports.handler = () => require("pagerduty-as-code/provider/runtime").provider("AlertRouting");\n');
     for (const text of [h.provider.integration, h.provider.routing]) {
-      expect(text.length).toBeLessThan(4_000);
-      expect(text).toContain('"pagerduty-as-code/provider/runtime"');
+      expect(text.length).toBeLessThan(128);
       for (const s of [h.sandbox.credentials.clientSecret, h.sandbox.pagerdutyToken]) expect(text).not.toContain(s);
+    }
+  });
+
+  it("state whose __provider is the closure-serialized stub of earlier 0.2 builds still reads, diffs, updates and deletes", async () => {
+    const old = require("./fixtures/closure-stub.json") as Record<"PagerDutyIntegration" | "AlertRouting", string>;
+    const host = await ProviderHost.start();
+    try {
+      await host.configure({ ...h.sandbox.providerConfig(), ...FAST_RETRY });
+      const r = routings[3];
+      const olds = { ...r.outs, __provider: old.AlertRouting };
+      const read = await host.read(r.urn, r.id, olds);
+      expect(read.props).toMatchObject({ alertConfigId: r.outs.alertConfigId, __provider: old.AlertRouting });
+      // The program now sends the one-line stub: no change, then a real update through the old state's provider.
+      expect(await host.diff(r.urn, r.id, read.props, { ...r.inputs, __provider: h.provider.routing })).toMatchObject({ changes: "none" });
+      const news = { ...r.inputs, severity: "WARNING", __provider: h.provider.routing };
+      const outs = await host.update(r.urn, r.id, read.props, news);
+      expect(outs).toMatchObject({ severity: "WARNING", __provider: h.provider.routing });
+      const i = await host.read(INTEGRATION, integration.id, { ...integration.outs, __provider: old.PagerDutyIntegration });
+      expect(i.props).toMatchObject({ integrationId: integration.outs.integrationId, keyLast4: integration.outs.keyLast4 });
+      await host.delete(r.urn, r.id, { ...outs, __provider: old.AlertRouting });
+      expect((await atlas(h.sandbox, "GET", `/api/atlas/v2/groups/${projectId}/alertConfigs/${r.outs.alertConfigId}`)).status).toBe(404);
+    } finally {
+      await host.stop();
     }
   });
 

@@ -41,12 +41,17 @@ export function stackFactory(sb: () => Sandbox, programDir: string) {
  * State size from the stack's checkpoint file (what the file backend rewrites
  * after every step): `perResource` is the largest record of one of our
  * resources in it (inputs, outputs, dependencies, `__provider`; indented as
- * the file is), `fileBytesPerResource` the whole file (stack, default
- * provider and config included) over our resources.
+ * the file is), `byKind` the largest per resource type, `fileBytesPerResource`
+ * the whole file (stack, default provider and config included) over our resources.
  */
-export async function stateBytesPerResource(
-  ws: PulumiWorkspace,
-): Promise<{ total: number; resources: number; perResource: number; fileBytesPerResource: number; providerChars: number[] }> {
+export async function stateBytesPerResource(ws: PulumiWorkspace): Promise<{
+  total: number;
+  resources: number;
+  perResource: number;
+  byKind: Record<string, number>;
+  fileBytesPerResource: number;
+  providerChars: number[];
+}> {
   const file = ws.stateFiles().find((f) => f.includes(`${path.sep}stacks${path.sep}`) && f.endsWith(`${path.sep}${ws.opts.stack}.json`));
   if (!file) throw new Error(`no checkpoint file for stack ${ws.opts.stack} in ${ws.opts.stateDir}`);
   const text = fs.readFileSync(file, "utf8");
@@ -55,12 +60,21 @@ export async function stateBytesPerResource(
     [r.inputs?.__provider, r.outputs?.__provider].filter((p: unknown) => typeof p === "string").map((p: string) => p.length),
   );
   const total = Buffer.byteLength(text);
-  const records = resources.map((r: any) => Buffer.byteLength(JSON.stringify(r, null, 4).replace(/\n/g, "\n            ")));
+  const byKind: Record<string, number> = {};
+  for (const r of resources) {
+    const bytes = Buffer.byteLength(JSON.stringify(r, null, 4).replace(/\n/g, "\n            "));
+    const kind = String(r.type).split(":").pop()!;
+    byKind[kind] = Math.max(byKind[kind] ?? 0, bytes);
+  }
   return {
     total,
     resources: resources.length,
-    perResource: Math.max(0, ...records),
+    perResource: Math.max(0, ...Object.values(byKind)),
+    byKind,
     fileBytesPerResource: Math.round(total / Math.max(1, resources.length)),
     providerChars,
   };
 }
+
+/** The goal of issue 9: at most 8 KB of checkpoint per resource, for every resource type. */
+export const MAX_STATE_BYTES_PER_RESOURCE = 8 * 1024;

@@ -1,6 +1,6 @@
-import { spawn, execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { promisify } from "node:util";
+import { providerStub } from "../../sdk/stub";
 import { closeAtEnd, endChild } from "./cleanup";
 
 /**
@@ -13,17 +13,9 @@ export const repoRoot = path.resolve(__dirname, "../..").replace(/\/dist$/, "");
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export { UNKNOWN };
 
-const serialized = new Map<string, string>();
-
-/** The `__provider` text for a resource kind, built from dist/ in a separate process (cached per test file). */
+/** The `__provider` text the SDK gives a resource of this kind (sdk/stub.ts). */
 export async function serializedProvider(kind: "integration" | "routing"): Promise<string> {
-  const hit = serialized.get(kind);
-  if (hit) return hit;
-  const script = path.join(repoRoot, "dist/test/support/serialize-provider.js");
-  const { stdout } = await promisify(execFile)(process.execPath, [script, kind], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
-  const text = JSON.parse(stdout).text as string;
-  serialized.set(kind, text);
-  return text;
+  return providerStub(kind === "integration" ? "PagerDutyIntegration" : "AlertRouting");
 }
 
 export interface CheckOutcome {
