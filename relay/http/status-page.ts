@@ -39,8 +39,8 @@ export function registerStatusPage(app: FastifyInstance, d: StatusPageDeps): voi
     if (!authorized(req, reply, d.credentials)) return reply;
     const [alerts, dead, pending, reconciled, intakeDead] = await Promise.all([
       d.store.listAlerts({ limit: 50 }),
-      d.store.listJobs(["dead"], 100),
-      d.store.listJobs(["pending", "running"], 100),
+      d.store.outbox.list({ states: ["dead"], limit: 100 }),
+      d.store.outbox.list({ states: ["pending", "running"], limit: 100 }),
       d.store.lastReconciled(),
       d.store.listIntakeDeadLetters(20),
     ]);
@@ -75,7 +75,7 @@ ${intakeDead.map((x) => `<tr><td>${esc(x.routeId)}</td><td>${esc(x.event)}</td><
     if (origin && origin !== "null" && new URL(origin).host !== req.headers.host) return reply.code(403).send({ error: "foreign_origin" });
     const id = Number(req.params.id);
     if (!Number.isInteger(id) || id <= 0) return reply.code(400).send({ error: "bad_id", message: "job id must be a positive integer" });
-    const ok = await d.store.retryDead(id, Date.now());
+    const ok = await d.store.outbox.retryDead(id, Date.now());
     if (!ok) return reply.code(409).send({ error: "not_dead", message: `job ${id} is not a dead letter` });
     d.onRetry();
     return reply.code(303).header("location", "/").send();

@@ -104,7 +104,7 @@ describe("PagerDuty intake", () => {
   ])("rejects a %s signature with 401 and records nothing", async (_n, sig) => {
     const res = await send(event("k"), sig);
     expect(res.status).toBe(401);
-    expect((await w.relay.store.listJobs(["pending", "running", "done"], 10)).filter((j) => j.queue === "relay.pd-webhook")).toEqual([]);
+    expect((await w.relay.store.outbox.list({ states: ["pending", "running", "done"], limit: 10 })).filter((j) => j.queue === "relay.pd-webhook")).toEqual([]);
   });
 
   it("accepts any of several signatures and secrets (rotation), once per X-Webhook-Id", async () => {
@@ -114,7 +114,7 @@ describe("PagerDuty intake", () => {
     const again = await send(raw, signatureHeader("hook-secret-new-0001", raw), "wh-42");
     expect(again.status).toBe(202);
     expect(await again.json()).toMatchObject({ status: "duplicate" });
-    expect((await w.relay.store.listJobs(["pending", "running", "done"], 10)).filter((j) => j.queue === "relay.pd-webhook")).toHaveLength(1);
+    expect((await w.relay.store.outbox.list({ states: ["pending", "running", "done"], limit: 10 })).filter((j) => j.queue === "relay.pd-webhook")).toHaveLength(1);
   });
 
   it("answers 2xx to authentic events it does not sync (a ping)", async () => {
