@@ -81,4 +81,39 @@ describe("npm run relay", () => {
     for (const secret of [w.routingKey, w.secret, w.env.ATLAS_SECRET, w.env.PD_TOKEN]) expect(logs).not.toContain(secret);
     for (const line of logs.split("\n").filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
   }, 60_000);
+
+  it("SIGKILL between PagerDuty's 202 and the commit, the close recorded meanwhile: the incident is resolved after restart", async () => {
+    const port = await freePort();
+    const file = path.join(dir, "relay-doubt.json");
+    fs.writeFileSync(file, JSON.stringify({ ...w.rawConfig, listen: { host: "127.0.0.1", port }, dataDir: path.join(dir, "data-doubt") }));
+    const url = `http://127.0.0.1:${port}`;
+    // The test hook holds the delivery after PagerDuty answered and before the relay commits it.
+    const first = run(["--config", file], { ...w.env, RELAY_TEST_PAUSE_AFTER_SEND_MS: "60000" });
+    children.push(first.child);
+    await waitUntil("the relay to be ready", async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, 15_000);
+    const body = alertBody(w.projectId);
+    const key = dedupKey(w.projectId, String(body.id));
+    expect((await postAtlas(`${url}/atlas/${w.routeId}`, "alert.open", body, w.secret)).status).toBe(200);
+    await w.pd.waitForIncident(key, "triggered");
+    await waitUntil("the delivery paused after the send", async () => first.out().includes("paused after send"));
+    // The close arrives while the trigger's outcome is still unrecorded; then the process dies.
+    const closed = { ...body, status: "CLOSED", updated: new Date(Date.parse(String(body.updated)) + 1_000).toISOString() };
+    expect((await postAtlas(`${url}/atlas/${w.routeId}`, "alert.close", closed, w.secret)).status).toBe(200);
+    first.child.kill("SIGKILL");
+    await exited(first.child);
+    expect((await w.pd.incidents(key)).map((i) => i.status)).toEqual(["triggered"]);
+
+    const second = run(["--config", file], w.env);
+    children.push(second.child);
+    // PostgreSQL hands the killed replica's job on once its heartbeat is stale (about 10 s).
+    await w.pd.waitForIncident(key, "resolved", 45_000).catch((e) => {
+      throw new Error(`${e.message}\nfirst run:\n${first.out().slice(-3000)}\nsecond run:\n${second.out().slice(-3000)}`);
+    });
+    expect(eventsFor(w.sandbox, key).map((e) => [e.event_action, e.outcome])).toEqual([
+      ["trigger", "alert_created"],
+      ["resolve", "resolved"],
+    ]);
+    second.child.kill("SIGTERM");
+    expect(await exited(second.child)).toBe(0);
+  }, 90_000);
 });
