@@ -1,7 +1,7 @@
 /**
  * `startRelay(config)`: composes the store, clients, workers, reconciler and HTTP app, listens,
- * and returns a handle whose `close()` drains gracefully (stop intake, finish or give back
- * in-flight work, close the store).
+ * and returns a handle whose `close()` drains gracefully (not ready, stop intake, finish or give
+ * back in-flight work, stop listening, close the store).
  */
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
@@ -231,12 +231,15 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
     worker,
     close: () =>
       (closing ??= (async () => {
+        // Draining: /readyz answers 503 (load balancers stop sending), /livez stays 200, intake
+        // answers 503 "draining", and the server keeps listening while in-flight work finishes.
         draining = true;
+        log.info({ graceMs: tuning.drainMs }, "draining");
         clearInterval(pruner);
-        await app.close(); // stops intake; in-flight requests finish
         await reconcileSchedule?.stop();
         await reconciler.stop();
         await worker!.stop(tuning.drainMs);
+        await app.close(); // in-flight requests finish
         await store.close();
         log.info("relay stopped");
       })()),

@@ -82,6 +82,41 @@ describe("npm run relay", () => {
     for (const line of logs.split("\n").filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
   }, 60_000);
 
+  it("SIGTERM: /readyz answers 503 and /livez 200 while draining, intake refuses, the in-flight delivery finishes", async () => {
+    const port = await freePort();
+    const file = path.join(dir, "relay-drain.json");
+    fs.writeFileSync(file, JSON.stringify({ ...w.rawConfig, listen: { host: "127.0.0.1", port }, dataDir: path.join(dir, "data-drain") }));
+    const url = `http://127.0.0.1:${port}`;
+    const p = run(["--config", file], { ...w.env, RELAY_LOG_LEVEL: "debug" });
+    children.push(p.child);
+    await waitUntil("the relay to be ready", async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, 15_000);
+    // PagerDuty holds the next Events API request for 2.5 s: the delivery is in flight when SIGTERM comes.
+    const fault = await fetch(`${w.sandbox.pagerdutyUrl.US}/sandbox/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Token token=${w.sandbox.pagerdutyToken}` },
+      body: JSON.stringify({ count: 1, delayMs: 2_500, path: "events" }),
+    });
+    expect(fault.status).toBe(201);
+    const body = alertBody(w.projectId);
+    const key = dedupKey(w.projectId, String(body.id));
+    expect((await postAtlas(`${url}/atlas/${w.routeId}`, "alert.open", body, w.secret)).status).toBe(200);
+    await waitUntil("the send to start", async () => p.out().includes('"msg":"send start"'));
+    p.child.kill("SIGTERM");
+    await waitUntil("draining", async () => p.out().includes('"msg":"draining"'));
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { problems: string[] }).problems).toContain("draining");
+    expect((await fetch(`${url}/livez`)).status).toBe(200);
+    const refused = await postAtlas(`${url}/atlas/${w.routeId}`, "alert.open", alertBody(w.projectId), w.secret);
+    expect(refused).toMatchObject({ status: 503, body: { error: "draining" } });
+    expect(eventsFor(w.sandbox, key)).toEqual([]); // still held by PagerDuty
+    expect(await exited(p.child)).toBe(0);
+    expect(eventsFor(w.sandbox, key).map((e) => [e.event_action, e.outcome])).toEqual([["trigger", "alert_created"]]);
+    const out = p.out();
+    expect(out.indexOf('"msg":"sent to PagerDuty"')).toBeGreaterThan(out.indexOf('"msg":"draining"'));
+    expect(out.indexOf('"msg":"relay stopped"')).toBeGreaterThan(out.indexOf('"msg":"sent to PagerDuty"'));
+  }, 60_000);
+
   it("SIGKILL between PagerDuty's 202 and the commit, the close recorded meanwhile: the incident is resolved after restart", async () => {
     const port = await freePort();
     const file = path.join(dir, "relay-doubt.json");
