@@ -66,7 +66,8 @@ export function deliverHandler(d: DeliverDeps) {
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         // Refused outright, nothing was opened: only an earlier doubt remains.
-        if (isUpstreamError(err, "RATE_LIMITED") || isUpstreamError(err, "BAD_REQUEST")) await d.store.markAttempt(routeId, alertId, alert.pdAttempted, Date.now());
+        if (isUpstreamError(err, "RATE_LIMITED") || isUpstreamError(err, "BAD_REQUEST"))
+          await d.store.markAttempt(routeId, alertId, alert.pdAttempted, Date.now());
         if (isUpstreamError(err, "RATE_LIMITED")) {
           d.metrics.sent.inc({ action, result: "rate_limited" });
           const until = Date.now() + backoffDelay(d.rateLimitBlock, job.attempts);

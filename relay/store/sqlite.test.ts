@@ -3,39 +3,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { migrate, openDb } from "../../lib/sqlite";
 import { MIGRATIONS, SqliteRelayStore } from "./sqlite";
-import type { AlertObservation } from "./types";
-
-const obs = (alertId: string, over: Partial<AlertObservation> = {}): AlertObservation => ({
-  routeId: "orders",
-  projectId: "a".repeat(24),
-  alertId,
-  alertConfigId: null,
-  event: "alert.open",
-  status: "OPEN",
-  acknowledged: false,
-  acknowledgedUntil: null,
-  inform: false,
-  updatedMs: 1_000,
-  facts: { eventTypeName: "NO_PRIMARY" },
-  ...over,
-});
+import { expectUpgraded, inDoubtMarkTests } from "../../test/support/relay-store";
 
 describe("SqliteRelayStore: the in-doubt mark", () => {
-  it("is committed before a send, cleared with its success, and keeps a closed alert in the reconciler's view", async () => {
-    const store = new SqliteRelayStore({});
-    try {
-      await store.observeAlert(obs("1"), 1);
-      await store.markAttempt("orders", "1", "trigger", 2);
-      expect(await store.getAlert("orders", "1")).toMatchObject({ pdState: "none", pdAttempted: "trigger" });
-      await store.observeAlert(obs("1", { event: "alert.close", status: "CLOSED", updatedMs: 2_000 }), 3);
-      expect((await store.listAlerts({ activeOnly: true })).map((a) => a.alertId)).toEqual(["1"]);
-      await store.markSent({ routeId: "orders", alertId: "1", action: "resolve", at: 4 }, "resolved");
-      expect(await store.getAlert("orders", "1")).toMatchObject({ pdState: "resolved", pdAttempted: null });
-      expect(await store.listAlerts({ activeOnly: true })).toEqual([]);
-    } finally {
-      await store.close();
-    }
-  });
+  inDoubtMarkTests(async () => new SqliteRelayStore({}));
 
   it("upgrades a database an older relay made: its alerts read as nothing in doubt", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "relay-upgrade-"));
@@ -49,14 +20,7 @@ describe("SqliteRelayStore: the in-doubt mark", () => {
         )
         .run("a".repeat(24));
       old.close();
-      const store = new SqliteRelayStore({ dataDir: dir });
-      try {
-        expect(await store.getAlert("orders", "1")).toMatchObject({ status: "OPEN", pdState: "triggered", pdAttempted: null });
-        await store.markAttempt("orders", "1", "resolve", 2);
-        expect((await store.getAlert("orders", "1"))?.pdAttempted).toBe("resolve");
-      } finally {
-        await store.close();
-      }
+      await expectUpgraded(new SqliteRelayStore({ dataDir: dir }));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -187,7 +187,10 @@ describe("AlertRouting through the provider host", () => {
     const r = await up("relay-crud", relayOnly("https://relay.example.com/atlas/orders", "relay-secret-first-000", "WARNING"));
     const path = `/api/atlas/v2/groups/${projectId}/alertConfigs/${r.outs.alertConfigId}`;
     // Atlas shows webhook URLs and secrets redacted: what was written is read off the recorded requests.
-    expect((await liveConfig(r.outs.alertConfigId)).body).toMatchObject({ severityOverride: "WARNING", notifications: [expect.objectContaining({ typeName: "WEBHOOK" })] });
+    expect((await liveConfig(r.outs.alertConfigId)).body).toMatchObject({
+      severityOverride: "WARNING",
+      notifications: [expect.objectContaining({ typeName: "WEBHOOK" })],
+    });
 
     const news = (await h.host.check(r.urn, r.inputs, relayOnly("https://relay-2.example.com/atlas/orders", "relay-secret-second-00", "CRITICAL"))).inputs;
     expect(await h.host.diff(r.urn, r.id, r.outs, news)).toMatchObject({ changes: "some", replaces: [] });
@@ -196,7 +199,9 @@ describe("AlertRouting through the provider host", () => {
     expect(outs.alertConfigId).toBe(r.outs.alertConfigId);
     const written = h.recorder.exchanges.slice(before).filter((e) => e.path === path && e.method !== "GET");
     expect(written.at(-1)?.requestBody).toMatchObject({
-      notifications: [expect.objectContaining({ typeName: "WEBHOOK", webhookUrl: "https://relay-2.example.com/atlas/orders", webhookSecret: "relay-secret-second-00" })],
+      notifications: [
+        expect.objectContaining({ typeName: "WEBHOOK", webhookUrl: "https://relay-2.example.com/atlas/orders", webhookSecret: "relay-secret-second-00" }),
+      ],
     });
     const live = (await liveConfig(r.outs.alertConfigId)).body;
     expect(live).toMatchObject({ severityOverride: "CRITICAL", notifications: [expect.objectContaining({ typeName: "WEBHOOK" })] });

@@ -188,7 +188,8 @@ export class PgRelayStore implements RelayStore {
       where.push(`route_id = $${args.length}`);
     }
     // domain/state mayHaveIncident in SQL, as in the SQLite store.
-    if (opts.activeOnly) where.push("(status IN ('OPEN','TRACKING') OR pd_state IN ('triggered','acknowledged') OR (pd_state = 'none' AND pd_attempted IS NOT NULL))");
+    if (opts.activeOnly)
+      where.push("(status IN ('OPEN','TRACKING') OR pd_state IN ('triggered','acknowledged') OR (pd_state = 'none' AND pd_attempted IS NOT NULL))");
     args.push(opts.limit ?? 100);
     const { rows } = await this.pool.query(
       `SELECT * FROM relay.alerts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY changed_at DESC LIMIT $${args.length}`,
@@ -282,12 +283,7 @@ export class PgRelayStore implements RelayStore {
   }
 
   async markAttempt(routeId: string, alertId: string, action: PdAction | null, now: number): Promise<void> {
-    await this.pool.query("UPDATE relay.alerts SET pd_attempted = $3, changed_at = $4 WHERE route_id = $1 AND alert_id = $2", [
-      routeId,
-      alertId,
-      action,
-      now,
-    ]);
+    await this.pool.query("UPDATE relay.alerts SET pd_attempted = $3, changed_at = $4 WHERE route_id = $1 AND alert_id = $2", [routeId, alertId, action, now]);
   }
 
   async markSent(e: SentEvent, pd: PdState): Promise<void> {

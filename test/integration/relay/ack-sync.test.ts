@@ -1,9 +1,13 @@
 import { signatureHeader } from "../../../lib/signatures";
-import { dedupKey, startWorld, waitUntil, type RelayWorld } from "../../support/relay";
+import { dedupKey, eventsFor, startWorld, waitUntil, type RelayWorld } from "../../support/relay";
 
 const ACK = "application/vnd.atlas.2024-05-30+json";
 
 jest.setTimeout(20_000);
+
+/** The project alert as users see it in the project API. */
+const projectAlert = async (w: RelayWorld, id: string) =>
+  JSON.parse(await (await w.atlas.call("GET", `/api/atlas/v2/groups/${w.projectId}/alerts/${id}`)).text());
 
 describe("acknowledgements both ways, no echo", () => {
   let w: RelayWorld;
@@ -12,11 +16,8 @@ describe("acknowledgements both ways, no echo", () => {
   }, 30_000);
   afterAll(async () => w?.close());
 
-  const alertOf = async (id: string) => JSON.parse(await (await w.atlas.call("GET", `/api/atlas/v2/groups/${w.projectId}/alerts/${id}`)).text());
-  const pdActions = (key: string) =>
-    (w.sandbox.db.prepare("SELECT event_action FROM pd_events WHERE dedup_key = ? ORDER BY seq").all(key) as Array<{ event_action: string }>).map(
-      (e) => e.event_action,
-    );
+  const alertOf = (id: string) => projectAlert(w, id);
+  const pdActions = (key: string) => eventsFor(w.sandbox, key).map((e) => e.event_action);
 
   it("the relay created its PagerDuty webhook subscription for the route's service", async () => {
     const subs = await waitUntil("the subscription", async () => {
@@ -77,11 +78,8 @@ describe("PagerDuty unacknowledging and resolving come back to the project", () 
   }, 30_000);
   afterAll(async () => w?.close());
 
-  const alertOf = async (id: string) => JSON.parse(await (await w.atlas.call("GET", `/api/atlas/v2/groups/${w.projectId}/alerts/${id}`)).text());
-  const pdActions = (key: string) =>
-    (w.sandbox.db.prepare("SELECT event_action FROM pd_events WHERE dedup_key = ? ORDER BY seq").all(key) as Array<{ event_action: string }>).map(
-      (e) => e.event_action,
-    );
+  const alertOf = (id: string) => projectAlert(w, id);
+  const pdActions = (key: string) => eventsFor(w.sandbox, key).map((e) => e.event_action);
   const setIncident = async (id: string, status: string) => {
     const res = await w.pd.call("PUT", `/incidents/${id}`, { incident: { type: "incident_reference", status } }, { From: "oncall@example.com" });
     expect(res.status).toBe(200);
@@ -106,6 +104,8 @@ describe("PagerDuty unacknowledging and resolving come back to the project", () 
       10_000,
     );
     expect(unacked.status).toBe("OPEN");
+    // The relay records its unacknowledgement just after the project's answer.
+    await waitUntil("the relay's record", async () => (await w.relay.store.getAlert(w.routeId, a.id))?.ackedByRelay === false);
     expect(await w.relay.store.getAlert(w.routeId, a.id)).toMatchObject({ pdState: "triggered", ackedByRelay: false, acknowledged: false });
     expect(await metric('relay_project_acks_total{action="unacknowledge",result="success"}')).toMatch(/ 1$/);
     await new Promise((r) => setTimeout(r, 800));
@@ -180,7 +180,9 @@ describe("PagerDuty intake", () => {
     const again = await send(raw, signatureHeader("hook-secret-new-0001", raw), "wh-42");
     expect(again.status).toBe(202);
     expect(await again.json()).toMatchObject({ status: "duplicate" });
-    expect((await w.relay.store.outbox.list({ states: ["pending", "running", "done"], limit: 10 })).filter((j) => j.queue === "relay.pd-webhook")).toHaveLength(1);
+    expect((await w.relay.store.outbox.list({ states: ["pending", "running", "done"], limit: 10 })).filter((j) => j.queue === "relay.pd-webhook")).toHaveLength(
+      1,
+    );
   });
 
   it("answers 2xx to authentic events it does not sync (a ping)", async () => {

@@ -118,6 +118,8 @@ describe("alert.inform (point-in-time events)", () => {
     const [incident] = await w.pd.incidents(key);
     expect(incident.status).toBe("resolved");
     expect((await w.pd.alerts(incident.id))[0]).toMatchObject({ severity: "info", alert_key: key });
+    // The relay records the resolve just after PagerDuty's 202.
+    await waitUntil("the resolve recorded", async () => (await w.relay.store.getAlert(w.routeId, String(body.id)))?.pdState === "resolved");
     expect(await w.relay.store.getAlert(w.routeId, String(body.id))).toMatchObject({ inform: true, pdState: "resolved" });
     // Atlas repeating the notification changes nothing.
     expect((await postAtlas(url(), "alert.inform", body, w.secret)).body.status).toBe("already_known");

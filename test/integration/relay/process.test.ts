@@ -34,6 +34,21 @@ describe("npm run relay", () => {
     await w?.close();
   });
 
+  /** A config file for a relay on a fixed port with its own data directory; `start` runs the CLI on it. */
+  async function cliRelay(name: string) {
+    const port = await freePort();
+    const file = path.join(dir, `${name}.json`);
+    fs.writeFileSync(file, JSON.stringify({ ...w.rawConfig, listen: { host: "127.0.0.1", port }, dataDir: path.join(dir, `data-${name}`) }));
+    const url = `http://127.0.0.1:${port}`;
+    const start = async (env: Record<string, string>, ready = true) => {
+      const p = run(["--config", file], env);
+      children.push(p.child);
+      if (ready) await waitUntil("the relay to be ready", async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, 15_000);
+      return p;
+    };
+    return { url, start };
+  }
+
   it("--help lists every flag with its environment variable", async () => {
     const p = run(["--help"], {});
     expect(await exited(p.child)).toBe(0);
@@ -49,24 +64,18 @@ describe("npm run relay", () => {
   });
 
   it("SIGKILL after accepting and before delivering: delivered after restart (0 lost); secrets never logged; SIGTERM drains", async () => {
-    const port = await freePort();
-    const file = path.join(dir, "relay.json");
-    fs.writeFileSync(file, JSON.stringify({ ...w.rawConfig, listen: { host: "127.0.0.1", port }, dataDir: path.join(dir, "data") }));
+    const { url, start } = await cliRelay("killed");
     const env = { ...w.env, RELAY_LOG_LEVEL: "debug" };
-    const url = `http://127.0.0.1:${port}`;
     // PagerDuty is down, so accepted alerts wait in the outbox.
     await outage(w.sandbox, 4, 503);
-    const first = run(["--config", file], env);
-    children.push(first.child);
-    await waitUntil("the relay to be ready", async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, 15_000);
+    const first = await start(env);
     const bodies = Array.from({ length: 5 }, () => alertBody(w.projectId));
     for (const b of bodies) expect((await postAtlas(`${url}/atlas/${w.routeId}`, "alert.open", b, w.secret)).status).toBe(200);
     first.child.kill("SIGKILL");
     await exited(first.child);
     for (const b of bodies) expect(eventsFor(w.sandbox, dedupKey(w.projectId, String(b.id))).filter((e) => e.outcome === "alert_created")).toEqual([]);
 
-    const second = run(["--config", file], env);
-    children.push(second.child);
+    const second = await start(env, false);
     await waitUntil(
       "every accepted alert delivered",
       async () => bodies.every((b) => eventsFor(w.sandbox, dedupKey(w.projectId, String(b.id))).some((e) => e.outcome === "alert_created")),
@@ -83,13 +92,8 @@ describe("npm run relay", () => {
   }, 60_000);
 
   it("SIGTERM: /readyz answers 503 and /livez 200 while draining, intake refuses, the in-flight delivery finishes", async () => {
-    const port = await freePort();
-    const file = path.join(dir, "relay-drain.json");
-    fs.writeFileSync(file, JSON.stringify({ ...w.rawConfig, listen: { host: "127.0.0.1", port }, dataDir: path.join(dir, "data-drain") }));
-    const url = `http://127.0.0.1:${port}`;
-    const p = run(["--config", file], { ...w.env, RELAY_LOG_LEVEL: "debug" });
-    children.push(p.child);
-    await waitUntil("the relay to be ready", async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, 15_000);
+    const { url, start } = await cliRelay("drain");
+    const p = await start({ ...w.env, RELAY_LOG_LEVEL: "debug" });
     // PagerDuty holds the next Events API request for 2.5 s: the delivery is in flight when SIGTERM comes.
     const fault = await fetch(`${w.sandbox.pagerdutyUrl.US}/sandbox/faults`, {
       method: "POST",
@@ -118,14 +122,9 @@ describe("npm run relay", () => {
   }, 60_000);
 
   it("SIGKILL between PagerDuty's 202 and the commit, the close recorded meanwhile: the incident is resolved after restart", async () => {
-    const port = await freePort();
-    const file = path.join(dir, "relay-doubt.json");
-    fs.writeFileSync(file, JSON.stringify({ ...w.rawConfig, listen: { host: "127.0.0.1", port }, dataDir: path.join(dir, "data-doubt") }));
-    const url = `http://127.0.0.1:${port}`;
+    const { url, start } = await cliRelay("doubt");
     // The test hook holds the delivery after PagerDuty answered and before the relay commits it.
-    const first = run(["--config", file], { ...w.env, RELAY_TEST_PAUSE_AFTER_SEND_MS: "60000" });
-    children.push(first.child);
-    await waitUntil("the relay to be ready", async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, 15_000);
+    const first = await start({ ...w.env, RELAY_TEST_PAUSE_AFTER_SEND_MS: "60000" });
     const body = alertBody(w.projectId);
     const key = dedupKey(w.projectId, String(body.id));
     expect((await postAtlas(`${url}/atlas/${w.routeId}`, "alert.open", body, w.secret)).status).toBe(200);
@@ -138,8 +137,7 @@ describe("npm run relay", () => {
     await exited(first.child);
     expect((await w.pd.incidents(key)).map((i) => i.status)).toEqual(["triggered"]);
 
-    const second = run(["--config", file], w.env);
-    children.push(second.child);
+    const second = await start(w.env, false);
     // PostgreSQL hands the killed replica's job on once its heartbeat is stale (about 10 s).
     await w.pd.waitForIncident(key, "resolved", 45_000).catch((e) => {
       throw new Error(`${e.message}\nfirst run:\n${first.out().slice(-3000)}\nsecond run:\n${second.out().slice(-3000)}`);
