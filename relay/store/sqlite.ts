@@ -138,30 +138,35 @@ export class SqliteRelayStore implements RelayStore {
     this.outbox.enqueueSync({ queue: QUEUES.deliver, queueKey: key, dedupeKey: `deliver/${key}`, payload: { routeId, alertId } }, now);
   }
 
-  private batch: Array<{ o: AlertObservation; now: number; resolve: (r: ObserveResult) => void; reject: (e: unknown) => void }> = [];
+  private group: Array<{ run: () => unknown; resolve: (r: any) => void; reject: (e: unknown) => void }> = [];
 
   /**
-   * Group commit: observations arriving in the same event-loop turn share one transaction (one
-   * fsync), and each caller's promise settles only after that commit, so a 2xx still means durable.
+   * Group commit: writes issued in the same event-loop turn (webhooks being accepted, sends about
+   * to start or just done) share one transaction, so one fsync, and each caller's promise settles
+   * only after that commit: a 2xx, or a send, still follows a durable record.
    */
-  observeAlert(o: AlertObservation, now: number): Promise<ObserveResult> {
-    return new Promise((resolve, reject) => {
-      this.batch.push({ o, now, resolve, reject });
-      if (this.batch.length === 1) setImmediate(() => this.flush());
+  private grouped<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.group.push({ run, resolve, reject });
+      if (this.group.length === 1) setImmediate(() => this.flush());
     });
   }
 
   private flush(): void {
-    const items = this.batch;
-    this.batch = [];
-    let results: ObserveResult[];
+    const items = this.group;
+    this.group = [];
+    let results: unknown[];
     try {
-      results = transaction(this.db, () => items.map((i) => this.observeSync(i.o, i.now)));
+      results = transaction(this.db, () => items.map((i) => i.run()));
     } catch (err) {
       for (const i of items) i.reject(err);
       return;
     }
     for (const [n, i] of items.entries()) i.resolve(results[n]);
+  }
+
+  observeAlert(o: AlertObservation, now: number): Promise<ObserveResult> {
+    return this.grouped(() => this.observeSync(o, now));
   }
 
   private observeSync(o: AlertObservation, now: number): ObserveResult {
@@ -253,12 +258,14 @@ export class SqliteRelayStore implements RelayStore {
     this.db.prepare("UPDATE relay_alerts SET pd_state = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(pd, now, routeId, alertId);
   }
 
-  async markAttempt(routeId: string, alertId: string, action: PdAction | null, now: number): Promise<void> {
-    this.db.prepare("UPDATE relay_alerts SET pd_attempted = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(action, now, routeId, alertId);
+  markAttempt(routeId: string, alertId: string, action: PdAction | null, now: number): Promise<void> {
+    return this.grouped(() => {
+      this.db.prepare("UPDATE relay_alerts SET pd_attempted = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(action, now, routeId, alertId);
+    });
   }
 
-  async markSent(e: SentEvent, pd: PdState): Promise<void> {
-    transaction(this.db, () => {
+  markSent(e: SentEvent, pd: PdState): Promise<void> {
+    return this.grouped(() => {
       void this.setPdState(e.routeId, e.alertId, pd, e.at);
       this.db.prepare("UPDATE relay_alerts SET pd_attempted = NULL WHERE route_id = ? AND alert_id = ?").run(e.routeId, e.alertId);
       void this.recordSent(e);
