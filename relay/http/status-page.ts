@@ -61,7 +61,7 @@ ${d.routes.map((r) => `<tr><td>${esc(r.id)}</td><td>${esc(r.projectId)}</td><td>
 <h2>Pending deliveries (${pending.length})</h2><table id="pending"><tr><th>Job</th><th>Queue</th><th>Attempts</th><th>Next run</th><th>Last error</th></tr>
 ${pending.map((j) => `<tr><td>${j.id}</td><td>${esc(j.queue)}</td><td>${j.attempts}</td><td>${time(j.runAt)}</td><td>${esc(j.lastError)}</td></tr>`).join("")}</table>
 <h2>Recent alerts</h2><table id="alerts"><tr><th>Route</th><th>Alert</th><th>Event type</th><th>Project status</th><th>Acknowledged</th><th>PagerDuty</th><th>Changed</th></tr>
-${alerts.map((a) => `<tr data-alert="${esc(a.alertId)}"><td>${esc(a.routeId)}</td><td>${esc(a.alertId)}</td><td>${esc(a.facts.eventTypeName)}</td><td>${esc(a.status)}${a.firstStatus !== "OPEN" && a.firstStatus !== "TRACKING" ? " (first seen closed: nobody paged)" : ""}</td><td>${a.acknowledged ? "yes" : ""}</td><td class="pd">${esc(a.pdState)}</td><td>${time(a.changedAt)}</td></tr>`).join("")}</table>
+${alerts.map((a) => `<tr data-alert="${esc(a.alertId)}"><td>${esc(a.routeId)}</td><td>${esc(a.alertId)}</td><td>${esc(a.facts.eventTypeName)}</td><td>${esc(a.status)}${a.firstStatus !== "OPEN" && a.firstStatus !== "TRACKING" ? " (first seen closed: nobody paged)" : ""}</td><td>${a.acknowledged ? "yes" : ""}</td><td class="pd">${esc(a.pdState)}${a.pdAttempted ? ` (${esc(a.pdAttempted)} in doubt)` : ""}</td><td>${time(a.changedAt)}</td></tr>`).join("")}</table>
 <h2>Unroutable webhooks</h2><table id="intake-dead"><tr><th>Route</th><th>Event</th><th>Reason</th><th>At</th></tr>
 ${intakeDead.map((x) => `<tr><td>${esc(x.routeId)}</td><td>${esc(x.event)}</td><td>${esc(x.reason)}</td><td>${time(x.receivedAt)}</td></tr>`).join("")}</table>
 </body></html>`;

@@ -130,6 +130,9 @@ describe("npm run relay", () => {
     expect((await postAtlas(`${url}/atlas/${w.routeId}`, "alert.open", body, w.secret)).status).toBe(200);
     await w.pd.waitForIncident(key, "triggered");
     await waitUntil("the delivery paused after the send", async () => first.out().includes("paused after send"));
+    // The status page shows the doubt: PagerDuty answered, the relay has not recorded it.
+    const page = await fetch(`${url}/`, { headers: { authorization: `Basic ${Buffer.from(`ops:${w.env.STATUS_PASSWORD}`).toString("base64")}` } });
+    expect(await page.text()).toContain("none (trigger in doubt)");
     // The close arrives while the trigger's outcome is still unrecorded; then the process dies.
     const closed = { ...body, status: "CLOSED", updated: new Date(Date.parse(String(body.updated)) + 1_000).toISOString() };
     expect((await postAtlas(`${url}/atlas/${w.routeId}`, "alert.close", closed, w.secret)).status).toBe(200);
