@@ -78,6 +78,31 @@ describe("PagerDuty outages under load", () => {
   );
 });
 
+describe("a send in doubt", () => {
+  let w: RelayWorld;
+  beforeAll(async () => {
+    w = await startWorld();
+  }, 30_000);
+  afterAll(async () => w?.close());
+
+  it("a trigger answered 503 (maybe processed) and then a close: one resolve, which PagerDuty drops harmlessly; no incident, no dead letter", async () => {
+    const body = alertBody(w.projectId);
+    const key = dedupKey(w.projectId, String(body.id));
+    await outage(w.sandbox, 2, 503);
+    expect((await postAtlas(`${w.relay.url}/atlas/${w.routeId}`, "alert.open", body, w.secret)).status).toBe(200);
+    await waitUntil("the trigger attempted", async () => (await w.relay.store.getAlert(w.routeId, String(body.id)))?.pdAttempted === "trigger");
+    const closed = { ...body, status: "CLOSED", updated: new Date(Date.parse(String(body.updated)) + 1_000).toISOString() };
+    expect((await postAtlas(`${w.relay.url}/atlas/${w.routeId}`, "alert.close", closed, w.secret)).status).toBe(200);
+    await waitUntil("the resolve recorded", async () => (await w.relay.store.getAlert(w.routeId, String(body.id)))?.pdState === "resolved", 15_000);
+    expect(eventsFor(w.sandbox, key).map((e) => [e.event_action, e.outcome])).toEqual([["resolve", "dropped_no_open_alert"]]);
+    expect(await w.pd.incidents(key)).toEqual([]);
+    expect(await w.relay.store.outbox.list({ states: ["dead"], limit: 10 })).toEqual([]);
+    const metrics = await (await fetch(`${w.relay.url}/metrics`)).text();
+    expect(metrics).toMatch(/relay_events_sent_total\{action="trigger",result="server_error"\} [1-9]/);
+    expect(metrics).not.toMatch(/relay_events_sent_total\{action="trigger",result="success"\}/);
+  });
+});
+
 describe("reconciliation", () => {
   let w: RelayWorld;
   const dataDir = require("node:fs").mkdtempSync(require("node:path").join(require("node:os").tmpdir(), "relay-reconcile-"));
