@@ -1,7 +1,7 @@
 /**
  * `startRelay(config)`: composes the store, clients, workers, reconciler and HTTP app, listens,
- * and returns a handle whose `close()` drains gracefully (stop intake, finish or give back
- * in-flight work, close the store).
+ * and returns a handle whose `close()` drains gracefully (not ready, stop intake, finish or give
+ * back in-flight work, stop listening, close the store).
  */
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
@@ -74,10 +74,25 @@ export interface Relay {
 
 /** The store `--store` names: SQLite in the data directory by default, PostgreSQL for a postgres:// URL. */
 export async function openStore(storeUrl: string | undefined, config: RelayConfig, tuning: RelayTuning): Promise<RelayStore> {
-  if (!storeUrl || storeUrl === "sqlite") return new SqliteRelayStore({ dataDir: config.dataDir, backoff: tuning.backoff });
+  if (!storeUrl || storeUrl === "sqlite") return new SqliteRelayStore({ dataDir: config.dataDir });
   if (!/^postgres(ql)?:\/\//.test(storeUrl)) throw new Error("--store (RELAY_STORE) must be 'sqlite' or a postgres://user:password@host:port/database URL");
   const { PgRelayStore } = await import("./store/postgres/store");
-  return PgRelayStore.open({ url: storeUrl, backoff: tuning.backoff, leaseMs: tuning.leaseMs, max: Math.max(4, Math.ceil(tuning.concurrency / 2) + 2) });
+  return PgRelayStore.open({ url: storeUrl, leaseMs: tuning.leaseMs, max: Math.max(4, Math.ceil(tuning.concurrency / 2) + 2) });
+}
+
+/**
+ * Crash tests only: RELAY_TEST_PAUSE_AFTER_SEND_MS holds each delivery between PagerDuty's 2xx and
+ * the relay's commit, so a test can SIGKILL the process there. Unset (always, outside those tests):
+ * no hook at all.
+ */
+function pauseAfterSend(log: Logger): (() => Promise<void>) | undefined {
+  const ms = Number(process.env.RELAY_TEST_PAUSE_AFTER_SEND_MS ?? "");
+  if (!Number.isFinite(ms) || ms <= 0) return undefined;
+  log.warn({ ms }, "test hook RELAY_TEST_PAUSE_AFTER_SEND_MS is set: every delivery pauses after PagerDuty's answer");
+  return async () => {
+    log.info({ ms }, "paused after send (test hook)");
+    await new Promise((r) => setTimeout(r, ms));
+  };
 }
 
 export async function startRelay(config: RelayConfig, opts: StartOptions = {}): Promise<Relay> {
@@ -142,11 +157,12 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
         log,
         atlasUiUrl: config.atlas.baseUrl,
         rateLimitBlock: tuning.rateLimitBlock,
+        afterSend: pauseAfterSend(log),
       }),
       [QUEUES.pdWebhook]: ackSyncHandler({ store, atlas, incidents: rest, acknowledgeHours: config.atlas.acknowledgeHours, metrics, log, onChanged: kick }),
     },
     log.child({ component: "worker" }),
-    { concurrency: tuning.concurrency, leaseMs: tuning.leaseMs, idleMs: tuning.idleMs },
+    { concurrency: tuning.concurrency, leaseMs: tuning.leaseMs, idleMs: tuning.idleMs, backoff: tuning.backoff },
   );
   const reconciler = new Reconciler(
     { store, atlas, metrics, log: log.child({ component: "reconciler" }), onChanged: kick },
@@ -215,12 +231,15 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
     worker,
     close: () =>
       (closing ??= (async () => {
+        // Draining: /readyz answers 503 (load balancers stop sending), /livez stays 200, intake
+        // answers 503 "draining", and the server keeps listening while in-flight work finishes.
         draining = true;
+        log.info({ graceMs: tuning.drainMs }, "draining");
         clearInterval(pruner);
-        await app.close(); // stops intake; in-flight requests finish
         await reconcileSchedule?.stop();
         await reconciler.stop();
         await worker!.stop(tuning.drainMs);
+        await app.close(); // in-flight requests finish
         await store.close();
         log.info("relay stopped");
       })()),

@@ -76,7 +76,7 @@ export function createMetrics(store: RelayStore, opts: { defaultMetrics?: boolea
     acceptSeconds,
     /** Refreshes the store-derived gauges, then renders. */
     async render(): Promise<string> {
-      const s = await store.jobStats(Date.now());
+      const s = await store.outbox.stats(Date.now());
       outboxDepth.reset();
       for (const [q, v] of Object.entries(s.byQueue)) outboxDepth.set({ queue: q }, v.depth);
       outboxOldest.set(s.oldestAgeMs / 1000);

@@ -5,6 +5,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
+import type { BackoffSchedule } from "../lib/backoff";
 import type { Job } from "../lib/outbox";
 import type { RelayStore } from "./store/types";
 
@@ -24,6 +25,8 @@ export interface WorkerOptions {
   leaseMs: number;
   /** Longest sleep between polls when idle (a kick wakes it sooner). */
   idleMs: number;
+  /** Retry schedule of failed jobs (5xx, network). */
+  backoff: BackoffSchedule;
 }
 
 export class Worker {
@@ -75,7 +78,7 @@ export class Worker {
       let claimed: Job[] = [];
       if (free > 0) {
         try {
-          claimed = await this.store.claim(queues, this.owner, this.opts.leaseMs, free, Date.now());
+          claimed = await this.store.outbox.claim({ queues, owner: this.owner, leaseMs: this.opts.leaseMs, limit: free, now: Date.now() });
         } catch (err) {
           this.log.error({ err }, "claiming jobs failed");
         }
@@ -90,7 +93,7 @@ export class Worker {
       if (claimed.length > 0 && this.inFlight.size < this.opts.concurrency) continue;
       let sleepMs = this.opts.idleMs;
       if (this.inFlight.size < this.opts.concurrency) {
-        const next = await this.store.nextRunAt().catch(() => undefined);
+        const next = await this.store.outbox.nextRunAt().catch(() => undefined);
         if (next !== undefined) sleepMs = Math.max(1, Math.min(sleepMs, next - Date.now()));
       }
       await new Promise<void>((resolve) => {
@@ -112,19 +115,23 @@ export class Worker {
       this.log.error({ err, jobId: job.id, queue: job.queue }, "job handler failed");
     }
     const now = Date.now();
+    const outbox = this.store.outbox;
     try {
       switch (outcome.kind) {
         case "done":
-          await this.store.complete(job.id, this.owner, now);
+          await outbox.complete(job.id, this.owner, now);
           break;
         case "wait":
-          await this.store.release(job.id, this.owner, outcome.runAt, now);
+          await outbox.release(job.id, this.owner, outcome.runAt, now);
           break;
         case "retry":
-          await this.store.retryLater(job.id, this.owner, outcome.error, now, outcome.runAt);
+          await outbox.fail(job.id, this.owner, outcome.error, now, {
+            schedule: this.opts.backoff,
+            ...(outcome.runAt !== undefined ? { runAt: outcome.runAt } : {}),
+          });
           break;
         case "dead":
-          if (await this.store.deadLetter(job.id, this.owner, outcome.error, now)) this.onDead(job, outcome.error);
+          if (await outbox.deadLetter(job.id, this.owner, outcome.error, now)) this.onDead(job, outcome.error);
           break;
       }
     } catch (err) {

@@ -167,7 +167,7 @@ export async function benchRelay(): Promise<void> {
       s429 / Math.max(1, sent + s429) < 0.01 && count("rejected") === 0,
     );
     await stormRelay.close();
-    const lost = (await stormRelay.store.listJobs(["pending", "running", "dead"], 1_000_000).catch(() => [])).length;
+    const lost = (await stormRelay.store.outbox.list({ states: ["pending", "running", "dead"], limit: 1_000_000 }).catch(() => [])).length;
     console.log(`relay storm: ${lost === 0 ? "" : "not yet "}sent ${sent}; the rest stays durably queued (not lost) and drains at the limit after the run`);
 
     // 4. outage under load: drain time afterwards

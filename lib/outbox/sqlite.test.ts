@@ -50,6 +50,23 @@ describe("SqliteOutbox", () => {
     expect(await claim(o, 0)).toEqual([]); // waits behind the running one
   });
 
+  // A twin enqueued while its dedupe key's job was running: that job going back to pending (a
+  // failure, a rate-limit wait, a restart after a crash) must not break "one pending per key".
+  it.each<[string, (o: SqliteOutbox, id: number) => Promise<unknown>]>([
+    ["a failure", (o, id) => o.fail(id, "w1", "503", 10, { schedule })],
+    ["a release", (o, id) => o.release(id, "w1", 10, 10)],
+    ["a restart releasing every lease", async (o) => o.releaseAllLeases(10)],
+  ])("after %s the running job and its pending twin fold into one pending job", async (_n, back) => {
+    const o = fresh();
+    const a = await o.enqueue({ queue: "q", queueKey: "k", dedupeKey: "d", payload: 1 }, 0);
+    await claim(o, 0);
+    const twin = await o.enqueue({ queue: "q", queueKey: "k", dedupeKey: "d", payload: 1 }, 0);
+    await back(o, a.id);
+    expect((await o.list({ states: ["pending", "running"] })).map((j) => j.id)).toEqual([a.id]);
+    expect((await o.get(twin.id))?.state).toBe("done");
+    expect((await o.enqueue({ queue: "q", queueKey: "k", dedupeKey: "d", payload: 1 }, 10)).id).toBe(a.id);
+  });
+
   it.each<[string, Partial<FailOptions>, number, string, number]>([
     // name, options, attempts before failing, expected state, expected runAt (failed at t=0)
     ["first failure backs off base", {}, 1, "pending", 100],

@@ -188,6 +188,7 @@ export class SqliteOutbox implements Outbox {
         return "dead" as const;
       }
       const runAt = opts.runAt ?? now + backoffDelay(opts.schedule, attempts, opts.random);
+      this.foldTwin(row, now);
       this.db
         .prepare(
           `UPDATE ${this.table} SET state = 'pending', run_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?, last_status = ?, updated_at = ? WHERE id = ?`,
@@ -202,23 +203,51 @@ export class SqliteOutbox implements Outbox {
    * embedded SQLite store): at start, leases held by a previous, crashed run are void.
    */
   releaseAllLeases(now: number): number {
-    return Number(
+    const t = this.table;
+    return transaction(this.db, () => {
+      // Of the live jobs sharing a running job's dedupe key, the oldest stays (see foldTwin).
       this.db
         .prepare(
-          `UPDATE ${this.table} SET state = 'pending', run_at = MIN(run_at, ?), lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE state = 'running'`,
+          `UPDATE ${t} SET state = 'done', lease_owner = NULL, lease_until = NULL, last_error = 'folded into an older job with its dedupe key', updated_at = ?
+           WHERE state IN ('pending','running') AND dedupe_key IN (SELECT dedupe_key FROM ${t} WHERE state = 'running' AND dedupe_key IS NOT NULL)
+             AND id > (SELECT MIN(id) FROM ${t} o WHERE o.dedupe_key = ${t}.dedupe_key AND o.state IN ('pending','running'))`,
         )
-        .run(now, now).changes,
-    );
+        .run(now);
+      return Number(
+        this.db
+          .prepare(`UPDATE ${t} SET state = 'pending', run_at = MIN(run_at, ?), lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE state = 'running'`)
+          .run(now, now).changes,
+      );
+    });
+  }
+
+  /**
+   * A running job goes back to pending while a twin with its dedupe key was enqueued meanwhile
+   * (allowed: the running one was not pending). At most one pending job per dedupe key, so the
+   * twin folds into this older one, as its enqueue would have if this job had been pending then.
+   */
+  private foldTwin(row: Row, now: number): void {
+    if (row.dedupe_key === null) return;
+    this.db
+      .prepare(
+        `UPDATE ${this.table} SET state = 'done', last_error = 'folded into an older job with its dedupe key', updated_at = ? WHERE dedupe_key = ? AND state = 'pending' AND id != ?`,
+      )
+      .run(now, row.dedupe_key, row.id);
   }
 
   async release(id: number, owner: string, runAt: number, now: number): Promise<boolean> {
-    const r = this.db
-      .prepare(
-        `UPDATE ${this.table} SET state = 'pending', run_at = ?, attempts = MAX(0, attempts - 1), lease_owner = NULL, lease_until = NULL, updated_at = ?
-         WHERE id = ? AND state = 'running' AND lease_owner = ?`,
-      )
-      .run(runAt, now, id, owner);
-    return Number(r.changes) === 1;
+    return transaction(this.db, () => {
+      const row = this.owned(id, owner);
+      if (!row) return false;
+      this.foldTwin(row, now);
+      const r = this.db
+        .prepare(
+          `UPDATE ${this.table} SET state = 'pending', run_at = ?, attempts = MAX(0, attempts - 1), lease_owner = NULL, lease_until = NULL, updated_at = ?
+           WHERE id = ? AND state = 'running' AND lease_owner = ?`,
+        )
+        .run(runAt, now, id, owner);
+      return Number(r.changes) === 1;
+    });
   }
 
   async deadLetter(id: number, owner: string, error: string, now: number, status?: number): Promise<boolean> {

@@ -33,6 +33,8 @@ export interface DeliverDeps {
   atlasUiUrl: string;
   /** How long a 429 blocks a key, growing with the job's attempts. */
   rateLimitBlock: BackoffSchedule;
+  /** Test hook (RELAY_TEST_PAUSE_AFTER_SEND_MS): runs between PagerDuty's 2xx and the commit. */
+  afterSend?: () => Promise<void>;
 }
 
 export function deliverHandler(d: DeliverDeps) {
@@ -45,7 +47,7 @@ export function deliverHandler(d: DeliverDeps) {
     for (let step = 0; step < 3; step++) {
       const alert = await d.store.getAlert(routeId, alertId);
       if (!alert) return { kind: "done" };
-      const action = nextAction({ status: alert.status, acknowledged: alert.acknowledged, inform: alert.inform }, alert.pdState);
+      const action = nextAction({ status: alert.status, acknowledged: alert.acknowledged, inform: alert.inform }, alert.pdState, alert.pdAttempted);
       if (!action) return { kind: "done" };
       const wait = await d.pacer.take(kid, Date.now());
       if (wait > 0) {
@@ -55,12 +57,17 @@ export function deliverHandler(d: DeliverDeps) {
       const severity =
         action === "trigger" ? (alert.inform ? "info" : await d.severity.severity(alert.projectId, alert.alertConfigId, route.defaultSeverity)) : "info";
       const event = buildEvent(alert, action, { routingKey: route.routingKey, severity, atlasUiUrl: d.atlasUiUrl });
+      // In doubt from here until markSent: a crash after PagerDuty's 202 still leaves the trigger on record.
+      await d.store.markAttempt(routeId, alertId, action, Date.now());
       const started = Date.now();
       d.log.debug({ route: routeId, alertId, action, dedupKey: alert.dedupKey }, "send start");
       try {
         await d.senders(route.region).enqueue(event);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
+        // Refused outright, nothing was opened: only an earlier doubt remains.
+        if (isUpstreamError(err, "RATE_LIMITED") || isUpstreamError(err, "BAD_REQUEST"))
+          await d.store.markAttempt(routeId, alertId, alert.pdAttempted, Date.now());
         if (isUpstreamError(err, "RATE_LIMITED")) {
           d.metrics.sent.inc({ action, result: "rate_limited" });
           const until = Date.now() + backoffDelay(d.rateLimitBlock, job.attempts);
@@ -79,6 +86,7 @@ export function deliverHandler(d: DeliverDeps) {
         return { kind: "retry", error: message };
       }
       d.metrics.sent.inc({ action, result: "success" });
+      await d.afterSend?.();
       const now = Date.now();
       await d.store.markSent({ routeId, alertId, action, at: now }, afterAction(action));
       d.log.info({ route: routeId, alertId, action, dedupKey: alert.dedupKey, ms: now - started }, "sent to PagerDuty");

@@ -15,6 +15,7 @@ const alert = (facts: Partial<AlertRecord["facts"]> = {}): AlertRecord => ({
   rank: 1,
   lastEvent: "alert.open",
   pdState: "none",
+  pdAttempted: null,
   ackedByRelay: false,
   facts: { eventTypeName: "OUTSIDE_METRIC_THRESHOLD", ...facts },
   firstStatus: "OPEN",

@@ -1,4 +1,4 @@
-import { dedupKeyFor, isNewer, nextAction, type Level, type Observed, type PdState } from "./state";
+import { dedupKeyFor, isNewer, mayHaveIncident, nextAction, type Level, type Observed, type PdAction, type PdState } from "./state";
 
 const o = (status: Observed["status"], updatedMs: number, rank: number): Observed => ({ status, updatedMs, rank });
 
@@ -36,6 +36,36 @@ describe("nextAction (level-triggered delivery)", () => {
     ["inform: done", L("OPEN", false, true), "resolved", undefined],
   ])("%s", (_n, level, pd, want) => {
     expect(nextAction(level, pd)).toBe(want);
+  });
+
+  // A send was started and its outcome never recorded (a crash between PagerDuty's 202 and the
+  // commit, a timeout): the close must still resolve whatever PagerDuty may have opened.
+  it.each<[string, Level, PdState, PdAction | null, string | undefined]>([
+    ["closed, trigger in doubt: resolve", L("CLOSED"), "none", "trigger", "resolve"],
+    ["cancelled, trigger in doubt: resolve", L("CANCELLED"), "none", "trigger", "resolve"],
+    ["closed, the in-doubt resolve itself in doubt: resolve again", L("CLOSED"), "none", "resolve", "resolve"],
+    ["closed, nothing ever attempted: pages no one", L("CLOSED"), "none", null, undefined],
+    ["closed, resolved: the old doubt is settled", L("CLOSED"), "resolved", "trigger", undefined],
+    ["open, trigger in doubt: trigger again (PagerDuty dedupes)", L("OPEN"), "none", "trigger", "trigger"],
+    ["acknowledged, trigger in doubt: trigger first", L("OPEN", true), "none", "trigger", "trigger"],
+    ["tracking, trigger in doubt: nothing until it is open or closed", L("TRACKING"), "none", "trigger", undefined],
+    ["inform, trigger in doubt: trigger again, then resolve", L("OPEN", false, true), "none", "trigger", "trigger"],
+    ["closed, acknowledge in doubt: resolve", L("CLOSED"), "triggered", "acknowledge", "resolve"],
+  ])("%s", (_n, level, pd, attempted, want) => {
+    expect(nextAction(level, pd, attempted)).toBe(want);
+  });
+});
+
+describe("mayHaveIncident", () => {
+  it.each<[PdState, PdAction | null, boolean]>([
+    ["none", null, false],
+    ["none", "trigger", true],
+    ["none", "resolve", true],
+    ["triggered", null, true],
+    ["acknowledged", null, true],
+    ["resolved", "trigger", false],
+  ])("PagerDuty %s, attempted %s: %s", (pd, attempted, want) => {
+    expect(mayHaveIncident(pd, attempted)).toBe(want);
   });
 });
 

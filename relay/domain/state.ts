@@ -55,10 +55,24 @@ export interface Level {
   inform: boolean;
 }
 
-/** The next event PagerDuty needs to match `level`, or undefined when it is up to date. */
-export function nextAction(level: Level, pd: PdState): PdAction | undefined {
+/**
+ * PagerDuty may hold an open incident for the alert: it accepted a trigger, or a send started
+ * (`attempted`, committed before the request) and its outcome was never recorded: the relay died
+ * between PagerDuty's 202 and its own commit, or the request timed out. With `pd` still `none`,
+ * any attempted action means a trigger may have landed (a resolve is only attempted after one).
+ */
+export function mayHaveIncident(pd: PdState, attempted: PdAction | null): boolean {
+  return pd === "triggered" || pd === "acknowledged" || (pd === "none" && attempted !== null);
+}
+
+/**
+ * The next event PagerDuty needs to match `level`, or undefined when it is up to date. A closed
+ * alert whose trigger is in doubt gets a resolve: PagerDuty drops a resolve for a dedup key it
+ * never saw, while a lost one would leave the incident open for ever.
+ */
+export function nextAction(level: Level, pd: PdState, attempted: PdAction | null = null): PdAction | undefined {
   if (level.inform) return pd === "none" ? "trigger" : pd === "triggered" || pd === "acknowledged" ? "resolve" : undefined;
-  if (isTerminal(level.status)) return pd === "triggered" || pd === "acknowledged" ? "resolve" : undefined;
+  if (isTerminal(level.status)) return mayHaveIncident(pd, attempted) ? "resolve" : undefined;
   if (level.status !== "OPEN") return undefined; // TRACKING: not open yet, nobody is notified
   if (pd === "none") return "trigger";
   if (level.acknowledged && pd === "triggered") return "acknowledge";

@@ -39,8 +39,8 @@ export function registerStatusPage(app: FastifyInstance, d: StatusPageDeps): voi
     if (!authorized(req, reply, d.credentials)) return reply;
     const [alerts, dead, pending, reconciled, intakeDead] = await Promise.all([
       d.store.listAlerts({ limit: 50 }),
-      d.store.listJobs(["dead"], 100),
-      d.store.listJobs(["pending", "running"], 100),
+      d.store.outbox.list({ states: ["dead"], limit: 100 }),
+      d.store.outbox.list({ states: ["pending", "running"], limit: 100 }),
       d.store.lastReconciled(),
       d.store.listIntakeDeadLetters(20),
     ]);
@@ -61,7 +61,7 @@ ${d.routes.map((r) => `<tr><td>${esc(r.id)}</td><td>${esc(r.projectId)}</td><td>
 <h2>Pending deliveries (${pending.length})</h2><table id="pending"><tr><th>Job</th><th>Queue</th><th>Attempts</th><th>Next run</th><th>Last error</th></tr>
 ${pending.map((j) => `<tr><td>${j.id}</td><td>${esc(j.queue)}</td><td>${j.attempts}</td><td>${time(j.runAt)}</td><td>${esc(j.lastError)}</td></tr>`).join("")}</table>
 <h2>Recent alerts</h2><table id="alerts"><tr><th>Route</th><th>Alert</th><th>Event type</th><th>Project status</th><th>Acknowledged</th><th>PagerDuty</th><th>Changed</th></tr>
-${alerts.map((a) => `<tr data-alert="${esc(a.alertId)}"><td>${esc(a.routeId)}</td><td>${esc(a.alertId)}</td><td>${esc(a.facts.eventTypeName)}</td><td>${esc(a.status)}${a.firstStatus !== "OPEN" && a.firstStatus !== "TRACKING" ? " (first seen closed: nobody paged)" : ""}</td><td>${a.acknowledged ? "yes" : ""}</td><td class="pd">${esc(a.pdState)}</td><td>${time(a.changedAt)}</td></tr>`).join("")}</table>
+${alerts.map((a) => `<tr data-alert="${esc(a.alertId)}"><td>${esc(a.routeId)}</td><td>${esc(a.alertId)}</td><td>${esc(a.facts.eventTypeName)}</td><td>${esc(a.status)}${a.firstStatus !== "OPEN" && a.firstStatus !== "TRACKING" ? " (first seen closed: nobody paged)" : ""}</td><td>${a.acknowledged ? "yes" : ""}</td><td class="pd">${esc(a.pdState)}${a.pdAttempted ? ` (${esc(a.pdAttempted)} in doubt)` : ""}</td><td>${time(a.changedAt)}</td></tr>`).join("")}</table>
 <h2>Unroutable webhooks</h2><table id="intake-dead"><tr><th>Route</th><th>Event</th><th>Reason</th><th>At</th></tr>
 ${intakeDead.map((x) => `<tr><td>${esc(x.routeId)}</td><td>${esc(x.event)}</td><td>${esc(x.reason)}</td><td>${time(x.receivedAt)}</td></tr>`).join("")}</table>
 </body></html>`;
@@ -75,7 +75,7 @@ ${intakeDead.map((x) => `<tr><td>${esc(x.routeId)}</td><td>${esc(x.event)}</td><
     if (origin && origin !== "null" && new URL(origin).host !== req.headers.host) return reply.code(403).send({ error: "foreign_origin" });
     const id = Number(req.params.id);
     if (!Number.isInteger(id) || id <= 0) return reply.code(400).send({ error: "bad_id", message: "job id must be a positive integer" });
-    const ok = await d.store.retryDead(id, Date.now());
+    const ok = await d.store.outbox.retryDead(id, Date.now());
     if (!ok) return reply.code(409).send({ error: "not_dead", message: `job ${id} is not a dead letter` });
     d.onRetry();
     return reply.code(303).header("location", "/").send();

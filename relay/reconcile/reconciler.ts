@@ -8,7 +8,7 @@
 import type { Logger } from "pino";
 import type { Alert } from "../../clients/atlas/types";
 import type { RouteConfig } from "../config";
-import { isTerminal, type AlertStatus } from "../domain/state";
+import { isTerminal, mayHaveIncident, type AlertStatus } from "../domain/state";
 import type { Metrics } from "../metrics";
 import type { AlertObservation, RelayStore } from "../store/types";
 
@@ -77,10 +77,10 @@ export async function reconcileRoute(d: ReconcileDeps, route: RouteConfig): Prom
       d.metrics.repairs.inc({ kind: missedAck ? "acknowledge" : "trigger" });
     }
   }
-  // Alerts PagerDuty shows open that the project no longer lists as open: read each one.
+  // Alerts PagerDuty may show open (a trigger accepted or in doubt) that the project no longer lists as open: read each one.
   for (const known of await d.store.listAlerts({ routeId: route.id, activeOnly: true, limit: 10_000 })) {
     if (openIds.has(known.alertId) || known.inform) continue;
-    if (known.pdState !== "triggered" && known.pdState !== "acknowledged") continue;
+    if (!mayHaveIncident(known.pdState, known.pdAttempted)) continue;
     const a = await d.atlas.getAlert(route.projectId, known.alertId);
     if (!a || !isTerminal(String(a.status) as AlertStatus)) continue; // absent or still tracking: never resolve on absence alone
     const r = await d.store.observeAlert(observationOf(route, a, now), now);

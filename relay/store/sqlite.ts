@@ -1,7 +1,6 @@
-import type { BackoffSchedule } from "../../lib/backoff";
-import { SqliteOutbox, type Job, type JobState, type OutboxStats } from "../../lib/outbox";
+import { SqliteOutbox } from "../../lib/outbox";
 import { migrate, openDb, transaction, type Db } from "../../lib/sqlite";
-import { dedupKeyFor, isNewer, type AlertStatus, type PdState } from "../domain/state";
+import { dedupKeyFor, EVENT_RANK, isNewer, type AlertStatus, type PdAction, type PdState } from "../domain/state";
 import {
   QUEUES,
   type AlertObservation,
@@ -13,7 +12,8 @@ import {
   type SentEvent,
 } from "./types";
 
-const MIGRATIONS = [
+/** Exported for the upgrade test: a database made by an older relay gains the later ones. */
+export const MIGRATIONS = [
   {
     name: "relay/001-alerts",
     sql: `CREATE TABLE relay_alerts (
@@ -47,6 +47,11 @@ const MIGRATIONS = [
           CREATE TABLE relay_reconciled (route_id TEXT PRIMARY KEY, at INTEGER NOT NULL, repairs INTEGER NOT NULL);
           CREATE TABLE relay_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
   },
+  {
+    // The action whose send started and whose outcome is not recorded yet (domain/state mayHaveIncident).
+    name: "relay/002-pd-attempted",
+    sql: "ALTER TABLE relay_alerts ADD COLUMN pd_attempted TEXT CHECK (pd_attempted IN ('trigger','acknowledge','resolve'));",
+  },
 ];
 
 interface AlertRow {
@@ -63,6 +68,7 @@ interface AlertRow {
   rank: number;
   last_event: string;
   pd_state: string;
+  pd_attempted: string | null;
   acked_by_relay: number;
   facts: string;
   first_status: string;
@@ -85,6 +91,7 @@ function toAlert(r: AlertRow): AlertRecord {
     rank: Number(r.rank),
     lastEvent: r.last_event as AlertRecord["lastEvent"],
     pdState: r.pd_state as PdState,
+    pdAttempted: (r.pd_attempted ?? null) as PdAction | null,
     ackedByRelay: Boolean(r.acked_by_relay),
     facts: JSON.parse(r.facts),
     firstStatus: r.first_status as AlertStatus,
@@ -93,15 +100,14 @@ function toAlert(r: AlertRow): AlertRecord {
   };
 }
 
-const PD_ORDER: Record<PdState, number> = { none: 0, triggered: 1, acknowledged: 2, resolved: 3 };
+/** Alerts the project or PagerDuty may still show open (the reconciler's second pass); domain/state mayHaveIncident in SQL. */
+const ACTIVE = "(status IN ('OPEN','TRACKING') OR pd_state IN ('triggered','acknowledged') OR (pd_state = 'none' AND pd_attempted IS NOT NULL))";
 
-import { EVENT_RANK } from "../domain/state";
+const PD_ORDER: Record<PdState, number> = { none: 0, triggered: 1, acknowledged: 2, resolved: 3 };
 
 export interface SqliteRelayStoreOptions {
   /** Data directory; undefined keeps everything in memory (tests). */
   dataDir?: string;
-  /** Retry schedule of failed jobs. */
-  backoff: BackoffSchedule;
 }
 
 /**
@@ -112,7 +118,6 @@ export class SqliteRelayStore implements RelayStore {
   readonly kind = "sqlite" as const;
   readonly db: Db;
   readonly outbox: SqliteOutbox;
-  private readonly backoff: BackoffSchedule;
 
   constructor(opts: SqliteRelayStoreOptions) {
     this.db = openDb(opts.dataDir);
@@ -120,7 +125,6 @@ export class SqliteRelayStore implements RelayStore {
     this.db.exec("PRAGMA synchronous = FULL");
     migrate(this.db, MIGRATIONS);
     this.outbox = new SqliteOutbox(this.db, { table: "relay_jobs" });
-    this.backoff = opts.backoff;
     // One process owns this file: whatever a crashed previous run had leased is ours to redo now.
     this.outbox.releaseAllLeases(Date.now());
   }
@@ -134,30 +138,35 @@ export class SqliteRelayStore implements RelayStore {
     this.outbox.enqueueSync({ queue: QUEUES.deliver, queueKey: key, dedupeKey: `deliver/${key}`, payload: { routeId, alertId } }, now);
   }
 
-  private batch: Array<{ o: AlertObservation; now: number; resolve: (r: ObserveResult) => void; reject: (e: unknown) => void }> = [];
+  private group: Array<{ run: () => unknown; resolve: (r: any) => void; reject: (e: unknown) => void }> = [];
 
   /**
-   * Group commit: observations arriving in the same event-loop turn share one transaction (one
-   * fsync), and each caller's promise settles only after that commit, so a 2xx still means durable.
+   * Group commit: writes issued in the same event-loop turn (webhooks being accepted, sends about
+   * to start or just done) share one transaction, so one fsync, and each caller's promise settles
+   * only after that commit: a 2xx, or a send, still follows a durable record.
    */
-  observeAlert(o: AlertObservation, now: number): Promise<ObserveResult> {
-    return new Promise((resolve, reject) => {
-      this.batch.push({ o, now, resolve, reject });
-      if (this.batch.length === 1) setImmediate(() => this.flush());
+  private grouped<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.group.push({ run, resolve, reject });
+      if (this.group.length === 1) setImmediate(() => this.flush());
     });
   }
 
   private flush(): void {
-    const items = this.batch;
-    this.batch = [];
-    let results: ObserveResult[];
+    const items = this.group;
+    this.group = [];
+    let results: unknown[];
     try {
-      results = transaction(this.db, () => items.map((i) => this.observeSync(i.o, i.now)));
+      results = transaction(this.db, () => items.map((i) => i.run()));
     } catch (err) {
       for (const i of items) i.reject(err);
       return;
     }
     for (const [n, i] of items.entries()) i.resolve(results[n]);
+  }
+
+  observeAlert(o: AlertObservation, now: number): Promise<ObserveResult> {
+    return this.grouped(() => this.observeSync(o, now));
   }
 
   private observeSync(o: AlertObservation, now: number): ObserveResult {
@@ -237,7 +246,7 @@ export class SqliteRelayStore implements RelayStore {
       where.push("route_id = ?");
       args.push(opts.routeId);
     }
-    if (opts.activeOnly) where.push("(status IN ('OPEN','TRACKING') OR pd_state IN ('triggered','acknowledged'))");
+    if (opts.activeOnly) where.push(ACTIVE);
     const sql = `SELECT * FROM relay_alerts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY changed_at DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, opts.limit ?? 100) as unknown as AlertRow[]).map(toAlert);
   }
@@ -249,9 +258,16 @@ export class SqliteRelayStore implements RelayStore {
     this.db.prepare("UPDATE relay_alerts SET pd_state = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(pd, now, routeId, alertId);
   }
 
-  async markSent(e: SentEvent, pd: PdState): Promise<void> {
-    transaction(this.db, () => {
+  markAttempt(routeId: string, alertId: string, action: PdAction | null, now: number): Promise<void> {
+    return this.grouped(() => {
+      this.db.prepare("UPDATE relay_alerts SET pd_attempted = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(action, now, routeId, alertId);
+    });
+  }
+
+  markSent(e: SentEvent, pd: PdState): Promise<void> {
+    return this.grouped(() => {
       void this.setPdState(e.routeId, e.alertId, pd, e.at);
+      this.db.prepare("UPDATE relay_alerts SET pd_attempted = NULL WHERE route_id = ? AND alert_id = ?").run(e.routeId, e.alertId);
       void this.recordSent(e);
     });
   }
@@ -364,33 +380,6 @@ export class SqliteRelayStore implements RelayStore {
     this.db.prepare("INSERT INTO relay_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value);
   }
 
-  claim(queues: readonly string[], owner: string, leaseMs: number, limit: number, now: number): Promise<Job[]> {
-    return this.outbox.claim({ queues, owner, leaseMs, limit, now });
-  }
-  complete(id: number, owner: string, now: number): Promise<boolean> {
-    return this.outbox.complete(id, owner, now);
-  }
-  retryLater(id: number, owner: string, error: string, now: number, runAt?: number): Promise<JobState | undefined> {
-    return this.outbox.fail(id, owner, error, now, { schedule: this.backoff, ...(runAt !== undefined ? { runAt } : {}) });
-  }
-  release(id: number, owner: string, runAt: number, now: number): Promise<boolean> {
-    return this.outbox.release(id, owner, runAt, now);
-  }
-  deadLetter(id: number, owner: string, error: string, now: number): Promise<boolean> {
-    return this.outbox.deadLetter(id, owner, error, now);
-  }
-  retryDead(id: number, now: number): Promise<boolean> {
-    return this.outbox.retryDead(id, now);
-  }
-  listJobs(states: readonly JobState[], limit: number): Promise<Job[]> {
-    return this.outbox.list({ states, limit });
-  }
-  jobStats(now: number): Promise<OutboxStats> {
-    return this.outbox.stats(now);
-  }
-  nextRunAt(): Promise<number | undefined> {
-    return this.outbox.nextRunAt();
-  }
   async ping(): Promise<void> {
     this.db.prepare("SELECT 1").get();
   }

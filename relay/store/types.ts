@@ -3,7 +3,7 @@
  * (several replicas, issue 13) are interchangeable. Every method is async; each one that changes
  * state does so in one transaction.
  */
-import type { Job, JobState, OutboxStats } from "../../lib/outbox";
+import type { Outbox } from "../../lib/outbox";
 import type { AlertStatus, AtlasEvent, PdAction, PdState } from "../domain/state";
 
 /** The fields of an Atlas alert the relay uses to build PagerDuty events (kept from the latest webhook). */
@@ -34,6 +34,11 @@ export interface AlertRecord {
   lastEvent: AtlasEvent | "reconcile";
   /** What PagerDuty has (sent by the relay, or reported by PagerDuty's own webhooks). */
   pdState: PdState;
+  /**
+   * The action whose send started and whose outcome is not recorded yet ("in doubt"): committed
+   * before each send, cleared when the success is recorded. See domain/state `mayHaveIncident`.
+   */
+  pdAttempted: PdAction | null;
   /** The relay acknowledged the alert in the project because PagerDuty did (undone on unacknowledge). */
   ackedByRelay: boolean;
   facts: AlertFacts;
@@ -110,7 +115,13 @@ export interface RelayStore {
   listAlerts(opts: { routeId?: string; limit?: number; activeOnly?: boolean }): Promise<AlertRecord[]>;
   /** After a send succeeded: PagerDuty's state moves to `pd` (only forward). */
   setPdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void>;
-  /** A send succeeded: PagerDuty's state moves forward and the send is recorded, in one transaction. */
+  /**
+   * Committed before a send starts: the action is in doubt until `markSent` (a crash in between
+   * leaves it on record). `null` puts back "nothing in doubt" (or restores an earlier doubt) after
+   * PagerDuty refused the send outright (400, 429).
+   */
+  markAttempt(routeId: string, alertId: string, action: PdAction | null, now: number): Promise<void>;
+  /** A send succeeded: PagerDuty's state moves forward, the doubt is cleared and the send is recorded, in one transaction. */
   markSent(e: SentEvent, pd: PdState): Promise<void>;
   /** PagerDuty's webhook told the relay its state; enqueues delivery when that leaves work (never re-trigger). */
   notePdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void>;
@@ -144,16 +155,8 @@ export interface RelayStore {
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
 
-  // Jobs (the one outbox)
-  claim(queues: readonly string[], owner: string, leaseMs: number, limit: number, now: number): Promise<Job[]>;
-  complete(id: number, owner: string, now: number): Promise<boolean>;
-  retryLater(id: number, owner: string, error: string, now: number, runAt?: number): Promise<JobState | undefined>;
-  release(id: number, owner: string, runAt: number, now: number): Promise<boolean>;
-  deadLetter(id: number, owner: string, error: string, now: number): Promise<boolean>;
-  retryDead(id: number, now: number): Promise<boolean>;
-  listJobs(states: readonly JobState[], limit: number): Promise<Job[]>;
-  jobStats(now: number): Promise<OutboxStats>;
-  nextRunAt(): Promise<number | undefined>;
+  /** The jobs (the one outbox, lib/outbox): deliveries and PagerDuty webhooks, enqueued by the methods above. */
+  readonly outbox: Outbox;
 
   /** Cheap query proving the store answers (readiness). */
   ping(): Promise<void>;

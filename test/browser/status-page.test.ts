@@ -34,7 +34,7 @@ describe("status page in a real headless browser", () => {
   it("shows routes, alerts and the dead letter, and its Retry button sends it again", async () => {
     const body = alertBody(w.projectId);
     expect((await postAtlas(`${w.relay.url}/atlas/${w.routeId}`, "alert.open", body, w.secret)).status).toBe(200);
-    const dead = await waitUntil("the dead letter", async () => (await w.relay.store.listJobs(["dead"], 1))[0]);
+    const dead = await waitUntil("the dead letter", async () => (await w.relay.store.outbox.list({ states: ["dead"], limit: 1 }))[0]);
     const context = await browser.newContext({ httpCredentials: { username: "ops", password: w.env.STATUS_PASSWORD } });
     const page = await context.newPage();
     expect((await page.goto(w.relay.url))?.status()).toBe(200);

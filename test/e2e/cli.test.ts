@@ -44,7 +44,7 @@ async function stack(config: Record<string, string>): Promise<PulumiWorkspace> {
   const provider = { ...sb.providerConfig(), ...FAST_RETRY };
   await ws.setConfig({
     ...Object.fromEntries(Object.entries(provider).map(([k, v]) => [k, { value: v, secret: /Secret|Token/.test(k) }])),
-    ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v, secret: k === "integrationKey" }])),
+    ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v, secret: k === "integrationKey" || k === "relaySecret" }])),
   });
   return ws;
 }
@@ -186,6 +186,23 @@ describe("the Pulumi CLI against the sandbox", () => {
     expect(await atlasApi(sb).integration(first)).toBeUndefined();
     expect(await atlasApi(sb).integration(second)).toMatchObject({ type: "PAGER_DUTY" });
     await ws.ok(["destroy", "--yes"]);
+  });
+
+  it("a relay routing by projectId: up stores its WEBHOOK notification, a new URL updates it in place, refresh shows no drift, destroy removes it; the secret stays out of state", async () => {
+    const projectId = await project();
+    const relaySecret = "relay-secret-e2e-0123456789";
+    const ws = await stack({ projectId, integrationKey: key, relayUrl: "https://relay.example.com/atlas/orders", relaySecret });
+    await ws.ok(["up", "--yes"]);
+    const [relayed] = await configsOf(projectId);
+    expect(relayed).toMatchObject({ eventTypeName: "HOST_DOWN", notifications: [expect.objectContaining({ typeName: "WEBHOOK" })] });
+    await ws.setConfig({ relayUrl: { value: "https://relay-2.example.com/atlas/orders", secret: false } });
+    const calls = await callsDuring(() => ws.ok(["up", "--yes"]));
+    expect(writes(calls)).toEqual([expect.objectContaining({ path: `/api/atlas/v2/groups/${projectId}/alertConfigs/${relayed.id}` })]);
+    await ws.ok(["refresh", "--yes", "--expect-no-changes"]);
+    await ws.ok(["destroy", "--yes"]);
+    expect(await configsOf(projectId)).toEqual([]);
+    expect(ws.transcript.includes(relaySecret)).toBe(false);
+    for (const f of ws.stateFiles()) expect({ file: f, leaked: fs.readFileSync(f, "utf8").includes(relaySecret) }).toEqual({ file: f, leaked: false });
   });
 
   it("every request the provider sent and every response conformed to the specs", () => {

@@ -173,6 +173,48 @@ describe("AlertRouting through the provider host", () => {
     expect(await h.host.diff(r.urn, r.id, read.props, r.inputs)).toMatchObject({ changes: "none" });
   });
 
+  it("relay delivery without an integration: update re-points the webhook and rotates its secret in place; delete removes the configuration", async () => {
+    const relayOnly = (relayUrl: string, relaySecret: string, severity: string) => ({
+      projectId,
+      integrationInstanceId: undefined,
+      __provider: h.provider.routing,
+      eventTypeName: "CLUSTER_MONGOS_IS_MISSING",
+      delivery: "relay",
+      relayUrl,
+      relaySecret,
+      severity,
+    });
+    const r = await up("relay-crud", relayOnly("https://relay.example.com/atlas/orders", "relay-secret-first-000", "WARNING"));
+    const path = `/api/atlas/v2/groups/${projectId}/alertConfigs/${r.outs.alertConfigId}`;
+    // Atlas shows webhook URLs and secrets redacted: what was written is read off the recorded requests.
+    expect((await liveConfig(r.outs.alertConfigId)).body).toMatchObject({
+      severityOverride: "WARNING",
+      notifications: [expect.objectContaining({ typeName: "WEBHOOK" })],
+    });
+
+    const news = (await h.host.check(r.urn, r.inputs, relayOnly("https://relay-2.example.com/atlas/orders", "relay-secret-second-00", "CRITICAL"))).inputs;
+    expect(await h.host.diff(r.urn, r.id, r.outs, news)).toMatchObject({ changes: "some", replaces: [] });
+    const before = h.recorder.exchanges.length;
+    const outs = await h.host.update(r.urn, r.id, r.outs, news);
+    expect(outs.alertConfigId).toBe(r.outs.alertConfigId);
+    const written = h.recorder.exchanges.slice(before).filter((e) => e.path === path && e.method !== "GET");
+    expect(written.at(-1)?.requestBody).toMatchObject({
+      notifications: [
+        expect.objectContaining({ typeName: "WEBHOOK", webhookUrl: "https://relay-2.example.com/atlas/orders", webhookSecret: "relay-secret-second-00" }),
+      ],
+    });
+    const live = (await liveConfig(r.outs.alertConfigId)).body;
+    expect(live).toMatchObject({ severityOverride: "CRITICAL", notifications: [expect.objectContaining({ typeName: "WEBHOOK" })] });
+    expect(JSON.stringify(live)).not.toContain("relay-secret-second-00");
+    const read = await h.host.read(r.urn, r.id, outs);
+    expect(read.props).toMatchObject({ delivery: "relay", relaySecret: "relay-secret-second-00", severity: "CRITICAL" });
+    expect(await h.host.diff(r.urn, r.id, read.props, news)).toMatchObject({ changes: "none" });
+
+    await h.host.delete(r.urn, r.id, outs);
+    expect((await liveConfig(r.outs.alertConfigId)).status).toBe(404);
+    expect((await h.host.read(r.urn, r.id, outs)).id).toBe("");
+  });
+
   it("creating a routing in a project without a PagerDuty integration says so", async () => {
     const other = newProjectId();
     await atlas(h.sandbox, "POST", "/sandbox/groups", { id: other });

@@ -64,6 +64,8 @@ export interface WorldOptions {
   env?: Record<string, string>;
   start?: StartOptions;
   dataDir?: string;
+  /** The PagerDuty service's acknowledgement timeout: an acknowledged incident turns back to triggered (incident.unacknowledged). */
+  acknowledgementTimeoutSeconds?: number;
 }
 
 export async function startWorld(opts: WorldOptions = {}): Promise<RelayWorld> {
@@ -74,7 +76,9 @@ export async function startWorld(opts: WorldOptions = {}): Promise<RelayWorld> {
     const pd = pagerDutyApi(sandbox);
     const projectId = crypto.randomBytes(12).toString("hex");
     await atlas.createProject(projectId);
-    const svc = await pd.serviceWithKey(`relay-${projectId.slice(0, 6)}`);
+    const svc = opts.acknowledgementTimeoutSeconds
+      ? await serviceWithTimeout(pd, `relay-${projectId.slice(0, 6)}`, opts.acknowledgementTimeoutSeconds)
+      : await pd.serviceWithKey(`relay-${projectId.slice(0, 6)}`);
     const secret = crypto.randomBytes(16).toString("hex");
     const storeUrl = await testStoreUrl();
     // A relay process a test starts from the CLI gets its own database (RELAY_STORE), as it would its own data dir.
@@ -152,6 +156,14 @@ export async function startWorld(opts: WorldOptions = {}): Promise<RelayWorld> {
     await sandbox.close();
     throw err;
   }
+}
+
+async function serviceWithTimeout(pd: ReturnType<typeof pagerDutyApi>, name: string, seconds: number) {
+  const svc = (await (await pd.call("POST", "/services", { service: { type: "service", name, acknowledgement_timeout: seconds } })).json()) as any;
+  const integ = (await (
+    await pd.call("POST", `/services/${svc.service.id}/integrations`, { integration: { type: "events_api_v2_inbound_integration", name: "MongoDB Atlas" } })
+  ).json()) as any;
+  return { serviceId: String(svc.service.id), key: String(integ.integration.integration_key) };
 }
 
 /** An Atlas-shaped alert webhook body. */

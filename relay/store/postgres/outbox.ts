@@ -1,4 +1,6 @@
 import { PgBoss, type Db, type Job as BossJob } from "pg-boss";
+import { backoffDelay } from "../../../lib/backoff";
+import type { ClaimOptions, EnqueueInput, FailOptions, Job, JobState, ListOptions, Outbox, OutboxStats } from "../../../lib/outbox";
 import { migrate, openPool, transaction, type PgClient, type PgPool } from "../../../lib/postgres";
 import type { Queryable } from "./queryable";
 import { JOBS_SCHEMA, migrations, SCHEMA } from "./schema";
@@ -28,57 +30,10 @@ import { JOBS_SCHEMA, migrations, SCHEMA } from "./schema";
  * Job ids are numbers from a sequence (relay.job_numbers) kept in the job's
  * data, so the relay's status page and logs see the same ids on every store;
  * pg-boss's own UUID stays inside.
+ *
+ * `claim`'s `leaseMs` is ignored (the lease is the queue's, set at open); its `dueBy` moves jobs due
+ * by then to now before fetching.
  */
-export type JobState = "pending" | "running" | "done" | "dead";
-
-export interface PgJob<P = unknown> {
-  id: number;
-  queue: string;
-  queueKey: string;
-  dedupeKey: string | null;
-  payload: P;
-  state: JobState;
-  /** Claims so far (the running one included), not counting releases. */
-  attempts: number;
-  runAt: number;
-  leaseOwner: string | null;
-  leaseUntil: number | null;
-  lastError: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export interface EnqueueInput<P = unknown> {
-  queue: string;
-  queueKey: string;
-  dedupeKey?: string;
-  payload: P;
-  runAt?: number;
-}
-
-export interface ClaimOptions {
-  queues: readonly string[];
-  owner: string;
-  /** Ignored: the lease is the queue's, set at open (`leaseMs`). */
-  leaseMs: number;
-  limit: number;
-  now: number;
-}
-
-export interface FailOptions {
-  schedule: { baseMs: number; maxMs: number; jitter?: number };
-  runAt?: number;
-  maxAttempts?: number;
-  random?: () => number;
-}
-
-export interface OutboxStats {
-  depth: number;
-  oldestAgeMs: number;
-  dead: number;
-  byQueue: Record<string, { depth: number; dead: number }>;
-}
-
 /** What the store keeps in a pg-boss job's data next to the caller's payload. */
 interface Envelope<P = unknown> {
   /** the job's number (its id for callers) */
@@ -93,6 +48,8 @@ interface Envelope<P = unknown> {
   /** for a dead letter: the queue key and the attempts it had */
   k?: string;
   a?: number;
+  /** status code of the last failed attempt (a completed job keeps its own in pg-boss's output) */
+  s?: number | null;
 }
 
 export interface PgBossOutboxOptions {
@@ -117,19 +74,12 @@ const RETRY_FOREVER = 1_000_000_000;
 // Jobs never expire while waiting, and finished ones stay a day for the status page.
 const RETENTION_SECONDS = 10 * 365 * 24 * 3600;
 
-function backoffDelay(schedule: FailOptions["schedule"], attempt: number, random: () => number = Math.random): number {
-  const n = Math.max(1, Math.floor(attempt));
-  const cap = Math.min(schedule.maxMs, schedule.baseMs * 2 ** Math.min(n - 1, 60));
-  const jitter = Math.min(1, Math.max(0, schedule.jitter ?? 0.5));
-  return Math.max(0, Math.round(cap - jitter * cap * Math.min(1, Math.max(0, random()))));
-}
-
 /** pg-boss answers `{requested, affected}` though its declared type is empty. */
 const affected = (r: unknown): number => Number((r as { affected?: number }).affected ?? 0);
 
 const txDb = (c: Queryable): Db => ({ executeSql: (text, values) => c.query(text, values as unknown[]) });
 
-export class PgBossOutbox {
+export class PgBossOutbox implements Outbox {
   readonly boss: PgBoss;
   readonly pool: PgPool;
   private readonly schema: string;
@@ -202,8 +152,17 @@ export class PgBossOutbox {
   }
 
   /** `enqueue` inside the caller's transaction (the intake's record of the alert). */
-  async enqueueIn<P>(client: Queryable, input: EnqueueInput<P>, now: number): Promise<PgJob<P>> {
+  async enqueueIn<P>(client: Queryable, input: EnqueueInput<P>, now: number): Promise<Job<P>> {
     const db = txDb(client);
+    if (input.deadLetter !== undefined) {
+      // Refused before its first attempt: straight to the dead letters, kept for people to see.
+      const { rows: num } = await client.query<{ n: string }>("SELECT nextval('relay.job_numbers') AS n");
+      const dead: Envelope<P> = { n: Number(num[0].n), p: input.payload, d: input.dedupeKey ?? null, r: 0, e: input.deadLetter, k: input.queueKey, a: 0 };
+      const id = await this.boss.send(input.queue + DEAD, dead as unknown as object, { db });
+      if (!id) throw new Error(`pg-boss refused a dead letter for queue ${input.queue}`);
+      const { rows } = await client.query(`SELECT * FROM ${this.schema}.job WHERE name = $1 AND id = $2`, [input.queue + DEAD, id]);
+      return this.toJob<P>(rows[0]);
+    }
     if (input.dedupeKey !== undefined) {
       // Serialize enqueuers of one dedupe key, then reuse a job that has not started.
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`outbox-dedupe:${input.queue}:${input.dedupeKey}`]);
@@ -225,12 +184,19 @@ export class PgBossOutbox {
     return this.toJob<P>(rows[0]);
   }
 
-  async enqueue<P>(input: EnqueueInput<P>, now: number): Promise<PgJob<P>> {
+  async enqueue<P>(input: EnqueueInput<P>, now: number): Promise<Job<P>> {
     return transaction(this.pool, (c) => this.enqueueIn(c, input, now));
   }
 
-  async claim(opts: ClaimOptions): Promise<PgJob[]> {
-    const out: PgJob[] = [];
+  async claim(opts: ClaimOptions): Promise<Job[]> {
+    if (opts.dueBy !== undefined && opts.dueBy > opts.now) {
+      // Jobs due by then run now, ahead of their backoff (a drain).
+      await this.pool.query(
+        `UPDATE ${this.schema}.job SET start_after = now() WHERE name = ANY($1) AND state IN ('created','retry') AND start_after > now() AND start_after <= $2`,
+        [opts.queues, new Date(opts.dueBy)],
+      );
+    }
+    const out: Job[] = [];
     for (const queue of opts.queues) {
       if (out.length >= opts.limit) break;
       const jobs = await this.boss.fetch<Envelope>(queue, { batchSize: opts.limit - out.length, includeMetadata: true });
@@ -247,11 +213,12 @@ export class PgBossOutbox {
     return c && c.owner === owner ? c : undefined;
   }
 
-  async complete(id: number, owner: string, _now: number): Promise<boolean> {
+  async complete(id: number, owner: string, _now: number, status?: number): Promise<boolean> {
     const c = this.held(id, owner);
     if (!c) return false;
     this.claimed.delete(id);
-    const r = await this.boss.complete(c.queue, { id: c.id, retryCount: c.retryCount });
+    // The status is the job's output (pg-boss keeps it with the completed job).
+    const r = await this.boss.complete(c.queue, { id: c.id, retryCount: c.retryCount }, status !== undefined ? { s: status } : null);
     return affected(r) === 1;
   }
 
@@ -274,10 +241,10 @@ export class PgBossOutbox {
     if (!c) return undefined;
     const attempts = c.retryCount + 1 - c.env.r;
     if (opts.maxAttempts !== undefined && attempts >= opts.maxAttempts) {
-      return (await this.deadLetter(id, owner, error, now)) ? "dead" : undefined;
+      return (await this.deadLetter(id, owner, error, now, opts.status)) ? "dead" : undefined;
     }
     const runAt = opts.runAt ?? now + backoffDelay(opts.schedule, attempts, opts.random);
-    return (await this.retryAt(id, owner, runAt, { ...c.env, e: error })) ? "pending" : undefined;
+    return (await this.retryAt(id, owner, runAt, { ...c.env, e: error, s: opts.status ?? null })) ? "pending" : undefined;
   }
 
   async release(id: number, owner: string, runAt: number, _now: number): Promise<boolean> {
@@ -286,12 +253,12 @@ export class PgBossOutbox {
     return this.retryAt(id, owner, runAt, { ...c.env, r: c.env.r + 1 });
   }
 
-  async deadLetter(id: number, owner: string, error: string, _now: number): Promise<boolean> {
+  async deadLetter(id: number, owner: string, error: string, _now: number, status?: number): Promise<boolean> {
     const c = this.held(id, owner);
     if (!c) return false;
     this.claimed.delete(id);
     const { rows } = await this.pool.query(`SELECT singleton_key FROM ${this.schema}.job WHERE name = $1 AND id = $2`, [c.queue, c.id]);
-    const dead: Envelope = { ...c.env, e: error, k: rows[0]?.singleton_key ?? "", a: c.retryCount + 1 - c.env.r };
+    const dead: Envelope = { ...c.env, e: error, s: status ?? null, k: rows[0]?.singleton_key ?? "", a: c.retryCount + 1 - c.env.r };
     return transaction(this.pool, async (client) => {
       const db = txDb(client);
       const r = await this.boss.complete(c.queue, { id: c.id, retryCount: c.retryCount }, null, { db });
@@ -317,7 +284,7 @@ export class PgBossOutbox {
     });
   }
 
-  async get<P = unknown>(id: number): Promise<PgJob<P> | undefined> {
+  async get<P = unknown>(id: number): Promise<Job<P> | undefined> {
     const { rows } = await this.pool.query(
       `SELECT * FROM ${this.schema}.job WHERE name = ANY($2) AND (data->>'n')::bigint = $1 ORDER BY created_on DESC LIMIT 1`,
       [id, this.allQueues()],
@@ -325,7 +292,7 @@ export class PgBossOutbox {
     return rows[0] ? this.toJob<P>(rows[0]) : undefined;
   }
 
-  async list(opts: { states?: readonly JobState[]; queue?: string; limit?: number }): Promise<PgJob[]> {
+  async list(opts: ListOptions): Promise<Job[]> {
     const names = opts.queue ? [opts.queue, opts.queue + DEAD] : this.allQueues();
     const states = new Set(opts.states ?? ["pending", "running", "done", "dead"]);
     const boss = [
@@ -335,9 +302,13 @@ export class PgBossOutbox {
         ),
       ),
     ];
+    // A dead letter keeps its queue key in its data (k); left(), not LIKE: a key may hold % or _.
+    const prefix = opts.queueKeyPrefix ?? "";
     const { rows } = await this.pool.query(
-      `SELECT * FROM ${this.schema}.job WHERE name = ANY($1) AND state::text = ANY($2) ORDER BY created_on DESC LIMIT $3`,
-      [names, boss, (opts.limit ?? 100) * 2],
+      `SELECT * FROM ${this.schema}.job WHERE name = ANY($1) AND state::text = ANY($2)
+         AND left(CASE WHEN right(name, ${DEAD.length}) = '${DEAD}' THEN coalesce(data->>'k', '') ELSE coalesce(singleton_key, '') END, length($4)) = $4
+       ORDER BY created_on DESC LIMIT $3`,
+      [names, boss, (opts.limit ?? 100) * 2, prefix],
     );
     const jobs = rows.map((r) => this.toJob(r)).filter((j) => states.has(j.state));
     return jobs.slice(0, opts.limit ?? 100);
@@ -387,7 +358,7 @@ export class PgBossOutbox {
     return this.queues.flatMap((q) => [q, q + DEAD]);
   }
 
-  private fromBoss(j: BossJob<Envelope> & { createdOn?: Date; startAfter?: Date; singletonKey?: string | null }, owner: string): PgJob {
+  private fromBoss(j: BossJob<Envelope> & { createdOn?: Date; startAfter?: Date; singletonKey?: string | null }, owner: string): Job {
     const env = j.data;
     return {
       id: env.n,
@@ -401,12 +372,13 @@ export class PgBossOutbox {
       leaseOwner: owner,
       leaseUntil: Date.now() + j.expireInSeconds * 1000,
       lastError: env.e,
+      lastStatus: env.s ?? null,
       createdAt: j.createdOn ? new Date(j.createdOn).getTime() : Date.now(),
       updatedAt: Date.now(),
     };
   }
 
-  private toJob<P>(r: Record<string, unknown>): PgJob<P> {
+  private toJob<P>(r: Record<string, unknown>): Job<P> {
     const env = r.data as Envelope<P>;
     const name = String(r.name);
     const isDead = name.endsWith(DEAD);
@@ -427,6 +399,7 @@ export class PgBossOutbox {
       leaseOwner: null,
       leaseUntil: boss === "active" ? (date(r.started_on) ?? 0) + Number(r.expire_seconds) * 1000 : null,
       lastError: env.e,
+      lastStatus: (r.output as { s?: number } | null)?.s ?? env.s ?? null,
       createdAt: date(r.created_on) ?? 0,
       updatedAt: date(r.completed_on) ?? date(r.started_on) ?? date(r.created_on) ?? 0,
     };

@@ -113,4 +113,9 @@ export const migrations: PgMigration[] = [
       CREATE TABLE relay.settings (key text PRIMARY KEY, value text NOT NULL);
     `,
   },
+  {
+    name: "relay/004-pd-attempted",
+    // The action whose send started and whose outcome is not recorded yet (domain/state mayHaveIncident).
+    sql: "ALTER TABLE relay.alerts ADD COLUMN pd_attempted text CHECK (pd_attempted IN ('trigger','acknowledge','resolve'));",
+  },
 ];

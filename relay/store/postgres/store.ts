@@ -1,8 +1,6 @@
-import type { BackoffSchedule } from "../../../lib/backoff";
-import type { Job, JobState, OutboxStats } from "../../../lib/outbox";
 import { transaction } from "../../../lib/postgres";
 import type { Pacer } from "../../delivery/pacer";
-import { dedupKeyFor, EVENT_RANK, type AlertStatus, type PdState } from "../../domain/state";
+import { dedupKeyFor, EVENT_RANK, type AlertStatus, type PdAction, type PdState } from "../../domain/state";
 import {
   QUEUES,
   type AlertObservation,
@@ -22,7 +20,6 @@ import { PgWebhookIds } from "./webhook-ids";
 export interface PgRelayStoreOptions {
   /** postgres://user:password@host:port/database */
   url: string;
-  backoff: BackoffSchedule;
   /** A claimed job not settled within this time goes to another replica (default 60 s). */
   leaseMs?: number;
   /** Connections per pool (pg-boss's and the store's; default 10). */
@@ -63,6 +60,7 @@ function toAlert(r: Record<string, any>): AlertRecord {
     rank: Number(r.rank),
     lastEvent: r.last_event,
     pdState: r.pd_state,
+    pdAttempted: r.pd_attempted ?? null,
     ackedByRelay: r.acked_by_relay,
     facts: r.facts,
     firstStatus: r.first_status,
@@ -81,10 +79,7 @@ function toAlert(r: Record<string, any>): AlertRecord {
 export class PgRelayStore implements RelayStore {
   readonly kind = "postgres" as const;
 
-  private constructor(
-    readonly outbox: PgBossOutbox,
-    private readonly backoff: BackoffSchedule,
-  ) {}
+  private constructor(readonly outbox: PgBossOutbox) {}
 
   /** Connects, runs migrations (advisory-locked: replicas may start together) and starts pg-boss. */
   static async open(opts: PgRelayStoreOptions): Promise<PgRelayStore> {
@@ -95,7 +90,7 @@ export class PgRelayStore implements RelayStore {
       superviseIntervalSeconds: opts.superviseIntervalSeconds,
       applicationName: opts.applicationName ?? "pagerduty-relay",
     });
-    return new PgRelayStore(outbox, opts.backoff);
+    return new PgRelayStore(outbox);
   }
 
   /** Pacing shared with the other replicas through this database. */
@@ -192,7 +187,9 @@ export class PgRelayStore implements RelayStore {
       args.push(opts.routeId);
       where.push(`route_id = $${args.length}`);
     }
-    if (opts.activeOnly) where.push("(status IN ('OPEN','TRACKING') OR pd_state IN ('triggered','acknowledged'))");
+    // domain/state mayHaveIncident in SQL, as in the SQLite store.
+    if (opts.activeOnly)
+      where.push("(status IN ('OPEN','TRACKING') OR pd_state IN ('triggered','acknowledged') OR (pd_state = 'none' AND pd_attempted IS NOT NULL))");
     args.push(opts.limit ?? 100);
     const { rows } = await this.pool.query(
       `SELECT * FROM relay.alerts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY changed_at DESC LIMIT $${args.length}`,
@@ -285,6 +282,10 @@ export class PgRelayStore implements RelayStore {
     return rowCount ?? 0;
   }
 
+  async markAttempt(routeId: string, alertId: string, action: PdAction | null, now: number): Promise<void> {
+    await this.pool.query("UPDATE relay.alerts SET pd_attempted = $3, changed_at = $4 WHERE route_id = $1 AND alert_id = $2", [routeId, alertId, action, now]);
+  }
+
   async markSent(e: SentEvent, pd: PdState): Promise<void> {
     const lower = Object.entries(PD_ORDER)
       .filter(([, n]) => n < PD_ORDER[pd])
@@ -297,6 +298,7 @@ export class PgRelayStore implements RelayStore {
         e.at,
         lower,
       ]);
+      await c.query("UPDATE relay.alerts SET pd_attempted = NULL WHERE route_id = $1 AND alert_id = $2", [e.routeId, e.alertId]);
       await c.query("INSERT INTO relay.sent (route_id, alert_id, action, at) VALUES ($1, $2, $3, $4)", [e.routeId, e.alertId, e.action, e.at]);
     });
   }
@@ -338,33 +340,6 @@ export class PgRelayStore implements RelayStore {
     await this.pool.query("INSERT INTO relay.settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", [key, value]);
   }
 
-  claim(queues: readonly string[], owner: string, leaseMs: number, limit: number, now: number): Promise<Job[]> {
-    return this.outbox.claim({ queues, owner, leaseMs, limit, now }) as Promise<Job[]>;
-  }
-  complete(id: number, owner: string, now: number): Promise<boolean> {
-    return this.outbox.complete(id, owner, now);
-  }
-  retryLater(id: number, owner: string, error: string, now: number, runAt?: number): Promise<JobState | undefined> {
-    return this.outbox.fail(id, owner, error, now, { schedule: this.backoff, ...(runAt !== undefined ? { runAt } : {}) });
-  }
-  release(id: number, owner: string, runAt: number, now: number): Promise<boolean> {
-    return this.outbox.release(id, owner, runAt, now);
-  }
-  deadLetter(id: number, owner: string, error: string, now: number): Promise<boolean> {
-    return this.outbox.deadLetter(id, owner, error, now);
-  }
-  retryDead(id: number, now: number): Promise<boolean> {
-    return this.outbox.retryDead(id, now);
-  }
-  listJobs(states: readonly JobState[], limit: number): Promise<Job[]> {
-    return this.outbox.list({ states, limit }) as Promise<Job[]>;
-  }
-  jobStats(now: number): Promise<OutboxStats> {
-    return this.outbox.stats(now);
-  }
-  nextRunAt(): Promise<number | undefined> {
-    return this.outbox.nextRunAt();
-  }
   async ping(): Promise<void> {
     await this.pool.query("SELECT 1");
   }

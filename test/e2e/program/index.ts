@@ -4,6 +4,7 @@
  *   projectId, integrationKey (secret), region
  *   routings: "true" adds two routings
  *   importId: adopt an existing integration instead of creating one
+ *   relayUrl, relaySecret (secret): adds a relay routing that names the project, not the integration
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AlertRouting, PagerDutyIntegration, type Region } from "pagerduty-as-code";
@@ -29,6 +30,17 @@ if (config.getBoolean("routings")) {
     metricThreshold: { metricName: "NORMALIZED_SYSTEM_CPU_USER", operator: ">", threshold: 90, units: "RAW" },
     severity: "WARNING",
     delayMin: 10,
+  });
+}
+
+const relayUrl = config.get("relayUrl");
+if (relayUrl) {
+  new AlertRouting("relayed", {
+    projectId: config.require("projectId"),
+    eventTypeName: "HOST_DOWN",
+    delivery: "relay",
+    relayUrl,
+    relaySecret: config.requireSecret("relaySecret"),
   });
 }
 

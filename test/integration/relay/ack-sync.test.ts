@@ -1,10 +1,14 @@
 import { parseResponse } from "../../support/fetch";
 import { signatureHeader } from "../../../lib/signatures";
-import { dedupKey, startWorld, waitUntil, type RelayWorld } from "../../support/relay";
+import { dedupKey, eventsFor, startWorld, waitUntil, type RelayWorld } from "../../support/relay";
 
 const ACK = "application/vnd.atlas.2024-05-30+json";
 
 jest.setTimeout(20_000);
+
+/** The project alert as users see it in the project API. */
+const projectAlert = async (w: RelayWorld, id: string) =>
+  (await parseResponse(await w.atlas.call("GET", `/api/atlas/v2/groups/${w.projectId}/alerts/${id}`))).body;
 
 describe("acknowledgements both ways, no echo", () => {
   let w: RelayWorld;
@@ -13,11 +17,8 @@ describe("acknowledgements both ways, no echo", () => {
   }, 30_000);
   afterAll(async () => w?.close());
 
-  const alertOf = async (id: string) => (await parseResponse(await w.atlas.call("GET", `/api/atlas/v2/groups/${w.projectId}/alerts/${id}`))).body;
-  const pdActions = (key: string) =>
-    (w.sandbox.db.prepare("SELECT event_action FROM pd_events WHERE dedup_key = ? ORDER BY seq").all(key) as Array<{ event_action: string }>).map(
-      (e) => e.event_action,
-    );
+  const alertOf = (id: string) => projectAlert(w, id);
+  const pdActions = (key: string) => eventsFor(w.sandbox, key).map((e) => e.event_action);
 
   it("the relay created its PagerDuty webhook subscription for the route's service", async () => {
     const subs = await waitUntil("the subscription", async () => {
@@ -70,6 +71,71 @@ describe("acknowledgements both ways, no echo", () => {
   });
 });
 
+describe("PagerDuty unacknowledging and resolving come back to the project", () => {
+  let w: RelayWorld;
+  beforeAll(async () => {
+    // The service's acknowledgement timeout turns an acknowledged incident back to triggered (incident.unacknowledged).
+    w = await startWorld({ subscribe: true, acknowledgementTimeoutSeconds: 2 });
+  }, 30_000);
+  afterAll(async () => w?.close());
+
+  const alertOf = (id: string) => projectAlert(w, id);
+  const pdActions = (key: string) => eventsFor(w.sandbox, key).map((e) => e.event_action);
+  const setIncident = async (id: string, status: string) => {
+    const res = await w.pd.call("PUT", `/incidents/${id}`, { incident: { type: "incident_reference", status } }, { From: "oncall@example.com" });
+    expect(res.status).toBe(200);
+  };
+  const metric = async (line: string) => (await (await fetch(`${w.relay.url}/metrics`)).text()).split("\n").find((l) => l.startsWith(line));
+
+  it("incident.unacknowledged (the acknowledgement timed out) unacknowledges the project alert the relay acknowledged", async () => {
+    const cfg = await w.alertConfig();
+    const a = await w.atlas.openAlert(w.projectId, { alertConfigId: cfg.id });
+    const key = dedupKey(w.projectId, a.id);
+    const incident = await w.pd.waitForIncident(key, "triggered");
+    await setIncident(incident.id, "acknowledged");
+    await waitUntil("the project alert acknowledged", async () => (await alertOf(a.id)).acknowledgedUntil);
+    // Two seconds later PagerDuty turns the incident back to triggered and says so.
+    await waitUntil("the incident triggered again", async () => (await w.pd.incidents(key))[0].status === "triggered", 10_000);
+    const unacked = await waitUntil(
+      "the project alert unacknowledged",
+      async () => {
+        const x = await alertOf(a.id);
+        return x.acknowledgedUntil ? undefined : x;
+      },
+      10_000,
+    );
+    expect(unacked.status).toBe("OPEN");
+    // The relay records its unacknowledgement just after the project's answer.
+    await waitUntil("the relay's record", async () => (await w.relay.store.getAlert(w.routeId, a.id))?.ackedByRelay === false);
+    expect(await w.relay.store.getAlert(w.routeId, a.id)).toMatchObject({ pdState: "triggered", ackedByRelay: false, acknowledged: false });
+    expect(await metric('relay_project_acks_total{action="unacknowledge",result="success"}')).toMatch(/ 1$/);
+    await new Promise((r) => setTimeout(r, 800));
+    // Neither change echoed back to PagerDuty.
+    expect(pdActions(key)).toEqual(["trigger"]);
+  });
+
+  it("incident.resolved while the project alert is open acknowledges it; the close then sends nothing and nothing re-triggers", async () => {
+    const cfg = await w.alertConfig({ eventTypeName: "HOST_DOWN" });
+    const a = await w.atlas.openAlert(w.projectId, { alertConfigId: cfg.id, hostnameAndPort: "db-2:27017" });
+    const key = dedupKey(w.projectId, a.id);
+    const incident = await w.pd.waitForIncident(key, "triggered");
+    await setIncident(incident.id, "resolved");
+    const acked = await waitUntil("the project alert acknowledged", async () => {
+      const x = await alertOf(a.id);
+      return x.acknowledgedUntil ? x : undefined;
+    });
+    // The project owns open/closed: the alert stays open, acknowledged, with a comment naming PagerDuty.
+    expect(acked.status).toBe("OPEN");
+    expect(acked.acknowledgementComment).toMatch(/Resolved in PagerDuty/);
+    expect((await w.relay.store.getAlert(w.routeId, a.id))?.pdState).toBe("resolved");
+    await w.atlas.closeAlert(w.projectId, a.id);
+    await waitUntil("the close recorded", async () => (await w.relay.store.getAlert(w.routeId, a.id))?.status === "CLOSED");
+    await new Promise((r) => setTimeout(r, 800));
+    expect(pdActions(key)).toEqual(["trigger"]);
+    expect((await w.pd.incidents(key)).map((i) => i.status)).toEqual(["resolved"]);
+  });
+});
+
 describe("PagerDuty intake", () => {
   let w: RelayWorld;
   beforeAll(async () => {
@@ -105,7 +171,7 @@ describe("PagerDuty intake", () => {
   ])("rejects a %s signature with 401 and records nothing", async (_n, sig) => {
     const res = await send(event("k"), sig);
     expect(res.status).toBe(401);
-    expect((await w.relay.store.listJobs(["pending", "running", "done"], 10)).filter((j) => j.queue === "relay.pd-webhook")).toEqual([]);
+    expect((await w.relay.store.outbox.list({ states: ["pending", "running", "done"], limit: 10 })).filter((j) => j.queue === "relay.pd-webhook")).toEqual([]);
   });
 
   it("accepts any of several signatures and secrets (rotation), once per X-Webhook-Id", async () => {
@@ -115,7 +181,9 @@ describe("PagerDuty intake", () => {
     const again = await send(raw, signatureHeader("hook-secret-new-0001", raw), "wh-42");
     expect(again.status).toBe(202);
     expect(await again.json()).toMatchObject({ status: "duplicate" });
-    expect((await w.relay.store.listJobs(["pending", "running", "done"], 10)).filter((j) => j.queue === "relay.pd-webhook")).toHaveLength(1);
+    expect((await w.relay.store.outbox.list({ states: ["pending", "running", "done"], limit: 10 })).filter((j) => j.queue === "relay.pd-webhook")).toHaveLength(
+      1,
+    );
   });
 
   it("answers 2xx to authentic events it does not sync (a ping)", async () => {

@@ -14,20 +14,20 @@ describe("PagerDuty rejecting an event (400)", () => {
   it("leaves a dead letter and a metric, not a retry loop; a person's retry sends it again", async () => {
     const body = alertBody(w.projectId);
     expect((await postAtlas(`${w.relay.url}/atlas/${w.routeId}`, "alert.open", body, w.secret)).status).toBe(200);
-    const dead = await waitUntil("a dead letter", async () => (await w.relay.store.listJobs(["dead"], 10))[0]);
+    const dead = await waitUntil("a dead letter", async () => (await w.relay.store.outbox.list({ states: ["dead"], limit: 10 }))[0]);
     expect(dead.lastError).toMatch(/PagerDuty rejected the trigger.*routing_key/i);
     expect(dead.lastError).not.toContain("too-short-key");
     await new Promise((r) => setTimeout(r, 500));
-    expect((await w.relay.store.listJobs(["dead"], 10))[0].attempts).toBe(1);
+    expect((await w.relay.store.outbox.list({ states: ["dead"], limit: 10 }))[0].attempts).toBe(1);
     const metrics = await (await fetch(`${w.relay.url}/metrics`)).text();
     expect(metrics).toMatch(/relay_events_sent_total\{action="trigger",result="rejected"\} 1/);
     expect(metrics).toMatch(/relay_dead_letter_jobs 1/);
-    expect(await w.relay.store.retryDead(dead.id, Date.now())).toBe(true);
+    expect(await w.relay.store.outbox.retryDead(dead.id, Date.now())).toBe(true);
     w.relay.worker.kick();
     await waitUntil(
       "the retried job to die again",
       async () =>
-        (await w.relay.store.listJobs(["dead"], 10))[0]?.attempts === 1 &&
+        (await w.relay.store.outbox.list({ states: ["dead"], limit: 10 }))[0]?.attempts === 1 &&
         (await (await fetch(`${w.relay.url}/metrics`)).text()).includes('result="rejected"} 2'),
     );
   });
@@ -68,7 +68,7 @@ describe("PagerDuty outages under load", () => {
         for (const b of list) expect(eventsFor(w.sandbox, dedupKey(w.projectId, String(b.id))).map((e) => e.event_action)).toEqual(want);
       }
       expect(allEvents(w.sandbox).filter((e) => e.outcome.startsWith("rejected"))).toEqual([]);
-      expect((await w.relay.store.listJobs(["dead"], 10)).length).toBe(0);
+      expect((await w.relay.store.outbox.list({ states: ["dead"], limit: 10 })).length).toBe(0);
       const metrics = await (await fetch(`${w.relay.url}/metrics`)).text();
       expect(metrics).toMatch(
         new RegExp(`relay_events_sent_total\\{action="(trigger|resolve)",result="${status === 429 ? "rate_limited" : "server_error"}"\\} [1-9]`),
@@ -76,6 +76,31 @@ describe("PagerDuty outages under load", () => {
     },
     (OUTAGE_S + 60) * 1000,
   );
+});
+
+describe("a send in doubt", () => {
+  let w: RelayWorld;
+  beforeAll(async () => {
+    w = await startWorld();
+  }, 30_000);
+  afterAll(async () => w?.close());
+
+  it("a trigger answered 503 (maybe processed) and then a close: one resolve, which PagerDuty drops harmlessly; no incident, no dead letter", async () => {
+    const body = alertBody(w.projectId);
+    const key = dedupKey(w.projectId, String(body.id));
+    await outage(w.sandbox, 2, 503);
+    expect((await postAtlas(`${w.relay.url}/atlas/${w.routeId}`, "alert.open", body, w.secret)).status).toBe(200);
+    await waitUntil("the trigger attempted", async () => (await w.relay.store.getAlert(w.routeId, String(body.id)))?.pdAttempted === "trigger");
+    const closed = { ...body, status: "CLOSED", updated: new Date(Date.parse(String(body.updated)) + 1_000).toISOString() };
+    expect((await postAtlas(`${w.relay.url}/atlas/${w.routeId}`, "alert.close", closed, w.secret)).status).toBe(200);
+    await waitUntil("the resolve recorded", async () => (await w.relay.store.getAlert(w.routeId, String(body.id)))?.pdState === "resolved", 15_000);
+    expect(eventsFor(w.sandbox, key).map((e) => [e.event_action, e.outcome])).toEqual([["resolve", "dropped_no_open_alert"]]);
+    expect(await w.pd.incidents(key)).toEqual([]);
+    expect(await w.relay.store.outbox.list({ states: ["dead"], limit: 10 })).toEqual([]);
+    const metrics = await (await fetch(`${w.relay.url}/metrics`)).text();
+    expect(metrics).toMatch(/relay_events_sent_total\{action="trigger",result="server_error"\} [1-9]/);
+    expect(metrics).not.toMatch(/relay_events_sent_total\{action="trigger",result="success"\}/);
+  });
 });
 
 describe("reconciliation", () => {

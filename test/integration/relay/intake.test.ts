@@ -104,3 +104,43 @@ describe("Atlas intake → PagerDuty", () => {
     await w.pd.waitForIncident(key, "resolved");
   });
 });
+
+describe("alert.inform (point-in-time events)", () => {
+  it("becomes an info trigger immediately followed by its resolve: no incident is left open", async () => {
+    const body = alertBody(w.projectId, { eventTypeName: "CLUSTER_MONGOS_IS_MISSING", humanReadable: "A mongos went away and came back" });
+    const key = dedupKey(w.projectId, String(body.id));
+    expect((await postAtlas(url(), "alert.inform", body, w.secret)).status).toBe(200);
+    await waitUntil("the resolve", async () => eventsFor(w.sandbox, key).length === 2);
+    expect(eventsFor(w.sandbox, key).map((e) => [e.event_action, e.outcome])).toEqual([
+      ["trigger", "alert_created"],
+      ["resolve", "resolved"],
+    ]);
+    const [incident] = await w.pd.incidents(key);
+    expect(incident.status).toBe("resolved");
+    expect((await w.pd.alerts(incident.id))[0]).toMatchObject({ severity: "info", alert_key: key });
+    // The relay records the resolve just after PagerDuty's 202.
+    await waitUntil("the resolve recorded", async () => (await w.relay.store.getAlert(w.routeId, String(body.id)))?.pdState === "resolved");
+    expect(await w.relay.store.getAlert(w.routeId, String(body.id))).toMatchObject({ inform: true, pdState: "resolved" });
+    // Atlas repeating the notification changes nothing.
+    expect((await postAtlas(url(), "alert.inform", body, w.secret)).body.status).toBe("already_known");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(eventsFor(w.sandbox, key)).toHaveLength(2);
+  });
+
+  describe("with informs off in the config", () => {
+    let off: RelayWorld;
+    beforeAll(async () => {
+      off = await startWorld({ config: (c) => ({ ...c, pagerduty: { ...c.pagerduty, informs: false } }) });
+    }, 30_000);
+    afterAll(async () => off?.close());
+
+    it("answers 2xx, records nothing and sends nothing", async () => {
+      const body = alertBody(off.projectId);
+      const res = await postAtlas(`${off.relay.url}/atlas/${off.routeId}`, "alert.inform", body, off.secret);
+      expect(res).toMatchObject({ status: 200, body: { status: "ignored" } });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(eventsFor(off.sandbox, dedupKey(off.projectId, String(body.id)))).toEqual([]);
+      expect(await off.relay.store.getAlert(off.routeId, String(body.id))).toBeUndefined();
+    });
+  });
+});

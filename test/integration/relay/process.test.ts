@@ -34,6 +34,21 @@ describe("npm run relay", () => {
     await w?.close();
   });
 
+  /** A config file for a relay on a fixed port with its own data directory; `start` runs the CLI on it. */
+  async function cliRelay(name: string) {
+    const port = await freePort();
+    const file = path.join(dir, `${name}.json`);
+    fs.writeFileSync(file, JSON.stringify({ ...w.rawConfig, listen: { host: "127.0.0.1", port }, dataDir: path.join(dir, `data-${name}`) }));
+    const url = `http://127.0.0.1:${port}`;
+    const start = async (env: Record<string, string>, ready = true) => {
+      const p = run(["--config", file], env);
+      children.push(p.child);
+      if (ready) await waitUntil("the relay to be ready", async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, 15_000);
+      return p;
+    };
+    return { url, start };
+  }
+
   it("--help lists every flag with its environment variable", async () => {
     const p = run(["--help"], {});
     expect(await exited(p.child)).toBe(0);
@@ -49,24 +64,18 @@ describe("npm run relay", () => {
   });
 
   it("SIGKILL after accepting and before delivering: delivered after restart (0 lost); secrets never logged; SIGTERM drains", async () => {
-    const port = await freePort();
-    const file = path.join(dir, "relay.json");
-    fs.writeFileSync(file, JSON.stringify({ ...w.rawConfig, listen: { host: "127.0.0.1", port }, dataDir: path.join(dir, "data") }));
+    const { url, start } = await cliRelay("killed");
     const env = { ...w.env, RELAY_LOG_LEVEL: "debug" };
-    const url = `http://127.0.0.1:${port}`;
     // PagerDuty is down, so accepted alerts wait in the outbox.
     await outage(w.sandbox, 4, 503);
-    const first = run(["--config", file], env);
-    children.push(first.child);
-    await waitUntil("the relay to be ready", async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, 15_000);
+    const first = await start(env);
     const bodies = Array.from({ length: 5 }, () => alertBody(w.projectId));
     for (const b of bodies) expect((await postAtlas(`${url}/atlas/${w.routeId}`, "alert.open", b, w.secret)).status).toBe(200);
     first.child.kill("SIGKILL");
     await exited(first.child);
     for (const b of bodies) expect(eventsFor(w.sandbox, dedupKey(w.projectId, String(b.id))).filter((e) => e.outcome === "alert_created")).toEqual([]);
 
-    const second = run(["--config", file], env);
-    children.push(second.child);
+    const second = await start(env, false);
     await waitUntil(
       "every accepted alert delivered",
       async () => bodies.every((b) => eventsFor(w.sandbox, dedupKey(w.projectId, String(b.id))).some((e) => e.outcome === "alert_created")),
@@ -81,4 +90,66 @@ describe("npm run relay", () => {
     for (const secret of [w.routingKey, w.secret, w.env.ATLAS_SECRET, w.env.PD_TOKEN]) expect(logs).not.toContain(secret);
     for (const line of logs.split("\n").filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
   }, 60_000);
+
+  it("SIGTERM: /readyz answers 503 and /livez 200 while draining, intake refuses, the in-flight delivery finishes", async () => {
+    const { url, start } = await cliRelay("drain");
+    const p = await start({ ...w.env, RELAY_LOG_LEVEL: "debug" });
+    // PagerDuty holds the next Events API request for 2.5 s: the delivery is in flight when SIGTERM comes.
+    const fault = await fetch(`${w.sandbox.pagerdutyUrl.US}/sandbox/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Token token=${w.sandbox.pagerdutyToken}` },
+      body: JSON.stringify({ count: 1, delayMs: 2_500, path: "events" }),
+    });
+    expect(fault.status).toBe(201);
+    const body = alertBody(w.projectId);
+    const key = dedupKey(w.projectId, String(body.id));
+    expect((await postAtlas(`${url}/atlas/${w.routeId}`, "alert.open", body, w.secret)).status).toBe(200);
+    await waitUntil("the send to start", async () => p.out().includes('"msg":"send start"'));
+    p.child.kill("SIGTERM");
+    await waitUntil("draining", async () => p.out().includes('"msg":"draining"'));
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { problems: string[] }).problems).toContain("draining");
+    expect((await fetch(`${url}/livez`)).status).toBe(200);
+    const refused = await postAtlas(`${url}/atlas/${w.routeId}`, "alert.open", alertBody(w.projectId), w.secret);
+    expect(refused).toMatchObject({ status: 503, body: { error: "draining" } });
+    expect(eventsFor(w.sandbox, key)).toEqual([]); // still held by PagerDuty
+    expect(await exited(p.child)).toBe(0);
+    expect(eventsFor(w.sandbox, key).map((e) => [e.event_action, e.outcome])).toEqual([["trigger", "alert_created"]]);
+    const out = p.out();
+    expect(out.indexOf('"msg":"sent to PagerDuty"')).toBeGreaterThan(out.indexOf('"msg":"draining"'));
+    expect(out.indexOf('"msg":"relay stopped"')).toBeGreaterThan(out.indexOf('"msg":"sent to PagerDuty"'));
+  }, 60_000);
+
+  it("SIGKILL between PagerDuty's 202 and the commit, the close recorded meanwhile: the incident is resolved after restart", async () => {
+    const { url, start } = await cliRelay("doubt");
+    // The test hook holds the delivery after PagerDuty answered and before the relay commits it.
+    const first = await start({ ...w.env, RELAY_TEST_PAUSE_AFTER_SEND_MS: "60000" });
+    const body = alertBody(w.projectId);
+    const key = dedupKey(w.projectId, String(body.id));
+    expect((await postAtlas(`${url}/atlas/${w.routeId}`, "alert.open", body, w.secret)).status).toBe(200);
+    await w.pd.waitForIncident(key, "triggered");
+    await waitUntil("the delivery paused after the send", async () => first.out().includes("paused after send"));
+    // The status page shows the doubt: PagerDuty answered, the relay has not recorded it.
+    const page = await fetch(`${url}/`, { headers: { authorization: `Basic ${Buffer.from(`ops:${w.env.STATUS_PASSWORD}`).toString("base64")}` } });
+    expect(await page.text()).toContain("none (trigger in doubt)");
+    // The close arrives while the trigger's outcome is still unrecorded; then the process dies.
+    const closed = { ...body, status: "CLOSED", updated: new Date(Date.parse(String(body.updated)) + 1_000).toISOString() };
+    expect((await postAtlas(`${url}/atlas/${w.routeId}`, "alert.close", closed, w.secret)).status).toBe(200);
+    first.child.kill("SIGKILL");
+    await exited(first.child);
+    expect((await w.pd.incidents(key)).map((i) => i.status)).toEqual(["triggered"]);
+
+    const second = await start(w.env, false);
+    // PostgreSQL hands the killed replica's job on once its heartbeat is stale (about 10 s).
+    await w.pd.waitForIncident(key, "resolved", 45_000).catch((e) => {
+      throw new Error(`${e.message}\nfirst run:\n${first.out().slice(-3000)}\nsecond run:\n${second.out().slice(-3000)}`);
+    });
+    expect(eventsFor(w.sandbox, key).map((e) => [e.event_action, e.outcome])).toEqual([
+      ["trigger", "alert_created"],
+      ["resolve", "resolved"],
+    ]);
+    second.child.kill("SIGTERM");
+    expect(await exited(second.child)).toBe(0);
+  }, 90_000);
 });

@@ -1,0 +1,28 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { migrate, openDb } from "../../lib/sqlite";
+import { MIGRATIONS, SqliteRelayStore } from "./sqlite";
+import { expectUpgraded, inDoubtMarkTests } from "../../test/support/relay-store";
+
+describe("SqliteRelayStore: the in-doubt mark", () => {
+  inDoubtMarkTests(async () => new SqliteRelayStore({}));
+
+  it("upgrades a database an older relay made: its alerts read as nothing in doubt", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "relay-upgrade-"));
+    try {
+      const old = openDb(dir);
+      migrate(old, MIGRATIONS.slice(0, 1));
+      old
+        .prepare(
+          `INSERT INTO relay_alerts (route_id, alert_id, project_id, dedup_key, status, acknowledged, inform, updated_ms, rank, last_event, pd_state, facts, first_status, created_at, changed_at)
+           VALUES ('orders', '1', ?, 'k', 'OPEN', 0, 0, 1000, 1, 'alert.open', 'triggered', '{"eventTypeName":"NO_PRIMARY"}', 'OPEN', 1, 1)`,
+        )
+        .run("a".repeat(24));
+      old.close();
+      await expectUpgraded(new SqliteRelayStore({ dataDir: dir }));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
