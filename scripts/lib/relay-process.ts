@@ -124,7 +124,8 @@ export async function spawnRelay(o: SpawnRelayOptions): Promise<RelayProcess> {
   const alive = () => child.exitCode === null && child.signalCode === null;
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${o.name}: not listening after ${o.readyTimeoutMs ?? 60_000} ms: ${output}`)), o.readyTimeoutMs ?? 60_000);
-    readline.createInterface({ input: child.stdout! }).on("line", (text) => {
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.on("line", (text) => {
       let line: RelayLogLine;
       try {
         line = JSON.parse(text);
@@ -137,6 +138,11 @@ export async function spawnRelay(o: SpawnRelayOptions): Promise<RelayProcess> {
       if (line.msg === "relay listening") {
         clearTimeout(timer);
         resolve(String(line.url));
+        // Nobody reads the rest: drop it unparsed (a benchmark's client should not pay for it).
+        if (!o.onLog) {
+          lines.close();
+          child.stdout!.resume();
+        }
       }
     });
     void exited.then(() => {
