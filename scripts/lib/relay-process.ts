@@ -14,7 +14,8 @@ import { atlasApi, pagerDutyApi } from "./sandbox-api";
  */
 
 // From scripts/lib (ts-jest) or dist/scripts/lib (compiled): the built CLI is dist/relay/cli.js.
-const REPO = path.resolve(__dirname, __dirname.split(path.sep).includes("dist") ? "../../.." : "../..");
+const UP = path.resolve(__dirname, "../..");
+const REPO = path.basename(UP) === "dist" ? path.dirname(UP) : UP;
 export const RELAY_CLI = path.join(REPO, "dist/relay/cli.js");
 
 export interface RelayRoute {
