@@ -124,7 +124,11 @@ export async function spawnRelay(o: SpawnRelayOptions): Promise<RelayProcess> {
   const exited = new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", () => r())));
   const alive = () => child.exitCode === null && child.signalCode === null;
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${o.name}: not listening after ${o.readyTimeoutMs ?? 60_000} ms: ${output}`)), o.readyTimeoutMs ?? 60_000);
+    const timer = setTimeout(() => {
+      // Not left running behind a failed start.
+      child.kill("SIGKILL");
+      reject(new Error(`${o.name}: not listening after ${o.readyTimeoutMs ?? 60_000} ms: ${output}`));
+    }, o.readyTimeoutMs ?? 60_000);
     const lines = readline.createInterface({ input: child.stdout! });
     lines.on("line", (text) => {
       let line: RelayLogLine;
