@@ -21,6 +21,7 @@ const COLUMNS: Record<string, string> = {
   state: "USER-DEFINED",
   singleton_key: "text",
   data: "jsonb",
+  output: "jsonb",
   retry_count: "integer",
   expire_seconds: "integer",
   start_after: "timestamp with time zone",
