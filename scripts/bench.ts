@@ -5,7 +5,8 @@
  *  - project API GET latency through the provider's Atlas client (OAuth, retry policy);
  *  - a PagerDutyIntegration create + delete cycle through the provider lifecycle
  *    (confirm key, initial alert, store, resolve; then delete);
- *  - the scale case through the real Pulumi CLI (scripts/bench-scale.ts).
+ *  - the scale case through the real Pulumi CLI (scripts/bench-scale.ts);
+ *  - the relay on SQLite and on 1-3 PostgreSQL replicas (scripts/bench-relay.ts; BENCH_SKIP_RELAY skips it).
  */
 import { performance } from "node:perf_hooks";
 import { randomBytes } from "node:crypto";

@@ -46,7 +46,8 @@ case "$job" in
   demo)      ensure_packages; build; ensure_pulumi; exec node dist/scripts/demo.js "$@" ;;
   sandbox)   ensure_packages; build; exec node dist/sandbox/cli.js "$@" ;;
   bench)     ensure_packages; build; ensure_pulumi; exec node dist/scripts/bench.js "$@" ;;
-  bench:relay-pg) ensure_packages; build; exec node dist/scripts/bench-relay-pg.js "$@" ;;
+  # The relay alone, on SQLite and on 1-3 PostgreSQL replicas (also the last part of `bench`); bench:relay-pg is its old name.
+  bench:relay|bench:relay-pg) ensure_packages; build; exec node dist/scripts/bench-relay.js "$@" ;;
   pack)      ensure_packages; build; exec node dist/scripts/stage-packages.js --pack .packages "$@" ;;
   relay)     ensure_packages; build; exec node dist/relay/cli.js "$@" ;;
   test:relay-slow) ensure_packages; build; NODE_OPTIONS="$jest_node_options" RELAY_OUTAGE_SECONDS=60 exec ./node_modules/.bin/jest --selectProjects integration --runInBand --runTestsByPath test/integration/relay/faults.test.ts -t outage "$@" ;;

@@ -1,7 +1,9 @@
 /**
  * The delivery handler: reads the alert's recorded state and sends PagerDuty the transitions it
  * still lacks, paced per routing key. 429 blocks the key; 5xx and network errors retry with
- * backoff for ever; 400 is a dead letter for a person to look at.
+ * backoff for ever; 400 is a dead letter for a person to look at. Each send's start and end is
+ * logged at debug level (dedup key, route and action, never the routing key): the replica tests
+ * read them to prove that no two sends of one alert overlap.
  */
 import type { Logger } from "pino";
 import { isUpstreamError } from "../../clients/http/errors";
@@ -64,6 +66,7 @@ export function deliverHandler(d: DeliverDeps) {
       try {
         await d.senders(route.region).enqueue(event);
       } catch (err) {
+        d.log.debug({ route: routeId, alertId, action, dedupKey: alert.dedupKey, result: isUpstreamError(err) ? err.code : "ERROR" }, "send end");
         const message = err instanceof Error ? err.message : String(err);
         // Refused outright, nothing was opened: only an earlier doubt remains.
         if (isUpstreamError(err, "RATE_LIMITED") || isUpstreamError(err, "BAD_REQUEST"))
@@ -85,6 +88,7 @@ export function deliverHandler(d: DeliverDeps) {
         d.log.warn({ route: routeId, alertId, action, attempts: job.attempts, err }, "sending to PagerDuty failed; will retry");
         return { kind: "retry", error: message };
       }
+      d.log.debug({ route: routeId, alertId, action, dedupKey: alert.dedupKey, result: "ACCEPTED" }, "send end");
       d.metrics.sent.inc({ action, result: "success" });
       await d.afterSend?.();
       const now = Date.now();
