@@ -5,6 +5,10 @@ import { migrate, openPool, transaction, type PgClient, type PgPool } from "../.
 import type { Queryable } from "./queryable";
 import { JOBS_SCHEMA, migrations, SCHEMA } from "./schema";
 
+/** Recording an outcome: about 15 s of tries, enough for a restart of PostgreSQL, well within a lease. */
+const SETTLE_ATTEMPTS = 6;
+const SETTLE_BACKOFF = { baseMs: 500, maxMs: 5_000 };
+
 /**
  * The relay's outbox on PostgreSQL, run by pg-boss (jobs claimed with
  * FOR UPDATE SKIP LOCKED, leases, retries), shaped like the SQLite outbox
@@ -208,6 +212,26 @@ export class PgBossOutbox implements Outbox {
     return out;
   }
 
+  /**
+   * Records a held job's outcome. While PostgreSQL is briefly away the job stays held (its
+   * heartbeat resumes with the database) and the write is tried again, so a send that went out
+   * is recorded rather than left to the lease and sent a second time. Then the job is let go.
+   */
+  private async settle<T>(id: number, write: () => Promise<T>): Promise<T> {
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await write();
+        } catch (err) {
+          if (attempt >= SETTLE_ATTEMPTS) throw err;
+          await new Promise((r) => setTimeout(r, backoffDelay(SETTLE_BACKOFF, attempt)));
+        }
+      }
+    } finally {
+      this.claimed.delete(id);
+    }
+  }
+
   private held(id: number, owner: string) {
     const c = this.claimed.get(id);
     return c && c.owner === owner ? c : undefined;
@@ -216,9 +240,8 @@ export class PgBossOutbox implements Outbox {
   async complete(id: number, owner: string, _now: number, status?: number): Promise<boolean> {
     const c = this.held(id, owner);
     if (!c) return false;
-    this.claimed.delete(id);
     // The status is the job's output (pg-boss keeps it with the completed job).
-    const r = await this.boss.complete(c.queue, { id: c.id, retryCount: c.retryCount }, status !== undefined ? { s: status } : null);
+    const r = await this.settle(id, () => this.boss.complete(c.queue, { id: c.id, retryCount: c.retryCount }, status !== undefined ? { s: status } : null));
     return affected(r) === 1;
   }
 
@@ -226,14 +249,15 @@ export class PgBossOutbox implements Outbox {
   private async retryAt(id: number, owner: string, runAt: number, env: Envelope): Promise<boolean> {
     const c = this.held(id, owner);
     if (!c) return false;
-    this.claimed.delete(id);
-    return transaction(this.pool, async (client) => {
-      const db = txDb(client);
-      const r = await this.boss.fail(c.queue, { id: c.id, retryCount: c.retryCount }, null, { db });
-      if (affected(r) !== 1) return false;
-      await this.boss.update(c.queue, env as unknown as object, { id: c.id, startAfter: new Date(runAt), db });
-      return true;
-    });
+    return this.settle(id, () =>
+      transaction(this.pool, async (client) => {
+        const db = txDb(client);
+        const r = await this.boss.fail(c.queue, { id: c.id, retryCount: c.retryCount }, null, { db });
+        if (affected(r) !== 1) return false;
+        await this.boss.update(c.queue, env as unknown as object, { id: c.id, startAfter: new Date(runAt), db });
+        return true;
+      }),
+    );
   }
 
   async fail(id: number, owner: string, error: string, now: number, opts: FailOptions): Promise<JobState | undefined> {
@@ -256,15 +280,16 @@ export class PgBossOutbox implements Outbox {
   async deadLetter(id: number, owner: string, error: string, _now: number, status?: number): Promise<boolean> {
     const c = this.held(id, owner);
     if (!c) return false;
-    this.claimed.delete(id);
-    const { rows } = await this.pool.query(`SELECT singleton_key FROM ${this.schema}.job WHERE name = $1 AND id = $2`, [c.queue, c.id]);
-    const dead: Envelope = { ...c.env, e: error, s: status ?? null, k: rows[0]?.singleton_key ?? "", a: c.retryCount + 1 - c.env.r };
-    return transaction(this.pool, async (client) => {
-      const db = txDb(client);
-      const r = await this.boss.complete(c.queue, { id: c.id, retryCount: c.retryCount }, null, { db });
-      if (affected(r) !== 1) return false;
-      await this.boss.send(c.queue + DEAD, dead as unknown as object, { db });
-      return true;
+    return this.settle(id, async () => {
+      const { rows } = await this.pool.query(`SELECT singleton_key FROM ${this.schema}.job WHERE name = $1 AND id = $2`, [c.queue, c.id]);
+      const dead: Envelope = { ...c.env, e: error, s: status ?? null, k: rows[0]?.singleton_key ?? "", a: c.retryCount + 1 - c.env.r };
+      return transaction(this.pool, async (client) => {
+        const db = txDb(client);
+        const r = await this.boss.complete(c.queue, { id: c.id, retryCount: c.retryCount }, null, { db });
+        if (affected(r) !== 1) return false;
+        await this.boss.send(c.queue + DEAD, dead as unknown as object, { db });
+        return true;
+      });
     });
   }
 
