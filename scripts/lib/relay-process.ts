@@ -106,6 +106,8 @@ export interface SpawnRelayOptions {
   logLevel?: string;
   onLog?: (line: RelayLogLine, name: string) => void;
   readyTimeoutMs?: number;
+  /** Extra environment for this process alone (e.g. a crash test's hook). */
+  env?: Record<string, string>;
 }
 
 /** Starts `node dist/relay/cli.js` and resolves once it logs "relay listening". */
@@ -113,7 +115,7 @@ export async function spawnRelay(o: SpawnRelayOptions): Promise<RelayProcess> {
   if (!fs.existsSync(RELAY_CLI)) throw new Error(`${RELAY_CLI} is missing: build first (npm run build; npm test and the benches do it)`);
   const child = spawn(process.execPath, [RELAY_CLI, "--config", o.setup.file, "--store", o.store, "--port", "0", "--log-level", o.logLevel ?? "info"], {
     // NODE_OPTIONS cleared: jest's VM-modules flag is not for the relay.
-    env: { ...process.env, NODE_OPTIONS: "", ...o.setup.env },
+    env: { ...process.env, NODE_OPTIONS: "", ...o.setup.env, ...o.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

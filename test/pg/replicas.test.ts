@@ -49,9 +49,9 @@ const running: RelayProcess[] = [];
 // Unref: a pending wait never keeps jest from exiting.
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
-async function startReplicas(setup: RelaySetup, db: string, names: string[]): Promise<RelayProcess[]> {
+async function startReplicas(setup: RelaySetup, db: string, names: string[], env: Record<string, Record<string, string>> = {}): Promise<RelayProcess[]> {
   const started = await Promise.allSettled(
-    names.map((name) => spawnRelay({ setup, store: db, name, logLevel: "debug", onLog: (l, r) => logs.push({ ...l, r }) })),
+    names.map((name) => spawnRelay({ setup, store: db, name, logLevel: "debug", env: env[name], onLog: (l, r) => logs.push({ ...l, r }) })),
   );
   // Those that started are stopped by afterEach even when another did not start.
   for (const s of started) if (s.status === "fulfilled") running.push(s.value);
@@ -418,6 +418,43 @@ describe("relay replicas on one PostgreSQL", () => {
     for (const c of cut) expect(sends(prefix).some((s) => s.dedupKey === c.dedupKey && s.r !== "kill-0" && s.start > c.start)).toBe(true);
     expect(overlappingSends(prefix, { "kill-0": diedAt })).toEqual([]);
     process.stdout.write(`SIGKILL: ${got.size} alerts paged, ${cut.length} sends cut by the kill, ${repeated.length} repeated\n`);
+  }, 300_000);
+
+  it("a replica killed between PagerDuty's 202 and its commit, the closes arriving at once: every incident is resolved", async () => {
+    const db = await pg.database("sigkill_closes");
+    const tag = "c100";
+    const prefix = dedupPrefix(wide, tag);
+    // killc-0 holds each send between PagerDuty's 202 and its commit (the relay's crash-test hook), so the
+    // kill leaves triggers PagerDuty accepted and nobody recorded: sends in doubt.
+    const rs = await startReplicas(wide, db, ["killc-0", "killc-1", "killc-2"], { "killc-0": { RELAY_TEST_PAUSE_AFTER_SEND_MS: "60000" } });
+    const { opens, closes } = alerts(wide, Math.max(100, Math.round(PAIRS / 2)), tag);
+    const posting = post(wide, opens, rs);
+    const accepted = () => sends(prefix).filter((s) => s.r === "killc-0" && s.end !== undefined);
+    const t0 = Date.now();
+    while (accepted().length < 2) {
+      if (Date.now() - t0 > 30_000) throw new Error("killc-0 never had a send accepted");
+      await sleep(10);
+    }
+    rs[0].child.kill("SIGKILL");
+    await rs[0].exited;
+    const diedAt = Date.now();
+    const inDoubt = accepted().map((s) => s.dedupKey);
+    expect((await posting).refused).toEqual([]);
+    // The closes come at once: the alerts in doubt are closed while PagerDuty holds their incidents.
+    expect((await post(wide, closes, rs)).refused).toEqual([]);
+    await waitSettled(db, 120_000, () => openIncidents(wide, tag).length === 0);
+
+    expect(openIncidents(wide, tag)).toEqual([]);
+    const recorded = await relayAlerts(db, tag);
+    expect(recorded).toHaveLength(opens.length);
+    expect(recorded.filter((a) => a.status !== "CLOSED")).toEqual([]);
+    const got = byDedupKey(prefix);
+    // The triggers in doubt did open incidents, and each was resolved.
+    for (const k of inDoubt) expect(got.get(k)?.at(-1)).toBe("resolve");
+    // Never a resolve before a trigger; a lone resolve only for a trigger in doubt (PagerDuty drops it).
+    expect(misordered(got)).toEqual([]);
+    expect(overlappingSends(prefix, { "killc-0": diedAt })).toEqual([]);
+    process.stdout.write(`SIGKILL after 202: ${inDoubt.length} triggers in doubt, all resolved; ${got.size} alerts sent to, 0 incidents left open\n`);
   }, 300_000);
 
   it("PostgreSQL restarted under load: intake answers 503 while it is down, the replicas reconnect, nothing accepted is lost", async () => {
