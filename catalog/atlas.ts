@@ -78,19 +78,7 @@ export const SEVERITIES = catalog.severities;
 /** `currentValue.units` of an alert (HostMetricValue). */
 export const METRIC_VALUE_UNITS = catalog.metricValueUnits;
 
-/**
- * The provider's view (every alert event type a project alert configuration accepts; each metric a
- * `metricThreshold` accepts, with its units) as one JSON string: provider/ code is serialized by value into
- * every resource's state, and one string is far smaller there than the same tables as objects.
- */
-export const PROVIDER_CATALOG_JSON: string = JSON.stringify({ eventTypes: catalog.eventTypes, metricUnits: catalog.metricUnits });
-
-/** Parses the provider's view; call it where the tables are needed (the provider's check). */
-export function providerCatalog(): { EVENT_TYPES: Readonly<Record<string, EventTypeInfo>>; METRIC_UNITS: Readonly<Record<string, readonly string[]>> } {
-  const parsed = JSON.parse(PROVIDER_CATALOG_JSON);
-  return { EVENT_TYPES: parsed.eventTypes, METRIC_UNITS: parsed.metricUnits };
-}
-
-/** The same tables, for the sandbox and tests. */
-export const EVENT_TYPES = catalog.eventTypes;
-export const METRIC_UNITS = catalog.metricUnits;
+/** Every alert event type a project alert configuration accepts, with what it takes. */
+export const EVENT_TYPES: Readonly<Record<string, EventTypeInfo>> = catalog.eventTypes;
+/** Each metric a `metricThreshold` accepts, with its units. */
+export const METRIC_UNITS: Readonly<Record<string, readonly string[]>> = catalog.metricUnits;

@@ -20,11 +20,8 @@ export interface ProviderError extends Error {
 }
 
 /**
- * Builds a ProviderError: always a real `Error` (with message and stack),
- * whatever Pulumi's closure serializer does to classes (it rewrites them into
- * functions, dropping field initializers and turning super() into a no-op, so
- * a serialized `class extends Error` is no Error at all and the provider host
- * logs "[object Object]: undefined"). Callable with or without `new`: a
+ * Builds a ProviderError: a real `Error` (with message and stack) carrying a
+ * stable code and the property at fault. Callable with or without `new`: a
  * constructor returning an object yields that object.
  */
 export const ProviderError = function ProviderError(code: ProviderErrorCode, message: string, property?: string): ProviderError {
@@ -38,7 +35,7 @@ export const ProviderError = function ProviderError(code: ProviderErrorCode, mes
   (code: ProviderErrorCode, message: string, property?: string): ProviderError;
 };
 
-/** Whether `err` is a ProviderError (by shape: instanceof does not survive serialization). */
+/** Whether `err` is a ProviderError (by shape, so it holds for errors from another copy of the package). */
 export function isProviderError(err: unknown): err is ProviderError {
   return err instanceof Error && err.name === "ProviderError" && typeof (err as { code?: unknown }).code === "string";
 }

@@ -1,7 +1,6 @@
 import { didYouMean, editDistance, nearest } from "./suggest";
-import { providerCatalog } from "../catalog/atlas";
+import { EVENT_TYPES, METRIC_UNITS } from "../catalog/atlas";
 
-const { EVENT_TYPES, METRIC_UNITS } = providerCatalog();
 const eventTypes = Object.keys(EVENT_TYPES);
 const metrics = Object.keys(METRIC_UNITS);
 

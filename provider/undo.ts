@@ -6,12 +6,7 @@ import { isProviderError, messageOf, ProviderError } from "./errors";
  * are added to the error message rather than hiding the original failure.
  */
 export class UndoStack {
-  declare private readonly steps: Array<{ what: string; run: () => Promise<unknown> }>;
-
-  // Assigned in the constructor: the closure serializer drops field initializers.
-  constructor() {
-    this.steps = [];
-  }
+  private readonly steps: Array<{ what: string; run: () => Promise<unknown> }> = [];
 
   push(what: string, run: () => Promise<unknown>): void {
     this.steps.push({ what, run });

@@ -1,3 +1,4 @@
+import * as crypto from "node:crypto";
 /**
  * Atlas authentication: service-account OAuth (client credentials, cached
  * Bearer token) and legacy API keys over HTTP Digest (RFC 7616).
@@ -177,7 +178,6 @@ export interface DigestResponseInput {
 
 /** The Authorization header value answering a Digest challenge (MD5, MD5-sess, SHA-256, SHA-256-sess). */
 export function digestAuthorization(input: DigestResponseInput): string {
-  const crypto = require("node:crypto") as typeof import("node:crypto");
   const { username, password, method, uri, challenge, cnonce } = input;
   const alg = challenge.algorithm.toUpperCase();
   const hashName = alg.startsWith("SHA-256") ? "sha256" : "md5";
@@ -226,7 +226,6 @@ export class DigestAuth implements Authenticator {
 
   async headers(req: AuthRequest): Promise<Record<string, string>> {
     if (!this.challenge) return {};
-    const crypto = require("node:crypto") as typeof import("node:crypto");
     this.nc++;
     req.scratch.digestNonce = this.challenge.nonce;
     return {

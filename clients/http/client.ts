@@ -10,7 +10,7 @@
  * is cached at module level, no `#private` fields.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import type { Dispatcher } from "undici";
+import { request, type Dispatcher } from "undici";
 import { UpstreamError, codeForStatus, scrubSecrets } from "./errors";
 import type { UpstreamErrorCode } from "./errors";
 import { defaultRetryPolicy, isIdempotent, isRetryable, nextDelay, parseRetryAfter, RETRY_DEFAULTS } from "./retry";
@@ -327,7 +327,6 @@ export class HttpClient {
   }
 
   private async sendOnce<T>(method: string, url: string, authReq: AuthRequest, req: HttpRequest<T>): Promise<Sent> {
-    const { request } = require("undici") as typeof import("undici");
     const timeoutMs = req.timeoutMs ?? this.timeoutMs;
     const headers: Record<string, string> = {
       accept: req.accept ?? "application/json",

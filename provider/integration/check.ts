@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { CheckResult } from "@pulumi/pulumi/dynamic";
 import { configProblems, CONFIG_NAMESPACE, type ProviderConfig } from "../config";
 import { isUnknown, issuesToFailures, PROJECT_ID, validationCandidate } from "../inputs";
@@ -12,7 +13,6 @@ export const DEFAULT_INITIAL_SUMMARY = "Test alert: MongoDB Atlas project is now
  * know yet (outputs of other resources) are passed through unchecked.
  */
 export function checkIntegration(news: Record<string, unknown>, config: ProviderConfig | undefined): CheckResult<IntegrationInputs> {
-  const { z } = require("zod") as typeof import("zod");
   const unknowns = Object.keys(news).filter((k) => isUnknown(news[k]));
   const shape = z
     .object({

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Region } from "../config";
 import type { Clients } from "../clients";
 import type { InitialAlertOptions } from "./types";
@@ -10,7 +11,6 @@ import type { InitialAlertOptions } from "./types";
  * nor the key, nor its last 4 characters.
  */
 export function initialDedupKey(projectId: string, key: string): string {
-  const { createHash } = require("node:crypto") as typeof import("node:crypto");
   return `pdac-initial-${createHash("sha256").update(`pdac-initial\0${projectId}\0${key}`).digest("hex").slice(0, 40)}`;
 }
 

@@ -7,9 +7,9 @@ import { createIntegration, deleteIntegration, readIntegration, updateIntegratio
 import type { IntegrationInputs, IntegrationOutputs } from "./types";
 
 /**
- * The PagerDutyIntegration dynamic provider. Pulumi serializes this object into
- * each resource's state and runs it in the provider host: it holds no clients
- * or credentials until `configure()` runs there.
+ * The PagerDutyIntegration dynamic provider, loaded in the provider host through
+ * provider/runtime.ts (state holds only sdk/stub.ts's one line): it holds no
+ * clients or credentials until `configure()` runs there.
  */
 export class PagerDutyIntegrationProvider implements dynamic.ResourceProvider<IntegrationInputs, IntegrationOutputs> {
   private config: ProviderConfig | undefined;

@@ -1,7 +1,8 @@
+import { z } from "zod";
 import type { CheckResult } from "@pulumi/pulumi/dynamic";
 import { configProblems, type ProviderConfig } from "../config";
 import { isUnknown, issuesToFailures, PROJECT_ID, validationCandidate } from "../inputs";
-import { providerCatalog } from "../../catalog/atlas";
+import { EVENT_TYPES, METRIC_UNITS } from "../../catalog/atlas";
 import { didYouMean } from "../suggest";
 import type { RoutingInputs } from "./types";
 import { DEFAULT_REGION, REGION_NAMES, regionChoices } from "../../lib/regions";
@@ -25,8 +26,6 @@ const METRIC_OPERATORS: Record<string, "LESS_THAN" | "GREATER_THAN"> = {
  * values (the integration's id during the first preview) skip their checks.
  */
 export function checkRouting(news: Record<string, unknown>, config: ProviderConfig | undefined): CheckResult<RoutingInputs> {
-  const { z } = require("zod") as typeof import("zod");
-  const { EVENT_TYPES, METRIC_UNITS } = providerCatalog();
   const unknowns = Object.keys(news).filter((k) => isUnknown(news[k]));
   const failures: Array<{ property: string; reason: string }> = [];
   if ("intervalMin" in news) {
