@@ -124,7 +124,8 @@ export class SqliteRelayStore implements RelayStore {
     // Every commit reaches the disk before the 2xx: an accepted webhook survives a power cut.
     this.db.exec("PRAGMA synchronous = FULL");
     migrate(this.db, MIGRATIONS);
-    this.outbox = new SqliteOutbox(this.db, { table: "relay_jobs" });
+    // The worker's claims and job outcomes join the group commit too: one fsync per turn, not one per job.
+    this.outbox = new SqliteOutbox(this.db, { table: "relay_jobs", commit: (write) => this.grouped(write) });
     // One process owns this file: whatever a crashed previous run had leased is ours to redo now.
     this.outbox.releaseAllLeases(Date.now());
   }
@@ -142,8 +143,9 @@ export class SqliteRelayStore implements RelayStore {
 
   /**
    * Group commit: writes issued in the same event-loop turn (webhooks being accepted, sends about
-   * to start or just done) share one transaction, so one fsync, and each caller's promise settles
-   * only after that commit: a 2xx, or a send, still follows a durable record.
+   * to start or just done, jobs claimed and finished) share one transaction, so one fsync, and each
+   * caller's promise settles only after that commit: a 2xx, or a send, still follows a durable record.
+   * Each write runs in its own savepoint, so one that throws is undone and fails alone.
    */
   private grouped<T>(run: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -155,14 +157,29 @@ export class SqliteRelayStore implements RelayStore {
   private flush(): void {
     const items = this.group;
     this.group = [];
-    let results: unknown[];
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
     try {
-      results = transaction(this.db, () => items.map((i) => i.run()));
+      transaction(this.db, () => {
+        for (const i of items) {
+          this.db.exec("SAVEPOINT grouped_write");
+          try {
+            outcomes.push({ ok: true, value: i.run() });
+            this.db.exec("RELEASE grouped_write");
+          } catch (err) {
+            this.db.exec("ROLLBACK TO grouped_write; RELEASE grouped_write");
+            outcomes.push({ ok: false, err });
+          }
+        }
+      });
     } catch (err) {
       for (const i of items) i.reject(err);
       return;
     }
-    for (const [n, i] of items.entries()) i.resolve(results[n]);
+    for (const [n, i] of items.entries()) {
+      const o = outcomes[n];
+      if (o.ok) i.resolve(o.value);
+      else i.reject(o.err);
+    }
   }
 
   observeAlert(o: AlertObservation, now: number): Promise<ObserveResult> {
