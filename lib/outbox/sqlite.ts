@@ -140,17 +140,26 @@ export class SqliteOutbox implements Outbox {
     const t = this.table;
     if (opts.queues.length === 0 || opts.limit <= 0) return [];
     const qs = opts.queues.map(() => "?").join(",");
+    // A job is claimable when due (or its lease expired) and no earlier live job shares its queue key.
+    const blocked = `NOT EXISTS (SELECT 1 FROM ${t} p WHERE p.queue_key = o.queue_key AND p.id < o.id AND p.state IN ('pending','running'))`;
     return transaction(this.db, () => {
-      // A job is claimable when due (or its lease expired) and no earlier live job shares its queue key.
-      const rows = this.db
+      // Two searches, each in index order (state, run_at, id) so it stops after `limit` rows: one
+      // query with OR sorted every due job first, which cost O(backlog) per claim under load.
+      const due = this.db
         .prepare(
-          `SELECT o.id FROM ${t} o
-           WHERE o.queue IN (${qs})
-             AND ((o.state = 'pending' AND o.run_at <= ?) OR (o.state = 'running' AND o.lease_until <= ?))
-             AND NOT EXISTS (SELECT 1 FROM ${t} p WHERE p.queue_key = o.queue_key AND p.id < o.id AND p.state IN ('pending','running'))
+          `SELECT o.id, o.run_at FROM ${t} o INDEXED BY ${t}_due
+           WHERE o.state = 'pending' AND o.run_at <= ? AND o.queue IN (${qs}) AND ${blocked}
            ORDER BY o.run_at, o.id LIMIT ?`,
         )
-        .all(...opts.queues, opts.dueBy ?? opts.now, opts.now, opts.limit) as Array<{ id: number }>;
+        .all(opts.dueBy ?? opts.now, ...opts.queues, opts.limit) as Array<{ id: number; run_at: number }>;
+      const expired = this.db
+        .prepare(
+          `SELECT o.id, o.run_at FROM ${t} o
+           WHERE o.state = 'running' AND o.lease_until <= ? AND o.queue IN (${qs}) AND ${blocked}
+           ORDER BY o.run_at, o.id LIMIT ?`,
+        )
+        .all(opts.now, ...opts.queues, opts.limit) as Array<{ id: number; run_at: number }>;
+      const rows = [...due, ...expired].sort((a, b) => Number(a.run_at) - Number(b.run_at) || Number(a.id) - Number(b.id)).slice(0, opts.limit);
       const claim = this.db.prepare(
         `UPDATE ${t} SET state = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ? RETURNING *`,
       );
