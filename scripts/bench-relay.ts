@@ -33,6 +33,7 @@ import { Agent } from "undici";
 import { verifyMmsSignature } from "../lib/signatures";
 import { type Sandbox, startSandbox } from "../sandbox";
 import { atlasAlert, postAtlasWebhook } from "./lib/atlas-webhook";
+import { openLoopOnThread } from "./lib/open-loop";
 import { type PostgresServer, startPostgres } from "./lib/postgres-server";
 import { type RelayProcess, type RelaySetup, spawnRelay, stopRelays, writeRelaySetup } from "./lib/relay-process";
 
@@ -81,27 +82,6 @@ async function closedLoop(total: number, concurrency: number, send: (i: number) 
   return { rate: total / ((performance.now() - t0) / 1000), failed };
 }
 
-/** Sends at a steady `perSecond` for `seconds`; returns each request's latency (ms) and the non-2xx count. */
-async function openLoop(perSecond: number, seconds: number, send: (i: number) => Promise<number>): Promise<{ lat: number[]; failed: number }> {
-  const lat: number[] = [];
-  let failed = 0;
-  const start = performance.now();
-  const inflight: Promise<void>[] = [];
-  for (let i = 0; i < perSecond * seconds; i++) {
-    const wait = start + (i * 1000) / perSecond - performance.now();
-    if (wait > 0) await sleep(wait);
-    inflight.push(
-      (async () => {
-        const t = performance.now();
-        if ((await send(i)) >= 300) failed++;
-        lat.push(performance.now() - t);
-      })(),
-    );
-  }
-  await Promise.all(inflight);
-  return { lat, failed };
-}
-
 /** A signed open of a new alert to route `i % KEYS`, on process `i % n`. */
 function opener(setup: RelaySetup, ps: RelayProcess[]) {
   return (i: number) => {
@@ -129,7 +109,14 @@ async function acceptBench(c: Config, setup: RelaySetup, cli?: string): Promise<
     const send = opener(setup, ps);
     await closedLoop(Math.min(200, ACCEPT), 16, send); // warm-up
     const { rate, failed } = await closedLoop(ACCEPT, 32, send);
-    const steady = await openLoop(500, STEADY_SECONDS, send);
+    // On its own thread: this one also runs the PagerDuty sandbox the relay is delivering to.
+    const steady = await openLoopOnThread({
+      urls: ps.map((p) => p.url),
+      projectId: setup.projectId,
+      routes: setup.routes.map((r) => ({ id: r.id, secret: r.secret })),
+      perSecond: 500,
+      seconds: STEADY_SECONDS,
+    });
     const p99 = pct(steady.lat, 99);
     console.log(
       `relay ${label.padEnd(12)} accepted ${rate.toFixed(0).padStart(5)} webhooks/s   p99 at 500/s ${p99.toFixed(1).padStart(6)} ms (goal < 20 ms: ${goal(p99 < 20)})   non-2xx ${failed + steady.failed}`,
