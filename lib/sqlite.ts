@@ -1,4 +1,4 @@
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -20,6 +20,20 @@ export function openDb(dataDir?: string): Db {
   db.exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
   db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
   return db;
+}
+
+const statements = new WeakMap<Db, Map<string, StatementSync>>();
+
+/**
+ * `db.prepare(sql)`, compiled once per database and reused: the relay's hot paths run the same few
+ * statements for every webhook and job, and compiling them each time was a visible share of its time.
+ */
+export function prepared(db: Db, sql: string): StatementSync {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let st = cache.get(sql);
+  if (!st) cache.set(sql, (st = db.prepare(sql)));
+  return st;
 }
 
 /**

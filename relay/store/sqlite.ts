@@ -1,5 +1,5 @@
 import { SqliteOutbox } from "../../lib/outbox";
-import { migrate, openDb, transaction, type Db } from "../../lib/sqlite";
+import { migrate, openDb, prepared, transaction, type Db } from "../../lib/sqlite";
 import { dedupKeyFor, EVENT_RANK, isNewer, type AlertStatus, type PdAction, type PdState } from "../domain/state";
 import {
   QUEUES,
@@ -124,13 +124,14 @@ export class SqliteRelayStore implements RelayStore {
     // Every commit reaches the disk before the 2xx: an accepted webhook survives a power cut.
     this.db.exec("PRAGMA synchronous = FULL");
     migrate(this.db, MIGRATIONS);
-    this.outbox = new SqliteOutbox(this.db, { table: "relay_jobs" });
+    // The worker's claims and job outcomes join the group commit too: one fsync per turn, not one per job.
+    this.outbox = new SqliteOutbox(this.db, { table: "relay_jobs", commit: (write) => this.grouped(write) });
     // One process owns this file: whatever a crashed previous run had leased is ours to redo now.
     this.outbox.releaseAllLeases(Date.now());
   }
 
   private row(routeId: string, alertId: string): AlertRow | undefined {
-    return this.db.prepare("SELECT * FROM relay_alerts WHERE route_id = ? AND alert_id = ?").get(routeId, alertId) as AlertRow | undefined;
+    return prepared(this.db, "SELECT * FROM relay_alerts WHERE route_id = ? AND alert_id = ?").get(routeId, alertId) as AlertRow | undefined;
   }
 
   private enqueueSync(routeId: string, alertId: string, now: number): void {
@@ -142,8 +143,9 @@ export class SqliteRelayStore implements RelayStore {
 
   /**
    * Group commit: writes issued in the same event-loop turn (webhooks being accepted, sends about
-   * to start or just done) share one transaction, so one fsync, and each caller's promise settles
-   * only after that commit: a 2xx, or a send, still follows a durable record.
+   * to start or just done, jobs claimed and finished) share one transaction, so one fsync, and each
+   * caller's promise settles only after that commit: a 2xx, or a send, still follows a durable record.
+   * Each write runs in its own savepoint, so one that throws is undone and fails alone.
    */
   private grouped<T>(run: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -155,14 +157,29 @@ export class SqliteRelayStore implements RelayStore {
   private flush(): void {
     const items = this.group;
     this.group = [];
-    let results: unknown[];
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
     try {
-      results = transaction(this.db, () => items.map((i) => i.run()));
+      transaction(this.db, () => {
+        for (const i of items) {
+          this.db.exec("SAVEPOINT grouped_write");
+          try {
+            outcomes.push({ ok: true, value: i.run() });
+            this.db.exec("RELEASE grouped_write");
+          } catch (err) {
+            this.db.exec("ROLLBACK TO grouped_write; RELEASE grouped_write");
+            outcomes.push({ ok: false, err });
+          }
+        }
+      });
     } catch (err) {
       for (const i of items) i.reject(err);
       return;
     }
-    for (const [n, i] of items.entries()) i.resolve(results[n]);
+    for (const [n, i] of items.entries()) {
+      const o = outcomes[n];
+      if (o.ok) i.resolve(o.value);
+      else i.reject(o.err);
+    }
   }
 
   observeAlert(o: AlertObservation, now: number): Promise<ObserveResult> {
@@ -172,59 +189,59 @@ export class SqliteRelayStore implements RelayStore {
   private observeSync(o: AlertObservation, now: number): ObserveResult {
     return transaction(this.db, () => {
       if (o.alertConfigId) {
-        this.db
-          .prepare("INSERT OR IGNORE INTO relay_served_configs (route_id, alert_config_id, first_seen) VALUES (?, ?, ?)")
-          .run(o.routeId, o.alertConfigId, now);
+        prepared(this.db, "INSERT OR IGNORE INTO relay_served_configs (route_id, alert_config_id, first_seen) VALUES (?, ?, ?)").run(
+          o.routeId,
+          o.alertConfigId,
+          now,
+        );
       }
       const rank = EVENT_RANK[o.event];
       const existing = this.row(o.routeId, o.alertId);
       if (!existing) {
-        this.db
-          .prepare(
-            `INSERT INTO relay_alerts (route_id, alert_id, project_id, dedup_key, alert_config_id, status, acknowledged, acknowledged_until, inform, updated_ms, rank, last_event, facts, first_status, created_at, changed_at)
+        prepared(
+          this.db,
+          `INSERT INTO relay_alerts (route_id, alert_id, project_id, dedup_key, alert_config_id, status, acknowledged, acknowledged_until, inform, updated_ms, rank, last_event, facts, first_status, created_at, changed_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            o.routeId,
-            o.alertId,
-            o.projectId,
-            dedupKeyFor(o.projectId, o.alertId),
-            o.alertConfigId,
-            o.status,
-            o.acknowledged ? 1 : 0,
-            o.acknowledgedUntil,
-            o.inform ? 1 : 0,
-            o.updatedMs,
-            rank,
-            o.event,
-            JSON.stringify(o.facts),
-            o.status,
-            now,
-            now,
-          );
+        ).run(
+          o.routeId,
+          o.alertId,
+          o.projectId,
+          dedupKeyFor(o.projectId, o.alertId),
+          o.alertConfigId,
+          o.status,
+          o.acknowledged ? 1 : 0,
+          o.acknowledgedUntil,
+          o.inform ? 1 : 0,
+          o.updatedMs,
+          rank,
+          o.event,
+          JSON.stringify(o.facts),
+          o.status,
+          now,
+          now,
+        );
         this.enqueueSync(o.routeId, o.alertId, now);
         return { outcome: "new" as const, alert: toAlert(this.row(o.routeId, o.alertId)!) };
       }
       const stored = { status: existing.status as AlertStatus, updatedMs: Number(existing.updated_ms), rank: Number(existing.rank) };
       if (!isNewer(stored, { status: o.status, updatedMs: o.updatedMs, rank })) return { outcome: "stale" as const, alert: toAlert(existing) };
-      this.db
-        .prepare(
-          `UPDATE relay_alerts SET alert_config_id = COALESCE(?, alert_config_id), status = ?, acknowledged = ?, acknowledged_until = ?, updated_ms = ?, rank = ?, last_event = ?, facts = ?, changed_at = ?
+      prepared(
+        this.db,
+        `UPDATE relay_alerts SET alert_config_id = COALESCE(?, alert_config_id), status = ?, acknowledged = ?, acknowledged_until = ?, updated_ms = ?, rank = ?, last_event = ?, facts = ?, changed_at = ?
            WHERE route_id = ? AND alert_id = ?`,
-        )
-        .run(
-          o.alertConfigId,
-          o.status,
-          o.acknowledged ? 1 : 0,
-          o.acknowledgedUntil,
-          Math.max(o.updatedMs, stored.updatedMs),
-          rank,
-          o.event,
-          JSON.stringify(o.facts),
-          now,
-          o.routeId,
-          o.alertId,
-        );
+      ).run(
+        o.alertConfigId,
+        o.status,
+        o.acknowledged ? 1 : 0,
+        o.acknowledgedUntil,
+        Math.max(o.updatedMs, stored.updatedMs),
+        rank,
+        o.event,
+        JSON.stringify(o.facts),
+        now,
+        o.routeId,
+        o.alertId,
+      );
       this.enqueueSync(o.routeId, o.alertId, now);
       return { outcome: "advanced" as const, alert: toAlert(this.row(o.routeId, o.alertId)!) };
     });
@@ -236,7 +253,7 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async findAlertsByDedupKey(dedupKey: string): Promise<AlertRecord[]> {
-    return (this.db.prepare("SELECT * FROM relay_alerts WHERE dedup_key = ?").all(dedupKey) as unknown as AlertRow[]).map(toAlert);
+    return (prepared(this.db, "SELECT * FROM relay_alerts WHERE dedup_key = ?").all(dedupKey) as unknown as AlertRow[]).map(toAlert);
   }
 
   async listAlerts(opts: { routeId?: string; limit?: number; activeOnly?: boolean }): Promise<AlertRecord[]> {
@@ -248,26 +265,26 @@ export class SqliteRelayStore implements RelayStore {
     }
     if (opts.activeOnly) where.push(ACTIVE);
     const sql = `SELECT * FROM relay_alerts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY changed_at DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, opts.limit ?? 100) as unknown as AlertRow[]).map(toAlert);
+    return (prepared(this.db, sql).all(...args, opts.limit ?? 100) as unknown as AlertRow[]).map(toAlert);
   }
 
   async setPdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void> {
     // Only forward: a late success report never moves PagerDuty's known state back.
     const r = this.row(routeId, alertId);
     if (!r || PD_ORDER[pd] <= PD_ORDER[r.pd_state as PdState]) return;
-    this.db.prepare("UPDATE relay_alerts SET pd_state = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(pd, now, routeId, alertId);
+    prepared(this.db, "UPDATE relay_alerts SET pd_state = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(pd, now, routeId, alertId);
   }
 
   markAttempt(routeId: string, alertId: string, action: PdAction | null, now: number): Promise<void> {
     return this.grouped(() => {
-      this.db.prepare("UPDATE relay_alerts SET pd_attempted = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(action, now, routeId, alertId);
+      prepared(this.db, "UPDATE relay_alerts SET pd_attempted = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(action, now, routeId, alertId);
     });
   }
 
   markSent(e: SentEvent, pd: PdState): Promise<void> {
     return this.grouped(() => {
       void this.setPdState(e.routeId, e.alertId, pd, e.at);
-      this.db.prepare("UPDATE relay_alerts SET pd_attempted = NULL WHERE route_id = ? AND alert_id = ?").run(e.routeId, e.alertId);
+      prepared(this.db, "UPDATE relay_alerts SET pd_attempted = NULL WHERE route_id = ? AND alert_id = ?").run(e.routeId, e.alertId);
       void this.recordSent(e);
     });
   }
@@ -280,15 +297,19 @@ export class SqliteRelayStore implements RelayStore {
       if (pd === "resolved" || pd === "acknowledged") next = PD_ORDER[pd] > PD_ORDER[next] ? pd : next;
       else if (pd === "triggered" && next === "acknowledged") next = "triggered"; // unacknowledged in PagerDuty
       if (next === r.pd_state) return;
-      this.db.prepare("UPDATE relay_alerts SET pd_state = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(next, now, routeId, alertId);
+      prepared(this.db, "UPDATE relay_alerts SET pd_state = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(next, now, routeId, alertId);
     });
   }
 
   async setAckedByRelay(routeId: string, alertId: string, acked: boolean, now: number): Promise<void> {
     // The project's acknowledgement now matches what the relay did to it (Atlas may not echo it back).
-    this.db
-      .prepare("UPDATE relay_alerts SET acked_by_relay = ?, acknowledged = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?")
-      .run(acked ? 1 : 0, acked ? 1 : 0, now, routeId, alertId);
+    prepared(this.db, "UPDATE relay_alerts SET acked_by_relay = ?, acknowledged = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(
+      acked ? 1 : 0,
+      acked ? 1 : 0,
+      now,
+      routeId,
+      alertId,
+    );
   }
 
   async enqueueDelivery(routeId: string, alertId: string, now: number): Promise<void> {
@@ -297,20 +318,25 @@ export class SqliteRelayStore implements RelayStore {
 
   async servedConfigs(routeId: string): Promise<string[]> {
     return (
-      this.db.prepare("SELECT alert_config_id FROM relay_served_configs WHERE route_id = ? ORDER BY alert_config_id").all(routeId) as Array<{
+      prepared(this.db, "SELECT alert_config_id FROM relay_served_configs WHERE route_id = ? ORDER BY alert_config_id").all(routeId) as Array<{
         alert_config_id: string;
       }>
     ).map((r) => r.alert_config_id);
   }
 
   async recordIntakeDeadLetter(d: Omit<IntakeDeadLetter, "id">): Promise<void> {
-    this.db
-      .prepare("INSERT INTO relay_intake_dead_letters (route_id, reason, event, project_id, alert_id, received_at) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(d.routeId, d.reason, d.event, d.projectId, d.alertId, d.receivedAt);
+    prepared(this.db, "INSERT INTO relay_intake_dead_letters (route_id, reason, event, project_id, alert_id, received_at) VALUES (?, ?, ?, ?, ?, ?)").run(
+      d.routeId,
+      d.reason,
+      d.event,
+      d.projectId,
+      d.alertId,
+      d.receivedAt,
+    );
   }
 
   async listIntakeDeadLetters(limit: number): Promise<IntakeDeadLetter[]> {
-    const rows = this.db.prepare("SELECT * FROM relay_intake_dead_letters ORDER BY id DESC LIMIT ?").all(limit) as Array<Record<string, any>>;
+    const rows = prepared(this.db, "SELECT * FROM relay_intake_dead_letters ORDER BY id DESC LIMIT ?").all(limit) as Array<Record<string, any>>;
     return rows.map((r) => ({
       id: Number(r.id),
       routeId: r.route_id,
@@ -325,7 +351,7 @@ export class SqliteRelayStore implements RelayStore {
   async acceptPdWebhook(payload: PdWebhookPayload, now: number): Promise<boolean> {
     return transaction(this.db, () => {
       if (payload.webhookId !== null) {
-        const r = this.db.prepare("INSERT OR IGNORE INTO relay_webhook_ids (id, received_at) VALUES (?, ?)").run(payload.webhookId, now);
+        const r = prepared(this.db, "INSERT OR IGNORE INTO relay_webhook_ids (id, received_at) VALUES (?, ?)").run(payload.webhookId, now);
         if (Number(r.changes) === 0) return false;
       }
       const incident = payload.event.data.id;
@@ -336,19 +362,19 @@ export class SqliteRelayStore implements RelayStore {
 
   async pruneHistory(before: number): Promise<number> {
     const jobs = await this.outbox.prune(before);
-    return jobs + Number(this.db.prepare("DELETE FROM relay_sent WHERE at < ?").run(before).changes);
+    return jobs + Number(prepared(this.db, "DELETE FROM relay_sent WHERE at < ?").run(before).changes);
   }
 
   async pruneWebhookIds(before: number): Promise<number> {
-    return Number(this.db.prepare("DELETE FROM relay_webhook_ids WHERE received_at < ?").run(before).changes);
+    return Number(prepared(this.db, "DELETE FROM relay_webhook_ids WHERE received_at < ?").run(before).changes);
   }
 
   async recordSent(e: SentEvent): Promise<void> {
-    this.db.prepare("INSERT INTO relay_sent (route_id, alert_id, action, at) VALUES (?, ?, ?, ?)").run(e.routeId, e.alertId, e.action, e.at);
+    prepared(this.db, "INSERT INTO relay_sent (route_id, alert_id, action, at) VALUES (?, ?, ?, ?)").run(e.routeId, e.alertId, e.action, e.at);
   }
 
   async recentSent(limit: number): Promise<SentEvent[]> {
-    return (this.db.prepare("SELECT * FROM relay_sent ORDER BY id DESC LIMIT ?").all(limit) as Array<Record<string, any>>).map((r) => ({
+    return (prepared(this.db, "SELECT * FROM relay_sent ORDER BY id DESC LIMIT ?").all(limit) as Array<Record<string, any>>).map((r) => ({
       routeId: r.route_id,
       alertId: r.alert_id,
       action: r.action,
@@ -357,31 +383,30 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async setReconciled(routeId: string, at: number, repairs: number): Promise<void> {
-    this.db
-      .prepare(
-        "INSERT INTO relay_reconciled (route_id, at, repairs) VALUES (?, ?, ?) ON CONFLICT (route_id) DO UPDATE SET at = excluded.at, repairs = excluded.repairs",
-      )
-      .run(routeId, at, repairs);
+    prepared(
+      this.db,
+      "INSERT INTO relay_reconciled (route_id, at, repairs) VALUES (?, ?, ?) ON CONFLICT (route_id) DO UPDATE SET at = excluded.at, repairs = excluded.repairs",
+    ).run(routeId, at, repairs);
   }
 
   async lastReconciled(): Promise<Record<string, { at: number; repairs: number }>> {
     const out: Record<string, { at: number; repairs: number }> = {};
-    for (const r of this.db.prepare("SELECT * FROM relay_reconciled").all() as Array<Record<string, any>>)
+    for (const r of prepared(this.db, "SELECT * FROM relay_reconciled").all() as Array<Record<string, any>>)
       out[r.route_id] = { at: Number(r.at), repairs: Number(r.repairs) };
     return out;
   }
 
   async getSetting(key: string): Promise<string | undefined> {
-    const r = this.db.prepare("SELECT value FROM relay_settings WHERE key = ?").get(key) as { value: string } | undefined;
+    const r = prepared(this.db, "SELECT value FROM relay_settings WHERE key = ?").get(key) as { value: string } | undefined;
     return r?.value;
   }
 
   async setSetting(key: string, value: string): Promise<void> {
-    this.db.prepare("INSERT INTO relay_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value);
+    prepared(this.db, "INSERT INTO relay_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value);
   }
 
   async ping(): Promise<void> {
-    this.db.prepare("SELECT 1").get();
+    prepared(this.db, "SELECT 1").get();
   }
   async close(): Promise<void> {
     if (this.db.isOpen) this.db.close();

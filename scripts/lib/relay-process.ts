@@ -108,16 +108,25 @@ export interface SpawnRelayOptions {
   readyTimeoutMs?: number;
   /** Extra environment for this process alone (e.g. a crash test's hook). */
   env?: Record<string, string>;
+  /** Another build's cli.js (the benchmark's baseline); default this repository's. */
+  cli?: string;
+  /** Extra node flags (the benchmark passes RELAY_NODE_ARGS, e.g. --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 /** Starts `node dist/relay/cli.js` and resolves once it logs "relay listening". */
 export async function spawnRelay(o: SpawnRelayOptions): Promise<RelayProcess> {
-  if (!fs.existsSync(RELAY_CLI)) throw new Error(`${RELAY_CLI} is missing: build first (npm run build; npm test and the benches do it)`);
-  const child = spawn(process.execPath, [RELAY_CLI, "--config", o.setup.file, "--store", o.store, "--port", "0", "--log-level", o.logLevel ?? "info"], {
-    // NODE_OPTIONS cleared: jest's VM-modules flag is not for the relay.
-    env: { ...process.env, NODE_OPTIONS: "", ...o.setup.env, ...o.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const cli = o.cli ?? RELAY_CLI;
+  if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: build first (npm run build; npm test and the benches do it)`);
+  const child = spawn(
+    process.execPath,
+    [...(o.nodeArgs ?? []), cli, "--config", o.setup.file, "--store", o.store, "--port", "0", "--log-level", o.logLevel ?? "info"],
+    {
+      // NODE_OPTIONS cleared: jest's VM-modules flag is not for the relay.
+      env: { ...process.env, NODE_OPTIONS: "", ...o.setup.env, ...o.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   const keep = (s: string) => {
     output = (output + s).slice(-20_000);

@@ -155,8 +155,26 @@ export class PgBossOutbox implements Outbox {
     await this.pool.end().catch(() => undefined);
   }
 
-  /** `enqueue` inside the caller's transaction (the intake's record of the alert). */
-  async enqueueIn<P>(client: Queryable, input: EnqueueInput<P>, now: number): Promise<Job<P>> {
+  /**
+   * `enqueue` inside the caller's transaction (the intake's record of the alert). The job is not
+   * read back: the store's callers do not use it, and that read was one round trip of the ~8 per
+   * accepted webhook on PostgreSQL.
+   */
+  async enqueueIn<P>(client: Queryable, input: EnqueueInput<P>, now: number): Promise<void> {
+    await this.insert(client, input, now);
+  }
+
+  async enqueue<P>(input: EnqueueInput<P>, now: number): Promise<Job<P>> {
+    return transaction(this.pool, async (c) => {
+      const r = await this.insert(c, input, now);
+      if ("queue" in r) return r as Job<P>;
+      const { rows } = await c.query(`SELECT * FROM ${this.schema}.job WHERE name = $1 AND id = $2`, [r.name, r.id]);
+      return this.toJob<P>(rows[0]);
+    });
+  }
+
+  /** Inserts the job (or finds the pending one with its dedupe key): that job, or the new one's name and id. */
+  private async insert<P>(client: Queryable, input: EnqueueInput<P>, now: number): Promise<Job<P> | { name: string; id: string }> {
     const db = txDb(client);
     if (input.deadLetter !== undefined) {
       // Refused before its first attempt: straight to the dead letters, kept for people to see.
@@ -164,8 +182,7 @@ export class PgBossOutbox implements Outbox {
       const dead: Envelope<P> = { n: Number(num[0].n), p: input.payload, d: input.dedupeKey ?? null, r: 0, e: input.deadLetter, k: input.queueKey, a: 0 };
       const id = await this.boss.send(input.queue + DEAD, dead as unknown as object, { db });
       if (!id) throw new Error(`pg-boss refused a dead letter for queue ${input.queue}`);
-      const { rows } = await client.query(`SELECT * FROM ${this.schema}.job WHERE name = $1 AND id = $2`, [input.queue + DEAD, id]);
-      return this.toJob<P>(rows[0]);
+      return { name: input.queue + DEAD, id };
     }
     if (input.dedupeKey !== undefined) {
       // Serialize enqueuers of one dedupe key, then reuse a job that has not started.
@@ -184,12 +201,7 @@ export class PgBossOutbox implements Outbox {
     const startAfter = input.runAt !== undefined && input.runAt > now ? new Date(input.runAt) : undefined;
     const id = await this.boss.send(input.queue, env as unknown as object, { singletonKey: input.queueKey, startAfter, db });
     if (!id) throw new Error(`pg-boss refused a job for queue ${input.queue}`);
-    const { rows } = await client.query(`SELECT * FROM ${this.schema}.job WHERE name = $1 AND id = $2`, [input.queue, id]);
-    return this.toJob<P>(rows[0]);
-  }
-
-  async enqueue<P>(input: EnqueueInput<P>, now: number): Promise<Job<P>> {
-    return transaction(this.pool, (c) => this.enqueueIn(c, input, now));
+    return { name: input.queue, id };
   }
 
   async claim(opts: ClaimOptions): Promise<Job[]> {
