@@ -13,6 +13,9 @@ export type AlertStatus = "TRACKING" | "OPEN" | "CLOSED" | "CANCELLED";
 /** What PagerDuty has been told (or told the relay) about the alert. */
 export type PdState = "none" | "triggered" | "acknowledged" | "resolved";
 
+/** PagerDuty's side only moves forward: a state is never replaced by a lower one. */
+export const PD_ORDER: Readonly<Record<PdState, number>> = { none: 0, triggered: 1, acknowledged: 2, resolved: 3 };
+
 export type PdAction = "trigger" | "acknowledge" | "resolve";
 
 /** Order of events carrying the same `updated`: open < update < acknowledge < close/cancel. */

@@ -1,6 +1,7 @@
 import { SqliteOutbox } from "../../lib/outbox";
+import { alertFromRow, intakeDeadLetterFromRow, sentFromRow } from "./rows";
 import { migrate, openDb, prepared, transaction, type Db } from "../../lib/sqlite";
-import { dedupKeyFor, EVENT_RANK, isNewer, type AlertStatus, type PdAction, type PdState } from "../domain/state";
+import { dedupKeyFor, EVENT_RANK, isNewer, PD_ORDER, type AlertStatus, type PdAction, type PdState } from "../domain/state";
 import {
   QUEUES,
   type AlertObservation,
@@ -76,34 +77,8 @@ interface AlertRow {
   changed_at: number;
 }
 
-function toAlert(r: AlertRow): AlertRecord {
-  return {
-    routeId: r.route_id,
-    projectId: r.project_id,
-    alertId: r.alert_id,
-    dedupKey: r.dedup_key,
-    alertConfigId: r.alert_config_id,
-    status: r.status as AlertStatus,
-    acknowledged: Boolean(r.acknowledged),
-    acknowledgedUntil: r.acknowledged_until,
-    inform: Boolean(r.inform),
-    updatedMs: Number(r.updated_ms),
-    rank: Number(r.rank),
-    lastEvent: r.last_event as AlertRecord["lastEvent"],
-    pdState: r.pd_state as PdState,
-    pdAttempted: (r.pd_attempted ?? null) as PdAction | null,
-    ackedByRelay: Boolean(r.acked_by_relay),
-    facts: JSON.parse(r.facts),
-    firstStatus: r.first_status as AlertStatus,
-    createdAt: Number(r.created_at),
-    changedAt: Number(r.changed_at),
-  };
-}
-
 /** Alerts the project or PagerDuty may still show open (the reconciler's second pass); domain/state mayHaveIncident in SQL. */
 const ACTIVE = "(status IN ('OPEN','TRACKING') OR pd_state IN ('triggered','acknowledged') OR (pd_state = 'none' AND pd_attempted IS NOT NULL))";
-
-const PD_ORDER: Record<PdState, number> = { none: 0, triggered: 1, acknowledged: 2, resolved: 3 };
 
 export interface SqliteRelayStoreOptions {
   /** Data directory; undefined keeps everything in memory (tests). */
@@ -221,10 +196,10 @@ export class SqliteRelayStore implements RelayStore {
           now,
         );
         this.enqueueSync(o.routeId, o.alertId, now);
-        return { outcome: "new" as const, alert: toAlert(this.row(o.routeId, o.alertId)!) };
+        return { outcome: "new" as const, alert: alertFromRow(this.row(o.routeId, o.alertId)!) };
       }
       const stored = { status: existing.status as AlertStatus, updatedMs: Number(existing.updated_ms), rank: Number(existing.rank) };
-      if (!isNewer(stored, { status: o.status, updatedMs: o.updatedMs, rank })) return { outcome: "stale" as const, alert: toAlert(existing) };
+      if (!isNewer(stored, { status: o.status, updatedMs: o.updatedMs, rank })) return { outcome: "stale" as const, alert: alertFromRow(existing) };
       prepared(
         this.db,
         `UPDATE relay_alerts SET alert_config_id = COALESCE(?, alert_config_id), status = ?, acknowledged = ?, acknowledged_until = ?, updated_ms = ?, rank = ?, last_event = ?, facts = ?, changed_at = ?
@@ -243,17 +218,17 @@ export class SqliteRelayStore implements RelayStore {
         o.alertId,
       );
       this.enqueueSync(o.routeId, o.alertId, now);
-      return { outcome: "advanced" as const, alert: toAlert(this.row(o.routeId, o.alertId)!) };
+      return { outcome: "advanced" as const, alert: alertFromRow(this.row(o.routeId, o.alertId)!) };
     });
   }
 
   async getAlert(routeId: string, alertId: string): Promise<AlertRecord | undefined> {
     const r = this.row(routeId, alertId);
-    return r ? toAlert(r) : undefined;
+    return r ? alertFromRow(r) : undefined;
   }
 
   async findAlertsByDedupKey(dedupKey: string): Promise<AlertRecord[]> {
-    return (prepared(this.db, "SELECT * FROM relay_alerts WHERE dedup_key = ?").all(dedupKey) as unknown as AlertRow[]).map(toAlert);
+    return (prepared(this.db, "SELECT * FROM relay_alerts WHERE dedup_key = ?").all(dedupKey) as unknown as AlertRow[]).map(alertFromRow);
   }
 
   async listAlerts(opts: { routeId?: string; limit?: number; activeOnly?: boolean }): Promise<AlertRecord[]> {
@@ -265,7 +240,7 @@ export class SqliteRelayStore implements RelayStore {
     }
     if (opts.activeOnly) where.push(ACTIVE);
     const sql = `SELECT * FROM relay_alerts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY changed_at DESC LIMIT ?`;
-    return (prepared(this.db, sql).all(...args, opts.limit ?? 100) as unknown as AlertRow[]).map(toAlert);
+    return (prepared(this.db, sql).all(...args, opts.limit ?? 100) as unknown as AlertRow[]).map(alertFromRow);
   }
 
   async setPdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void> {
@@ -337,15 +312,7 @@ export class SqliteRelayStore implements RelayStore {
 
   async listIntakeDeadLetters(limit: number): Promise<IntakeDeadLetter[]> {
     const rows = prepared(this.db, "SELECT * FROM relay_intake_dead_letters ORDER BY id DESC LIMIT ?").all(limit) as Array<Record<string, any>>;
-    return rows.map((r) => ({
-      id: Number(r.id),
-      routeId: r.route_id,
-      reason: r.reason,
-      event: r.event,
-      projectId: r.project_id,
-      alertId: r.alert_id,
-      receivedAt: Number(r.received_at),
-    }));
+    return rows.map(intakeDeadLetterFromRow);
   }
 
   async acceptPdWebhook(payload: PdWebhookPayload, now: number): Promise<boolean> {
@@ -374,12 +341,7 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async recentSent(limit: number): Promise<SentEvent[]> {
-    return (prepared(this.db, "SELECT * FROM relay_sent ORDER BY id DESC LIMIT ?").all(limit) as Array<Record<string, any>>).map((r) => ({
-      routeId: r.route_id,
-      alertId: r.alert_id,
-      action: r.action,
-      at: Number(r.at),
-    }));
+    return (prepared(this.db, "SELECT * FROM relay_sent ORDER BY id DESC LIMIT ?").all(limit) as Array<Record<string, any>>).map(sentFromRow);
   }
 
   async setReconciled(routeId: string, at: number, repairs: number): Promise<void> {

@@ -1,6 +1,6 @@
 import { transaction } from "../../../lib/postgres";
 import type { Pacer } from "../../delivery/pacer";
-import { dedupKeyFor, EVENT_RANK, type AlertStatus, type PdAction, type PdState } from "../../domain/state";
+import { dedupKeyFor, EVENT_RANK, PD_ORDER, type AlertStatus, type PdAction, type PdState } from "../../domain/state";
 import {
   QUEUES,
   type AlertObservation,
@@ -16,6 +16,7 @@ import type { Queryable } from "./queryable";
 import { PgPacer } from "./pacer";
 import { PgSingletonSchedule } from "./singleton";
 import { PgWebhookIds } from "./webhook-ids";
+import { alertFromRow, intakeDeadLetterFromRow, sentFromRow } from "../rows";
 
 export interface PgRelayStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -41,32 +42,6 @@ function markUnavailable(err: unknown): never {
     e.storeUnavailable = true;
   }
   throw err;
-}
-
-const PD_ORDER: Record<PdState, number> = { none: 0, triggered: 1, acknowledged: 2, resolved: 3 };
-
-function toAlert(r: Record<string, any>): AlertRecord {
-  return {
-    routeId: r.route_id,
-    projectId: r.project_id,
-    alertId: r.alert_id,
-    dedupKey: r.dedup_key,
-    alertConfigId: r.alert_config_id,
-    status: r.status,
-    acknowledged: r.acknowledged,
-    acknowledgedUntil: r.acknowledged_until,
-    inform: r.inform,
-    updatedMs: Number(r.updated_ms),
-    rank: Number(r.rank),
-    lastEvent: r.last_event,
-    pdState: r.pd_state,
-    pdAttempted: r.pd_attempted ?? null,
-    ackedByRelay: r.acked_by_relay,
-    facts: r.facts,
-    firstStatus: r.first_status,
-    createdAt: Number(r.created_at),
-    changedAt: Number(r.changed_at),
-  };
 }
 
 /**
@@ -149,7 +124,7 @@ export class PgRelayStore implements RelayStore {
       );
       if (inserted.rows[0]) {
         await this.enqueue(c, o.routeId, o.alertId, now);
-        return { outcome: "new" as const, alert: toAlert(inserted.rows[0]) };
+        return { outcome: "new" as const, alert: alertFromRow(inserted.rows[0]) };
       }
       // Newer only (relay/domain/state isNewer): terminal stays, terminal wins, later updated wins, ties by rank.
       const advanced = await c.query(
@@ -163,21 +138,21 @@ export class PgRelayStore implements RelayStore {
       );
       if (advanced.rows[0]) {
         await this.enqueue(c, o.routeId, o.alertId, now);
-        return { outcome: "advanced" as const, alert: toAlert(advanced.rows[0]) };
+        return { outcome: "advanced" as const, alert: alertFromRow(advanced.rows[0]) };
       }
       const { rows } = await c.query("SELECT * FROM relay.alerts WHERE route_id = $1 AND alert_id = $2", [o.routeId, o.alertId]);
-      return { outcome: "stale" as const, alert: toAlert(rows[0]) };
+      return { outcome: "stale" as const, alert: alertFromRow(rows[0]) };
     });
   }
 
   async getAlert(routeId: string, alertId: string): Promise<AlertRecord | undefined> {
     const { rows } = await this.pool.query("SELECT * FROM relay.alerts WHERE route_id = $1 AND alert_id = $2", [routeId, alertId]);
-    return rows[0] ? toAlert(rows[0]) : undefined;
+    return rows[0] ? alertFromRow(rows[0]) : undefined;
   }
 
   async findAlertsByDedupKey(dedupKey: string): Promise<AlertRecord[]> {
     const { rows } = await this.pool.query("SELECT * FROM relay.alerts WHERE dedup_key = $1", [dedupKey]);
-    return rows.map(toAlert);
+    return rows.map(alertFromRow);
   }
 
   async listAlerts(opts: { routeId?: string; limit?: number; activeOnly?: boolean }): Promise<AlertRecord[]> {
@@ -195,7 +170,7 @@ export class PgRelayStore implements RelayStore {
       `SELECT * FROM relay.alerts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY changed_at DESC LIMIT $${args.length}`,
       args,
     );
-    return rows.map(toAlert);
+    return rows.map(alertFromRow);
   }
 
   async setPdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void> {
@@ -252,15 +227,7 @@ export class PgRelayStore implements RelayStore {
 
   async listIntakeDeadLetters(limit: number): Promise<IntakeDeadLetter[]> {
     const { rows } = await this.pool.query("SELECT * FROM relay.intake_dead_letters ORDER BY id DESC LIMIT $1", [limit]);
-    return rows.map((r) => ({
-      id: Number(r.id),
-      routeId: r.route_id,
-      reason: r.reason,
-      event: r.event,
-      projectId: r.project_id,
-      alertId: r.alert_id,
-      receivedAt: Number(r.received_at),
-    }));
+    return rows.map(intakeDeadLetterFromRow);
   }
 
   async acceptPdWebhook(payload: PdWebhookPayload, now: number): Promise<boolean> {
@@ -315,7 +282,7 @@ export class PgRelayStore implements RelayStore {
 
   async recentSent(limit: number): Promise<SentEvent[]> {
     const { rows } = await this.pool.query("SELECT * FROM relay.sent ORDER BY id DESC LIMIT $1", [limit]);
-    return rows.map((r) => ({ routeId: r.route_id, alertId: r.alert_id, action: r.action, at: Number(r.at) }));
+    return rows.map(sentFromRow);
   }
 
   async setReconciled(routeId: string, at: number, repairs: number): Promise<void> {
