@@ -47,6 +47,11 @@ export const configSchema = z
       .default({ host: "127.0.0.1", port: 8490 }),
     /** Where SQLite keeps the relay's state; "memory" keeps nothing (tests). */
     dataDir: z.string().default(".relay-data"),
+    /**
+     * How long SIGTERM lets in-flight sends finish. A new process on the same data dir waits this
+     * long plus 5 s for the old one to let go (a rolling restart).
+     */
+    drainSeconds: z.number().min(0).max(3600).default(10),
     /** The URL PagerDuty and Atlas reach this relay at (webhook subscription target). */
     publicUrl: url.optional(),
     atlas: z
@@ -118,6 +123,7 @@ export interface RouteConfig {
 export interface RelayConfig {
   listen: { host: string; port: number };
   dataDir: string | undefined;
+  drainMs: number;
   publicUrl?: string;
   atlas: {
     baseUrl: string;
@@ -202,6 +208,7 @@ export function parseConfig(raw: unknown, sources: ConfigSources = {}): RelayCon
   const config: RelayConfig = {
     listen: c.listen,
     dataDir: c.dataDir === "memory" ? undefined : path.resolve(sources.baseDir ?? process.cwd(), c.dataDir),
+    drainMs: c.drainSeconds * 1000,
     ...(c.publicUrl ? { publicUrl: c.publicUrl.replace(/\/+$/, "") } : {}),
     atlas: { baseUrl: a.baseUrl.replace(/\/+$/, ""), auth, acknowledgeHours: a.acknowledgeHours },
     pagerduty: {

@@ -19,7 +19,7 @@ import { SeverityResolver } from "./delivery/severity";
 import { createLogger } from "./logger";
 import { createMetrics, type Metrics } from "./metrics";
 import { Reconciler } from "./reconcile/reconciler";
-import { SqliteRelayStore } from "./store/sqlite";
+import { openSqliteStore } from "./store/data-dir";
 // Types only: the PostgreSQL store (and pg-boss, an ES module) loads only when --store names it.
 import type { PgRelayStore } from "./store/postgres/store";
 import { QUEUES, type RelayStore } from "./store/types";
@@ -36,7 +36,7 @@ export interface RelayTuning {
   idleMs: number;
   /** Per-request timeout towards PagerDuty and the project API. */
   httpTimeoutMs: number;
-  /** Grace period for in-flight work on shutdown. */
+  /** Grace period for in-flight work on shutdown (default: the config's drainSeconds). */
   drainMs: number;
 }
 
@@ -72,9 +72,15 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-/** The store `--store` names: SQLite in the data directory by default, PostgreSQL for a postgres:// URL. */
-export async function openStore(storeUrl: string | undefined, config: RelayConfig, tuning: RelayTuning): Promise<RelayStore> {
-  if (!storeUrl || storeUrl === "sqlite") return new SqliteRelayStore({ dataDir: config.dataDir });
+/** A process waiting for a data dir's lock waits this much longer than a drain (a rolling restart hands over). */
+export const LOCK_WAIT_MARGIN_MS = 5_000;
+
+/**
+ * The store `--store` names: SQLite in the data directory by default (after taking the data dir's
+ * lock: one process per data dir), PostgreSQL for a postgres:// URL.
+ */
+export async function openStore(storeUrl: string | undefined, config: RelayConfig, tuning: RelayTuning, log: Logger): Promise<RelayStore> {
+  if (!storeUrl || storeUrl === "sqlite") return openSqliteStore(config.dataDir, { waitMs: tuning.drainMs + LOCK_WAIT_MARGIN_MS, log });
   if (!/^postgres(ql)?:\/\//.test(storeUrl)) throw new Error("--store (RELAY_STORE) must be 'sqlite' or a postgres://user:password@host:port/database URL");
   const { PgRelayStore } = await import("./store/postgres/store");
   return PgRelayStore.open({ url: storeUrl, leaseMs: tuning.leaseMs, max: Math.max(4, Math.ceil(tuning.concurrency / 2) + 2) });
@@ -96,7 +102,7 @@ function pauseAfterSend(log: Logger): (() => Promise<void>) | undefined {
 }
 
 export async function startRelay(config: RelayConfig, opts: StartOptions = {}): Promise<Relay> {
-  const tuning: RelayTuning = { ...DEFAULT_TUNING, ...opts.tuning };
+  const tuning: RelayTuning = { ...DEFAULT_TUNING, drainMs: config.drainMs, ...opts.tuning };
   const storePassword = opts.storeUrl && /^postgres/.test(opts.storeUrl) ? decodeURIComponent(new URL(opts.storeUrl).password) : "";
   const log =
     opts.logger ??
@@ -104,7 +110,7 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
       level: opts.logLevel ?? process.env.RELAY_LOG_LEVEL ?? "info",
       secrets: [...configSecrets(config), ...(storePassword.length >= 4 ? [storePassword] : [])],
     });
-  const store = opts.store ?? (await openStore(opts.storeUrl, config, tuning));
+  const store = opts.store ?? (await openStore(opts.storeUrl, config, tuning, log));
   const metrics = createMetrics(store);
   const routes = new Map(config.routes.map((r) => [r.id, r]));
   const noRetry = { maxAttempts: 1 };

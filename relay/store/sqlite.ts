@@ -13,6 +13,9 @@ import {
   type SentEvent,
 } from "./types";
 
+/** The relay's database file in its data dir (relays before 0.3 wrote `sandbox.sqlite`: relay/store/data-dir.ts moves it). */
+export const RELAY_DB_FILE = "relay.sqlite";
+
 /** Exported for the upgrade test: a database made by an older relay gains the later ones. */
 export const MIGRATIONS = [
   {
@@ -83,6 +86,8 @@ const ACTIVE = "(status IN ('OPEN','TRACKING') OR pd_state IN ('triggered','ackn
 export interface SqliteRelayStoreOptions {
   /** Data directory; undefined keeps everything in memory (tests). */
   dataDir?: string;
+  /** The data dir's lock (relay/store/data-dir.ts), held for the store's life and let go when it closes. */
+  lock?: { release(): void };
 }
 
 /**
@@ -93,15 +98,18 @@ export class SqliteRelayStore implements RelayStore {
   readonly kind = "sqlite" as const;
   readonly db: Db;
   readonly outbox: SqliteOutbox;
+  private readonly lock?: { release(): void };
 
   constructor(opts: SqliteRelayStoreOptions) {
-    this.db = openDb(opts.dataDir);
+    this.lock = opts.lock;
+    this.db = openDb(opts.dataDir, RELAY_DB_FILE);
     // Every commit reaches the disk before the 2xx: an accepted webhook survives a power cut.
     this.db.exec("PRAGMA synchronous = FULL");
     migrate(this.db, MIGRATIONS);
     // The worker's claims and job outcomes join the group commit too: one fsync per turn, not one per job.
     this.outbox = new SqliteOutbox(this.db, { table: "relay_jobs", commit: (write) => this.grouped(write) });
-    // One process owns this file: whatever a crashed previous run had leased is ours to redo now.
+    // One process owns this file (the data dir's lock, relay/store/data-dir.ts): whatever a crashed
+    // previous run had leased is ours to redo now.
     this.outbox.releaseAllLeases(Date.now());
   }
 
@@ -372,5 +380,6 @@ export class SqliteRelayStore implements RelayStore {
   }
   async close(): Promise<void> {
     if (this.db.isOpen) this.db.close();
+    this.lock?.release();
   }
 }
