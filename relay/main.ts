@@ -189,6 +189,14 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
     pagerDutySecrets: () => pdSecrets,
   });
 
+  // Nothing runs a job before the relay listens: a start that fails (the port is taken) claims nothing.
+  let url: string;
+  try {
+    url = await app.listen({ host: config.listen.host, port: opts.port ?? config.listen.port });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   worker.start();
   // Several replicas reconcile once per interval between them (a pg-boss singleton slot), not once each.
   const reconcileSchedule =
@@ -208,18 +216,6 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
     void store.pruneHistory(Date.now() - 7 * 24 * 3_600_000).catch(() => undefined);
   }, 3_600_000);
   pruner.unref();
-
-  let url: string;
-  try {
-    url = await app.listen({ host: config.listen.host, port: opts.port ?? config.listen.port });
-  } catch (err) {
-    await worker.stop(0);
-    await reconcileSchedule?.stop();
-    await reconciler.stop();
-    clearInterval(pruner);
-    await store.close();
-    throw err;
-  }
   if (rest && config.publicUrl) {
     ensureWebhookSubscriptions({ rest, store, routes: config.routes, url: `${config.publicUrl}/pagerduty`, log })
       .then((secrets) => pdSecrets.push(...secrets))

@@ -1,9 +1,13 @@
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type Sandbox, startSandbox } from "../../../sandbox";
 import { atlasAlert, postAtlasWebhook } from "../../../scripts/lib/atlas-webhook";
 import { type RelayLogLine, type RelayProcess, type RelaySetup, spawnRelay, stopRelays, writeRelaySetup } from "../../../scripts/lib/relay-process";
+import pino from "pino";
+import { openSqliteStore } from "../../../relay/store/data-dir";
+import { observation } from "../../support/relay-store";
 import { dedupKey, eventsFor, freePort, TEST_STORE, testStoreUrl, waitUntil } from "../../support/relay";
 
 /**
@@ -75,6 +79,41 @@ const sends = (setup: RelaySetup, id: string) => eventsFor(sandbox, dedupKey(set
     await new Promise((r) => setTimeout(r, 1_000));
     expect(sends(setup, id)).toEqual(["trigger"]);
     expect(first.alive()).toBe(true);
+  });
+});
+
+(TEST_STORE === "sqlite" ? describe : describe.skip)("a start that cannot listen", () => {
+  it("claims nothing: the worker starts only once the relay listens", async () => {
+    const setup = await writeRelaySetup(dir, sandbox, { routes: 1, eventsPerMinute: 6000, burst: 100, prefix: "listen-" });
+    const id = "30c0".padEnd(24, "0");
+    // An accepted alert waits in the data dir's outbox (the relay was stopped before sending it).
+    const dataDir = JSON.parse(fs.readFileSync(setup.file, "utf8")).dataDir;
+    const seeded = await openSqliteStore(dataDir, { waitMs: 0, log: pino({ level: "silent" }) });
+    await seeded.observeAlert(observation(id, { routeId: setup.routes[0].id, projectId: setup.projectId }), Date.now());
+    await seeded.close();
+    // The port is taken: the start fails with EADDRINUSE.
+    const squatter = net.createServer().listen(0, "127.0.0.1");
+    await new Promise((r) => squatter.once("listening", r));
+    const port = (squatter.address() as net.AddressInfo).port;
+    try {
+      const failed = await start(setup, "squatted", { port }).then(
+        () => "started",
+        (e: Error) => e.message,
+      );
+      expect(failed).toMatch(/squatted exited \(1\).*EADDRINUSE/s);
+    } finally {
+      await new Promise((r) => squatter.close(r));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sends(setup, id)).toEqual([]);
+    const store = await openSqliteStore(dataDir, { waitMs: 0, log: pino({ level: "silent" }) });
+    try {
+      expect((await store.outbox.list({ states: ["pending"], limit: 10 })).map((j) => j.attempts)).toEqual([0]);
+    } finally {
+      await store.close();
+    }
+    await start(setup, "after", { port });
+    await waitUntil("the trigger", async () => sends(setup, id).length === 1);
   });
 });
 
