@@ -4,14 +4,20 @@
  */
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfigFile } from "./config";
+import { redactUrlUserinfo } from "./logger";
 import { startRelay } from "./main";
+import { resolveStoreUrl } from "./store/store-url";
 
 const FLAGS = {
   config: { env: "RELAY_CONFIG", help: "path of the JSON config file (routes, credentials by reference; see the README)" },
   host: { env: "RELAY_HOST", help: "listen address (overrides listen.host; default 127.0.0.1)" },
   port: { env: "RELAY_PORT", help: "listen port (overrides listen.port; default 8490; 0 picks one)" },
   "data-dir": { env: "RELAY_DATA_DIR", help: "where SQLite keeps the relay's state (overrides dataDir; 'memory' keeps nothing)" },
-  store: { env: "RELAY_STORE", help: "'sqlite' (default: one process, file in the data dir) or postgres://user:password@host:port/db (several replicas)" },
+  store: {
+    env: "RELAY_STORE",
+    help: "'sqlite' (default: one process, file in the data dir) or postgres://user@host:port/db (several replicas); a password only in RELAY_STORE or --store-password-file",
+  },
+  "store-password-file": { env: "RELAY_STORE_PASSWORD_FILE", help: "file holding the PostgreSQL password of --store (never on the command line)" },
   "log-level": { env: "RELAY_LOG_LEVEL", help: "pino level: fatal, error, warn, info (default), debug, trace" },
 } as const;
 
@@ -21,7 +27,7 @@ export function usage(): string {
     "",
     "Forwards project (Atlas) alert webhooks to PagerDuty and PagerDuty acknowledgements back.",
     "",
-    ...Object.entries(FLAGS).map(([flag, f]) => `  --${flag.padEnd(12)} ${f.env.padEnd(18)} ${f.help}`),
+    ...Object.entries(FLAGS).map(([flag, f]) => `  --${flag.padEnd(20)} ${f.env.padEnd(26)} ${f.help}`),
     "  --help, -h",
     "",
     "Endpoints: POST /atlas/{routeId}, POST /pagerduty, GET /livez, /readyz, /metrics, / (status page).",
@@ -38,6 +44,8 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const get = (flag: keyof typeof FLAGS): string | undefined => (values[flag] as string | undefined) ?? process.env[FLAGS[flag].env];
+  // First: a password on the command line is refused before anything else happens.
+  const store = resolveStoreUrl({ flag: values.store as string | undefined, env: process.env.RELAY_STORE, passwordFile: get("store-password-file") });
   const file = get("config");
   if (!file) throw new ConfigError(["--config (or RELAY_CONFIG) is required: the path of the relay's JSON config file. Run with --help."]);
   const config = loadConfigFile(file);
@@ -51,7 +59,8 @@ export async function main(argv: string[]): Promise<void> {
   }
   const dataDir = get("data-dir");
   if (dataDir) config.dataDir = dataDir === "memory" ? undefined : require("node:path").resolve(dataDir);
-  const relay = await startRelay(config, { logLevel: get("log-level"), storeUrl: get("store") });
+  config.warnings.push(...store.warnings);
+  const relay = await startRelay(config, { logLevel: get("log-level"), storeUrl: store.url });
   // One line on stdout for people and scripts; the logs are JSON on stdout too.
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
@@ -62,7 +71,7 @@ export async function main(argv: string[]): Promise<void> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).catch((err) => {
-    console.error(`relay: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`relay: ${redactUrlUserinfo(err instanceof Error ? err.message : String(err))}`);
     process.exit(1);
   });
 }

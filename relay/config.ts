@@ -11,8 +11,22 @@ import { DEFAULT_REGION, REGION_NAMES, type Region, regionRecord } from "../lib/
 
 export type Severity = "critical" | "error" | "warning" | "info";
 
-const secretRef = z.union([z.object({ env: z.string().min(1) }).strict(), z.object({ file: z.string().min(1) }).strict()]);
+const REF_HELP = 'give a reference, {"env": "VARIABLE"} or {"file": "/path/to/file"}';
+const secretRef = z.union([z.object({ env: z.string().min(1) }).strict(), z.object({ file: z.string().min(1) }).strict()], {
+  error: (iss) =>
+    iss.input === undefined
+      ? `required: ${REF_HELP}`
+      : typeof iss.input === "string"
+        ? `a secret is never written in the config itself: ${REF_HELP}`
+        : `not a secret reference: ${REF_HELP}`,
+});
 export type SecretRef = z.infer<typeof secretRef>;
+
+/**
+ * Secrets the relay checks against what its callers send (webhook secrets, the status page's
+ * password, tokens): at least this long, so none is guessable or blank.
+ */
+export const MIN_SECRET_LENGTH = 16;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const OBJECT_ID = /^[0-9a-f]{24}$/;
@@ -93,7 +107,7 @@ export const configSchema = z
       .strict()
       .default({ intervalSeconds: 300 }),
     statusPage: z
-      .object({ username: z.string().min(1), password: secretRef })
+      .object({ username: z.string().trim().min(1, "a user name (HTTP Basic)"), password: secretRef })
       .strict()
       .optional(),
     routes: z.array(routeSchema).min(1, "declare at least one route"),
@@ -142,6 +156,8 @@ export interface RelayConfig {
   reconcileIntervalMs: number;
   statusPage?: { username: string; password: string };
   routes: RouteConfig[];
+  /** Accepted but risky (a world-readable secret file, plain http towards the outside): logged at start. */
+  warnings: string[];
 }
 
 /** A config problem, naming the field and the fix. */
@@ -167,21 +183,44 @@ export function parseConfig(raw: unknown, sources: ConfigSources = {}): RelayCon
   const c = parsed.data;
   const env = sources.env ?? process.env;
   const problems: string[] = [];
-  const secret = (ref: SecretRef, where: string): string => {
+  const warnings: string[] = [];
+  /**
+   * Resolves a reference, trimmed (a Kubernetes secret made from a file ends in a newline). A blank
+   * value is an error, never the empty string: a webhook signed with the key "" would be accepted.
+   * `minLength` applies to the secrets the relay checks callers against.
+   */
+  const secret = (ref: SecretRef, where: string, minLength = 1): string => {
+    let v: string;
     if ("env" in ref) {
-      const v = env[ref.env];
-      if (v === undefined || v === "") problems.push(`${where}: environment variable ${ref.env} is not set`);
-      return (v ?? "").trim();
+      const raw = env[ref.env];
+      if (raw === undefined || raw === "") {
+        problems.push(`${where}: environment variable ${ref.env} is not set`);
+        return "";
+      }
+      v = raw.trim();
+      if (!v) {
+        problems.push(`${where}: environment variable ${ref.env} holds only whitespace; put the secret in it`);
+        return "";
+      }
+    } else {
+      const file = path.resolve(sources.baseDir ?? process.cwd(), ref.file);
+      try {
+        v = fs.readFileSync(file, "utf8").trim();
+      } catch (e) {
+        problems.push(`${where}: cannot read file ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+        return "";
+      }
+      if (!v) {
+        problems.push(`${where}: file ${file} is empty (or only whitespace); put the secret in it`);
+        return "";
+      }
+      const mode = fs.statSync(file).mode & 0o777;
+      if (mode & 0o004) warnings.push(`${where}: file ${file} is readable by every user (mode ${mode.toString(8)}); chmod 600 it`);
     }
-    const file = path.resolve(sources.baseDir ?? process.cwd(), ref.file);
-    try {
-      const v = fs.readFileSync(file, "utf8").trim();
-      if (!v) problems.push(`${where}: file ${file} is empty`);
-      return v;
-    } catch (e) {
-      problems.push(`${where}: cannot read file ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
-      return "";
+    if (v.length < minLength) {
+      problems.push(`${where}: ${v.length} characters; it must be at least ${minLength} (generate one with: openssl rand -hex 32)`);
     }
+    return v;
   };
   const a = c.atlas;
   const auth: RelayConfig["atlas"]["auth"] =
@@ -193,8 +232,8 @@ export function parseConfig(raw: unknown, sources: ConfigSources = {}): RelayCon
     if (routingKey && !/^[A-Za-z0-9]{32}$/.test(routingKey)) {
       problems.push(`routes.${i}.routingKey: must be 32 letters or digits (an Events API v2 integration key or an R… ruleset key)`);
     }
-    const secrets = [secret(r.webhookSecret, `routes.${i}.webhookSecret`)];
-    if (r.previousWebhookSecret) secrets.push(secret(r.previousWebhookSecret, `routes.${i}.previousWebhookSecret`));
+    const secrets = [secret(r.webhookSecret, `routes.${i}.webhookSecret`, MIN_SECRET_LENGTH)];
+    if (r.previousWebhookSecret) secrets.push(secret(r.previousWebhookSecret, `routes.${i}.previousWebhookSecret`, MIN_SECRET_LENGTH));
     return {
       id: r.id,
       projectId: r.projectId,
@@ -215,17 +254,54 @@ export function parseConfig(raw: unknown, sources: ConfigSources = {}): RelayCon
       eventsUrl: c.pagerduty.eventsUrl,
       restUrl: c.pagerduty.restUrl,
       ...(c.pagerduty.restToken ? { restToken: secret(c.pagerduty.restToken, "pagerduty.restToken") } : {}),
-      webhookSecrets: c.pagerduty.webhookSecrets.map((s, i) => secret(s, `pagerduty.webhookSecrets.${i}`)),
+      webhookSecrets: c.pagerduty.webhookSecrets.map((s, i) => secret(s, `pagerduty.webhookSecrets.${i}`, MIN_SECRET_LENGTH)),
       eventsPerMinute: c.pagerduty.eventsPerMinute,
       burst: c.pagerduty.burst,
       informs: c.pagerduty.informs,
     },
     reconcileIntervalMs: c.reconcile.intervalSeconds * 1000,
-    ...(c.statusPage ? { statusPage: { username: c.statusPage.username, password: secret(c.statusPage.password, "statusPage.password") } } : {}),
+    ...(c.statusPage
+      ? { statusPage: { username: c.statusPage.username, password: secret(c.statusPage.password, "statusPage.password", MIN_SECRET_LENGTH) } }
+      : {}),
     routes,
+    warnings,
   };
+  problems.push(...sharedRouteSecrets(c.routes, routes));
+  if (config.publicUrl && !isHttpsOrLoopback(config.publicUrl)) {
+    warnings.push(`publicUrl: ${config.publicUrl} is not https: webhooks and their signatures would cross the network in the clear; put the relay behind TLS`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * Each route's secrets (current and previous) belong to it alone: a body captured on one route and
+ * replayed to another that shares its secret would page a second service.
+ */
+function sharedRouteSecrets(raw: ReadonlyArray<{ previousWebhookSecret?: unknown }>, routes: readonly RouteConfig[]): string[] {
+  const owner = new Map<string, string>();
+  const out: string[] = [];
+  routes.forEach((r, i) => {
+    const fields = ["webhookSecret", ...(raw[i].previousWebhookSecret ? ["previousWebhookSecret"] : [])];
+    const mine = new Set<string>();
+    r.webhookSecrets.forEach((v, j) => {
+      const where = `routes.${i}.${fields[j]}`;
+      if (!v || mine.has(v)) return;
+      mine.add(v);
+      const first = owner.get(v);
+      if (first) out.push(`${where}: the same secret as ${first}; give each route its own (a webhook captured on one would be accepted by the other)`);
+      else owner.set(v, where);
+    });
+  });
+  return out;
+}
+
+/** https, or plain http on this machine's loopback (nothing crosses a network). */
+export function isHttpsOrLoopback(url: string): boolean {
+  const u = new URL(url);
+  if (u.protocol === "https:") return true;
+  const host = u.hostname.replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
 }
 
 /** Reads and parses a JSON config file; secret files resolve relative to it. */

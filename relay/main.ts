@@ -20,6 +20,7 @@ import { createLogger } from "./logger";
 import { createMetrics, type Metrics } from "./metrics";
 import { Reconciler } from "./reconcile/reconciler";
 import { openSqliteStore } from "./store/data-dir";
+import { storeUrlSecrets } from "./store/store-url";
 // Types only: the PostgreSQL store (and pg-boss, an ES module) loads only when --store names it.
 import type { PgRelayStore } from "./store/postgres/store";
 import { QUEUES, type RelayStore } from "./store/types";
@@ -103,13 +104,13 @@ function pauseAfterSend(log: Logger): (() => Promise<void>) | undefined {
 
 export async function startRelay(config: RelayConfig, opts: StartOptions = {}): Promise<Relay> {
   const tuning: RelayTuning = { ...DEFAULT_TUNING, drainMs: config.drainMs, ...opts.tuning };
-  const storePassword = opts.storeUrl && /^postgres/.test(opts.storeUrl) ? decodeURIComponent(new URL(opts.storeUrl).password) : "";
   const log =
     opts.logger ??
     createLogger({
       level: opts.logLevel ?? process.env.RELAY_LOG_LEVEL ?? "info",
-      secrets: [...configSecrets(config), ...(storePassword.length >= 4 ? [storePassword] : [])],
+      secrets: [...configSecrets(config), ...storeUrlSecrets(opts.storeUrl)],
     });
+  for (const warning of config.warnings) log.warn(`config: ${warning}`);
   const store = opts.store ?? (await openStore(opts.storeUrl, config, tuning, log));
   const metrics = createMetrics(store);
   const routes = new Map(config.routes.map((r) => [r.id, r]));

@@ -63,6 +63,25 @@ describe("npm run relay", () => {
     expect(p.out()).toMatch(/routes\.0\.projectId: 24 lowercase hexadecimal digits/);
   });
 
+  it.each([
+    ["a webhook secret holding only a newline", { ROUTE_SECRET: "\n" }, /routes\.0\.webhookSecret: environment variable ROUTE_SECRET holds only whitespace/],
+    ["a status page password of one space", { STATUS_PASSWORD: " " }, /statusPage\.password: environment variable STATUS_PASSWORD holds only whitespace/],
+    ["a one-character webhook secret", { ROUTE_SECRET: "x" }, /routes\.0\.webhookSecret: 1 characters; it must be at least 16/],
+  ])("refuses to start with %s, naming the field (a blank secret would sign everything)", async (_n, env, want) => {
+    const { url, start } = await cliRelay(`blank-${Object.keys(env)[0]}`);
+    const p = await start({ ...w.env, ...env }, false);
+    expect(await exited(p.child)).toBe(1);
+    expect(p.out()).toMatch(want);
+    expect(await fetch(`${url}/livez`).catch(() => "refused")).toBe("refused");
+  });
+
+  it("refuses a store password on the command line (every user sees process arguments), naming RELAY_STORE", async () => {
+    const p = run(["--config", path.join(dir, "none.json"), "--store", "postgres://relay:pw@127.0.0.1:1/relay"], w.env);
+    expect(await exited(p.child)).toBe(1);
+    expect(p.out()).toMatch(/--store: the URL carries a password.*RELAY_STORE/);
+    expect(p.out()).not.toContain("relay:pw");
+  });
+
   it("SIGKILL after accepting and before delivering: delivered after restart (0 lost); secrets never logged; SIGTERM drains", async () => {
     const { url, start } = await cliRelay("killed");
     const env = { ...w.env, RELAY_LOG_LEVEL: "debug" };
