@@ -12,8 +12,13 @@ import { registerRawBody } from "./intake/raw-body";
 import type { Metrics } from "./metrics";
 import type { RelayStore } from "./store/types";
 
-/** Atlas bodies over 1 MB get 413. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** How often the server looks for requests past their timeouts (node's default is 30 s). */
+const TIMEOUT_CHECK_MS = 1_000;
+
+/** The webhook source a path counts under in relay_webhooks_total (undefined: not a webhook). */
+export function webhookSource(url: string): "atlas" | "pagerduty" | undefined {
+  return url.startsWith("/atlas/") ? "atlas" : url === "/pagerduty" || url.startsWith("/pagerduty?") ? "pagerduty" : undefined;
+}
 
 export interface AppDeps {
   config: RelayConfig;
@@ -30,20 +35,30 @@ export interface AppDeps {
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
+  const limits = deps.config.http;
+  const requestTimeout = limits.requestTimeoutSeconds * 1000;
   const app: FastifyInstance = Fastify({
     // Per-request logs stay off (warn and above only): the relay logs what it does with each webhook.
     loggerInstance: deps.log.child({ component: "http" }, { level: "warn" }) as unknown as FastifyBaseLogger,
-    bodyLimit: MAX_BODY_BYTES,
+    bodyLimit: limits.bodyLimitBytes,
     return503OnClosing: true,
+    // Every request is bounded: a slow body or slow headers are cut at their timeout, an idle socket too.
+    requestTimeout,
+    connectionTimeout: requestTimeout,
+    keepAliveTimeout: limits.keepAliveTimeoutSeconds * 1000,
+    http: { requestTimeout, headersTimeout: limits.headersTimeoutSeconds * 1000, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
   });
+  // Connections past the cap are closed as they arrive.
+  app.server.maxConnections = limits.maxConnections;
   registerRawBody(app);
   const routes = new Map(deps.config.routes.map((r) => [r.id, r]));
   const accepting = () => !deps.draining();
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-      deps.metrics.webhooks.inc({ source: req.url.startsWith("/pagerduty") ? "pagerduty" : "atlas", outcome: "too_large" });
-      return reply.code(413).send({ error: "too_large", message: `The body exceeds ${MAX_BODY_BYTES} bytes.` });
+      const source = webhookSource(req.url);
+      if (source) deps.metrics.webhooks.inc({ source, outcome: "too_large" });
+      return reply.code(413).send({ error: "too_large", message: `The body exceeds ${limits.bodyLimitBytes} bytes.` });
     }
     // The store is unreachable (PostgreSQL down or restarting): 503, nothing was stored, another replica may take it.
     if ((err as { storeUnavailable?: boolean }).storeUnavailable)

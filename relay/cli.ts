@@ -3,7 +3,7 @@
  * Every flag has an environment variable; both are printed by --help.
  */
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfigFile } from "./config";
+import { ConfigError, HTTP_DEFAULTS, type HttpLimits, loadConfigFile } from "./config";
 import { redactUrlUserinfo } from "./logger";
 import { startRelay } from "./main";
 import { resolveStoreUrl } from "./store/store-url";
@@ -19,7 +19,33 @@ const FLAGS = {
   },
   "store-password-file": { env: "RELAY_STORE_PASSWORD_FILE", help: "file holding the PostgreSQL password of --store (never on the command line)" },
   "log-level": { env: "RELAY_LOG_LEVEL", help: "pino level: fatal, error, warn, info (default), debug, trace" },
+  "request-timeout": {
+    env: "RELAY_REQUEST_TIMEOUT",
+    help: `seconds for a whole request, headers and body, to arrive (http.requestTimeoutSeconds; default ${HTTP_DEFAULTS.requestTimeoutSeconds})`,
+  },
+  "headers-timeout": {
+    env: "RELAY_HEADERS_TIMEOUT",
+    help: `seconds for a request's headers to arrive (http.headersTimeoutSeconds; default ${HTTP_DEFAULTS.headersTimeoutSeconds})`,
+  },
+  "keep-alive-timeout": {
+    env: "RELAY_KEEP_ALIVE_TIMEOUT",
+    help: `seconds an idle keep-alive connection stays open (http.keepAliveTimeoutSeconds; default ${HTTP_DEFAULTS.keepAliveTimeoutSeconds})`,
+  },
+  "max-connections": {
+    env: "RELAY_MAX_CONNECTIONS",
+    help: `connections at once; more are closed as they arrive (http.maxConnections; default ${HTTP_DEFAULTS.maxConnections})`,
+  },
+  "body-limit": { env: "RELAY_BODY_LIMIT", help: `bytes; a larger body gets 413 (http.bodyLimitBytes; default ${HTTP_DEFAULTS.bodyLimitBytes})` },
 } as const;
+
+/** The HTTP limit each flag sets, and whether it takes whole numbers only. */
+const LIMIT_FLAGS: Record<string, [keyof HttpLimits, "seconds" | "count"]> = {
+  "request-timeout": ["requestTimeoutSeconds", "seconds"],
+  "headers-timeout": ["headersTimeoutSeconds", "seconds"],
+  "keep-alive-timeout": ["keepAliveTimeoutSeconds", "seconds"],
+  "max-connections": ["maxConnections", "count"],
+  "body-limit": ["bodyLimitBytes", "count"],
+};
 
 export function usage(): string {
   return [
@@ -56,6 +82,20 @@ export async function main(argv: string[]): Promise<void> {
     const n = Number(port);
     if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError([`--port must be a port number (0-65535), got ${port}`]);
     config.listen.port = n;
+  }
+  for (const [flag, [field, kind]] of Object.entries(LIMIT_FLAGS)) {
+    const v = get(flag as keyof typeof FLAGS);
+    if (v === undefined) continue;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0 || (kind === "count" && !Number.isInteger(n))) {
+      throw new ConfigError([
+        `--${flag} (${FLAGS[flag as keyof typeof FLAGS].env}) must be a positive ${kind === "count" ? "whole number" : "number of seconds"}, got ${v}`,
+      ]);
+    }
+    config.http[field] = n;
+  }
+  if (config.http.headersTimeoutSeconds > config.http.requestTimeoutSeconds) {
+    throw new ConfigError(["--headers-timeout must not exceed --request-timeout (the headers are part of the request)"]);
   }
   const dataDir = get("data-dir");
   if (dataDir) config.dataDir = dataDir === "memory" ? undefined : require("node:path").resolve(dataDir);

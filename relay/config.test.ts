@@ -37,6 +37,8 @@ describe("relay config", () => {
     expect(c.atlas.auth).toEqual({ kind: "serviceAccount", clientId: "client-id", clientSecret: "client-secret" });
     expect(c.pagerduty).toMatchObject({ eventsPerMinute: 100, burst: 10, informs: true });
     expect(c.reconcileIntervalMs).toBe(300_000);
+    expect(c.http).toEqual({ requestTimeoutSeconds: 10, headersTimeoutSeconds: 5, keepAliveTimeoutSeconds: 5, maxConnections: 1000, bodyLimitBytes: 65536 });
+    expect(c.drainMs).toBe(10_000);
     expect(configSecrets(c)).toEqual(expect.arrayContaining([KEY, HOOK, "client-secret"]));
     expect(c.warnings).toEqual([]);
   });
@@ -219,6 +221,24 @@ describe("relay config", () => {
       },
       env,
       /atlas: give clientId \+ clientSecret/,
+    ],
+    [
+      "a headers timeout longer than the request timeout",
+      (c) => {
+        c.http = { requestTimeoutSeconds: 2, headersTimeoutSeconds: 5 };
+        return c;
+      },
+      env,
+      /http: headersTimeoutSeconds must not exceed requestTimeoutSeconds/,
+    ],
+    [
+      "a body limit too small for a webhook",
+      (c) => {
+        c.http = { bodyLimitBytes: 10 };
+        return c;
+      },
+      env,
+      /http\.bodyLimitBytes/,
     ],
     [
       "an unknown field",

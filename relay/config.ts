@@ -28,6 +28,17 @@ export type SecretRef = z.infer<typeof secretRef>;
  */
 export const MIN_SECRET_LENGTH = 16;
 
+/** The HTTP limits' defaults (config `http`, flags --request-timeout … in relay/cli.ts). */
+export const HTTP_DEFAULTS = {
+  requestTimeoutSeconds: 10,
+  headersTimeoutSeconds: 5,
+  keepAliveTimeoutSeconds: 5,
+  maxConnections: 1000,
+  /** Atlas and PagerDuty bodies are a few KB. */
+  bodyLimitBytes: 64 * 1024,
+};
+export type HttpLimits = typeof HTTP_DEFAULTS;
+
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 
@@ -59,6 +70,30 @@ export const configSchema = z
       .object({ host: z.string().default("127.0.0.1"), port: z.number().int().min(0).max(65535).default(8490) })
       .strict()
       .default({ host: "127.0.0.1", port: 8490 }),
+    /**
+     * Bounds on every request (a slow or hostile client holds nothing for long): the whole request
+     * must arrive within `requestTimeoutSeconds`, its headers within `headersTimeoutSeconds`; an idle
+     * keep-alive connection closes after `keepAliveTimeoutSeconds`; at most `maxConnections` at once;
+     * bodies over `bodyLimitBytes` get 413 (Atlas and PagerDuty send a few KB).
+     */
+    http: z
+      .object({
+        requestTimeoutSeconds: z.number().positive().max(600).default(HTTP_DEFAULTS.requestTimeoutSeconds),
+        headersTimeoutSeconds: z.number().positive().max(600).default(HTTP_DEFAULTS.headersTimeoutSeconds),
+        keepAliveTimeoutSeconds: z.number().positive().max(600).default(HTTP_DEFAULTS.keepAliveTimeoutSeconds),
+        maxConnections: z.number().int().positive().max(1_000_000).default(HTTP_DEFAULTS.maxConnections),
+        bodyLimitBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(16 * 1024 * 1024)
+          .default(HTTP_DEFAULTS.bodyLimitBytes),
+      })
+      .strict()
+      .refine((h) => h.headersTimeoutSeconds <= h.requestTimeoutSeconds, {
+        message: "headersTimeoutSeconds must not exceed requestTimeoutSeconds (the headers are part of the request)",
+      })
+      .default(HTTP_DEFAULTS),
     /** Where SQLite keeps the relay's state; "memory" keeps nothing (tests). */
     dataDir: z.string().default(".relay-data"),
     /**
@@ -136,6 +171,7 @@ export interface RouteConfig {
 /** The validated config with every secret resolved. */
 export interface RelayConfig {
   listen: { host: string; port: number };
+  http: HttpLimits;
   dataDir: string | undefined;
   drainMs: number;
   publicUrl?: string;
@@ -246,6 +282,7 @@ export function parseConfig(raw: unknown, sources: ConfigSources = {}): RelayCon
   });
   const config: RelayConfig = {
     listen: c.listen,
+    http: c.http,
     dataDir: c.dataDir === "memory" ? undefined : path.resolve(sources.baseDir ?? process.cwd(), c.dataDir),
     drainMs: c.drainSeconds * 1000,
     ...(c.publicUrl ? { publicUrl: c.publicUrl.replace(/\/+$/, "") } : {}),

@@ -45,6 +45,8 @@ export interface RelaySetupOptions {
   drainSeconds?: number;
   /** Overrides the project API's URL (a hung or broken one). */
   atlasUrl?: string;
+  /** More top-level config fields, each replacing the default one (e.g. `http` limits). */
+  config?: Record<string, unknown>;
 }
 
 /** A project and N PagerDuty services in the sandbox, and a relay config file routing to them. */
@@ -75,6 +77,7 @@ export async function writeRelaySetup(dir: string, sb: Sandbox, o: RelaySetupOpt
         pagerduty: { eventsUrl: { US: sb.pagerdutyUrl.US }, eventsPerMinute: o.eventsPerMinute, burst: o.burst },
         reconcile: { intervalSeconds: o.reconcileSeconds ?? 0 },
         routes: raw,
+        ...o.config,
       },
       null,
       2,
