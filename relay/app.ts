@@ -60,6 +60,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       if (source) deps.metrics.webhooks.inc({ source, outcome: "too_large" });
       return reply.code(413).send({ error: "too_large", message: `The body exceeds ${limits.bodyLimitBytes} bytes.` });
     }
+    // No content type at all: fastify refuses it before the route (the routes refuse any other than JSON).
+    if (err.statusCode === 415) {
+      const source = webhookSource(req.url);
+      if (source) deps.metrics.webhooks.inc({ source, outcome: "unsupported_media_type" });
+      return reply.code(415).send({ error: "unsupported_media_type", message: "The body must be application/json." });
+    }
     // The store is unreachable (PostgreSQL down or restarting): 503, nothing was stored, another replica may take it.
     if ((err as { storeUnavailable?: boolean }).storeUnavailable)
       return reply.code(503).send({ error: "store_unavailable", message: "The relay's store is unreachable; the request was not stored." });

@@ -88,9 +88,16 @@ export function afterAction(action: PdAction): PdState {
   return action === "trigger" ? "triggered" : action === "acknowledge" ? "acknowledged" : "resolved";
 }
 
-/** The status an event implies when the body's status is missing. */
-export function statusForEvent(event: AtlasEvent): AlertStatus {
-  return event === "alert.close" ? "CLOSED" : event === "alert.cancel" ? "CANCELLED" : "OPEN";
+/**
+ * The alert's state comes from the signed body's `status`; the unsigned `X-MMS-Event` header only
+ * marks an inform. A header that says otherwise than the body (a close whose body is open, an open
+ * whose body is closed) is not what Atlas sends, and someone may have swapped it: refused.
+ */
+export function eventContradicts(event: AtlasEvent, status: AlertStatus): boolean {
+  if (event === "alert.close") return status !== "CLOSED";
+  if (event === "alert.cancel") return status !== "CANCELLED";
+  if (event === "alert.open" || event === "alert.acknowledge") return isTerminal(status);
+  return false; // alert.update and alert.inform carry whatever state the alert is in
 }
 
 /** One stable dedup key per project alert: the project id keeps two projects from colliding. */

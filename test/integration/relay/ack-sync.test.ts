@@ -186,6 +186,19 @@ describe("PagerDuty intake", () => {
     );
   });
 
+  it("refuses a correctly signed body that is not application/json with 415, recording nothing", async () => {
+    const raw = event("mongodb-atlas/none/text");
+    const res = await fetch(`${w.relay.url}/pagerduty`, {
+      method: "POST",
+      headers: { "content-type": "text/plain", "x-webhook-id": "wh-text", "x-pagerduty-signature": signatureHeader("hook-secret-new-0001", raw) },
+      body: raw,
+    });
+    expect(res.status).toBe(415);
+    expect((await w.relay.store.outbox.list({ states: ["pending", "running", "done"], limit: 10 })).filter((j) => j.queue === "relay.pd-webhook")).toHaveLength(
+      1,
+    );
+  });
+
   it("answers 2xx to authentic events it does not sync (a ping)", async () => {
     const raw = JSON.stringify({ event: { id: "P", event_type: "pagey.ping", resource_type: "pagey", data: { message: "hi", type: "ping" } } });
     expect((await send(raw, signatureHeader("hook-secret-new-0001", raw), "wh-ping")).status).toBe(200);

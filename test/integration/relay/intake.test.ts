@@ -26,6 +26,30 @@ describe("Atlas intake: bad input is refused and changes nothing", () => {
     ["a body without the alert id", () => postAtlas(url(), "alert.open", { ...alertBody(w.projectId), id: undefined }, w.secret), 400, "invalid_alert"],
     ["an unknown route", () => postAtlas(`${w.relay.url}/atlas/nope`, "alert.open", alertBody(w.projectId), w.secret), 404, "unknown_route"],
     [
+      "a correctly signed body sent as text/plain",
+      () => postAtlas(url(), "alert.open", alertBody(w.projectId), w.secret, { "content-type": "text/plain" }),
+      415,
+      "unsupported_media_type",
+    ],
+    [
+      "a correctly signed body without a content type",
+      () => postAtlas(url(), "alert.open", alertBody(w.projectId), w.secret, { "content-type": "" }),
+      415,
+      "unsupported_media_type",
+    ],
+    [
+      "an open header on a closed body",
+      () => postAtlas(url(), "alert.open", alertBody(w.projectId, { status: "CLOSED" }), w.secret),
+      400,
+      "event_contradicts_status",
+    ],
+    [
+      "a close header on an open body (the header is not signed)",
+      () => postAtlas(url(), "alert.close", alertBody(w.projectId, { status: "OPEN" }), w.secret),
+      400,
+      "event_contradicts_status",
+    ],
+    [
       "a body over 64 KB (Atlas sends a few KB)",
       () => postAtlas(url(), "alert.open", { ...alertBody(w.projectId), humanReadable: "x".repeat(64 * 1024) }, w.secret),
       413,
@@ -51,6 +75,25 @@ describe("Atlas intake: bad input is refused and changes nothing", () => {
     const dead = await w.relay.store.listIntakeDeadLetters(10);
     expect(dead[0]).toMatchObject({ routeId: w.routeId, projectId: other });
     expect(await metric('relay_dead_letters_total{kind="wrong_project"}')).toMatch(/ 1/);
+  });
+
+  it("keeps a signed body without a status as an intake dead letter: nobody is paged (Atlas always sends a status)", async () => {
+    const body = alertBody(w.projectId, { status: undefined });
+    const res = await postAtlas(url(), "alert.open", body, w.secret);
+    expect(res).toMatchObject({ status: 202, body: { status: "dead_letter" } });
+    expect(await w.relay.store.getAlert(w.routeId, String(body.id))).toBeUndefined();
+    expect((await w.relay.store.listIntakeDeadLetters(10))[0]).toMatchObject({
+      alertId: body.id,
+      reason: expect.stringMatching(/without a status.*nobody paged/),
+    });
+    expect(await metric('relay_dead_letters_total{kind="no_status"}')).toMatch(/ 1$/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(eventsFor(w.sandbox, dedupKey(w.projectId, String(body.id)))).toEqual([]);
+  });
+
+  it("counts refused media types and contradictions", async () => {
+    expect(await metric('relay_webhooks_total{source="atlas",outcome="unsupported_media_type"}')).toMatch(/ 2$/);
+    expect(await metric('relay_webhooks_total{source="atlas",outcome="contradiction"}')).toMatch(/ 2$/);
   });
 
   it("accepts the previous secret during a rotation only when configured", async () => {
