@@ -65,6 +65,8 @@ export async function reconcileRoute(d: ReconcileDeps, route: RouteConfig): Prom
     const missedOpen = !known || (known.pdState === "none" && !isTerminal(known.status));
     const missedAck = known !== undefined && obs.acknowledged && known.pdState === "triggered";
     if (!missedOpen && !missedAck) continue;
+    // PagerDuty refused it (400) in this state: sending it again each pass only makes a new dead letter.
+    if (known?.pdRefused === (missedOpen ? "trigger" : "acknowledge") && known.status === obs.status && known.acknowledged === obs.acknowledged) continue;
     // Same state machine as webhooks: a stale read changes nothing.
     const r = await d.store.observeAlert(obs, now);
     if (!known) {

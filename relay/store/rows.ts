@@ -23,6 +23,7 @@ export function alertFromRow(r: Row): AlertRecord {
     lastEvent: r.last_event as AlertRecord["lastEvent"],
     pdState: r.pd_state as PdState,
     pdAttempted: (r.pd_attempted ?? null) as PdAction | null,
+    pdRefused: (r.pd_refused ?? null) as PdAction | null,
     ackedByRelay: Boolean(r.acked_by_relay),
     facts: typeof r.facts === "string" ? JSON.parse(r.facts) : r.facts,
     firstStatus: r.first_status as AlertStatus,

@@ -5,7 +5,7 @@ import { migrate, openDb } from "../../lib/sqlite";
 import pino from "pino";
 import { openSqliteStore } from "./data-dir";
 import { MIGRATIONS, SqliteRelayStore } from "./sqlite";
-import { expectUpgraded, inDoubtMarkTests } from "../../test/support/relay-store";
+import { expectUpgraded, inDoubtMarkTests, refusalTests } from "../../test/support/relay-store";
 
 describe("SqliteRelayStore: the in-doubt mark", () => {
   inDoubtMarkTests(async () => new SqliteRelayStore({}));
@@ -28,4 +28,8 @@ describe("SqliteRelayStore: the in-doubt mark", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe("SqliteRelayStore: a refusal", () => {
+  refusalTests(async () => new SqliteRelayStore({}));
 });

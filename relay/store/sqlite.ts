@@ -56,6 +56,11 @@ export const MIGRATIONS = [
     name: "relay/002-pd-attempted",
     sql: "ALTER TABLE relay_alerts ADD COLUMN pd_attempted TEXT CHECK (pd_attempted IN ('trigger','acknowledge','resolve'));",
   },
+  {
+    // The action PagerDuty refused (400) for the alert's current state (AlertRecord.pdRefused).
+    name: "relay/003-pd-refused",
+    sql: "ALTER TABLE relay_alerts ADD COLUMN pd_refused TEXT CHECK (pd_refused IN ('trigger','acknowledge','resolve'));",
+  },
 ];
 
 interface AlertRow {
@@ -73,6 +78,7 @@ interface AlertRow {
   last_event: string;
   pd_state: string;
   pd_attempted: string | null;
+  pd_refused: string | null;
   acked_by_relay: number;
   facts: string;
   first_status: string;
@@ -210,7 +216,9 @@ export class SqliteRelayStore implements RelayStore {
       if (!isNewer(stored, { status: o.status, updatedMs: o.updatedMs, rank })) return { outcome: "stale" as const, alert: alertFromRow(existing) };
       prepared(
         this.db,
-        `UPDATE relay_alerts SET alert_config_id = COALESCE(?, alert_config_id), status = ?, acknowledged = ?, acknowledged_until = ?, updated_ms = ?, rank = ?, last_event = ?, facts = ?, changed_at = ?
+        // A refusal stands for the state it was made in: a new status or acknowledgement clears it (the right-hand sides read the old row).
+        `UPDATE relay_alerts SET alert_config_id = COALESCE(?, alert_config_id), status = ?, acknowledged = ?, acknowledged_until = ?, updated_ms = ?, rank = ?, last_event = ?, facts = ?, changed_at = ?,
+             pd_refused = CASE WHEN status = ? AND acknowledged = ? THEN pd_refused END
            WHERE route_id = ? AND alert_id = ?`,
       ).run(
         o.alertConfigId,
@@ -222,6 +230,8 @@ export class SqliteRelayStore implements RelayStore {
         o.event,
         JSON.stringify(o.facts),
         now,
+        o.status,
+        o.acknowledged ? 1 : 0,
         o.routeId,
         o.alertId,
       );
@@ -267,8 +277,14 @@ export class SqliteRelayStore implements RelayStore {
   markSent(e: SentEvent, pd: PdState): Promise<void> {
     return this.grouped(() => {
       void this.setPdState(e.routeId, e.alertId, pd, e.at);
-      prepared(this.db, "UPDATE relay_alerts SET pd_attempted = NULL WHERE route_id = ? AND alert_id = ?").run(e.routeId, e.alertId);
+      prepared(this.db, "UPDATE relay_alerts SET pd_attempted = NULL, pd_refused = NULL WHERE route_id = ? AND alert_id = ?").run(e.routeId, e.alertId);
       void this.recordSent(e);
+    });
+  }
+
+  markRefused(routeId: string, alertId: string, action: PdAction, now: number): Promise<void> {
+    return this.grouped(() => {
+      prepared(this.db, "UPDATE relay_alerts SET pd_refused = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(action, now, routeId, alertId);
     });
   }
 

@@ -39,6 +39,11 @@ export interface AlertRecord {
    * before each send, cleared when the success is recorded. See domain/state `mayHaveIncident`.
    */
   pdAttempted: PdAction | null;
+  /**
+   * The action PagerDuty refused (400) for the alert's current state: the reconciler does not
+   * send it again (a new dead letter every pass) until the state changes or a send succeeds.
+   */
+  pdRefused: PdAction | null;
   /** The relay acknowledged the alert in the project because PagerDuty did (undone on unacknowledge). */
   ackedByRelay: boolean;
   facts: AlertFacts;
@@ -121,8 +126,10 @@ export interface RelayStore {
    * PagerDuty refused the send outright (400, 429).
    */
   markAttempt(routeId: string, alertId: string, action: PdAction | null, now: number): Promise<void>;
-  /** A send succeeded: PagerDuty's state moves forward, the doubt is cleared and the send is recorded, in one transaction. */
+  /** A send succeeded: PagerDuty's state moves forward, the doubt and any refusal are cleared and the send is recorded, in one transaction. */
   markSent(e: SentEvent, pd: PdState): Promise<void>;
+  /** PagerDuty refused `action` (400) for the alert's current state; cleared when the status or acknowledgement changes, or a send succeeds. */
+  markRefused(routeId: string, alertId: string, action: PdAction, now: number): Promise<void>;
   /** PagerDuty's webhook told the relay its state; enqueues delivery when that leaves work (never re-trigger). */
   notePdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void>;
   setAckedByRelay(routeId: string, alertId: string, acked: boolean, now: number): Promise<void>;

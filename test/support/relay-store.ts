@@ -37,6 +37,32 @@ export function inDoubtMarkTests(open: () => Promise<RelayStore>): void {
   });
 }
 
+/** A 400's refusal (AlertRecord.pdRefused): kept for the state it was made in, the same on every RelayStore. */
+export function refusalTests(open: () => Promise<RelayStore>): void {
+  it("keeps a refusal while the alert's state stays, and clears it when the status or acknowledgement changes, or a send succeeds", async () => {
+    const store = await open();
+    try {
+      await store.observeAlert(observation("1"), 1);
+      await store.markRefused("orders", "1", "trigger", 2);
+      expect((await store.getAlert("orders", "1"))?.pdRefused).toBe("trigger");
+      // A newer read of the same state (Atlas's `updated` moved, the alert is still open) keeps it.
+      await store.observeAlert(observation("1", { event: "alert.update", updatedMs: 2_000 }), 3);
+      expect((await store.getAlert("orders", "1"))?.pdRefused).toBe("trigger");
+      // Acknowledged in the project: another state.
+      await store.observeAlert(observation("1", { event: "alert.acknowledge", acknowledged: true, updatedMs: 3_000 }), 4);
+      expect((await store.getAlert("orders", "1"))?.pdRefused).toBeNull();
+      await store.markRefused("orders", "1", "trigger", 5);
+      await store.markSent({ routeId: "orders", alertId: "1", action: "trigger", at: 6 }, "triggered");
+      expect(await store.getAlert("orders", "1")).toMatchObject({ pdRefused: null, pdState: "triggered" });
+      await store.markRefused("orders", "1", "resolve", 7);
+      await store.observeAlert(observation("1", { event: "alert.close", status: "CLOSED", updatedMs: 4_000 }), 8);
+      expect((await store.getAlert("orders", "1"))?.pdRefused).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+}
+
 /** A store opened on a database an older relay made, holding alert "1" (open, triggered), reads it with nothing in doubt and can mark it. Closes the store. */
 export async function expectUpgraded(store: RelayStore): Promise<void> {
   try {

@@ -118,4 +118,9 @@ export const migrations: PgMigration[] = [
     // The action whose send started and whose outcome is not recorded yet (domain/state mayHaveIncident).
     sql: "ALTER TABLE relay.alerts ADD COLUMN pd_attempted text CHECK (pd_attempted IN ('trigger','acknowledge','resolve'));",
   },
+  {
+    name: "relay/005-pd-refused",
+    // The action PagerDuty refused (400) for the alert's current state (AlertRecord.pdRefused).
+    sql: "ALTER TABLE relay.alerts ADD COLUMN pd_refused text CHECK (pd_refused IN ('trigger','acknowledge','resolve'));",
+  },
 ];

@@ -2,7 +2,7 @@ import { migrate, openPool } from "../../../lib/postgres";
 import { startPostgres, type PostgresServer } from "../../../test/support/postgres";
 import { migrations, SCHEMA } from "./schema";
 import { PgRelayStore } from "./store";
-import { expectUpgraded, inDoubtMarkTests } from "../../../test/support/relay-store";
+import { expectUpgraded, inDoubtMarkTests, refusalTests } from "../../../test/support/relay-store";
 
 // Real PostgreSQL on a shared, loaded machine: generous per-test time.
 jest.setTimeout(60_000);
@@ -33,4 +33,8 @@ describe("PgRelayStore: the in-doubt mark", () => {
     }
     await expectUpgraded(await PgRelayStore.open({ url }));
   });
+});
+
+describe("PgRelayStore: a refusal", () => {
+  refusalTests(async () => PgRelayStore.open({ url: await server.database("refusal") }));
 });

@@ -128,8 +128,10 @@ export class PgRelayStore implements RelayStore {
       }
       // Newer only (relay/domain/state isNewer): terminal stays, terminal wins, later updated wins, ties by rank.
       const advanced = await c.query(
+        // A refusal stands for the state it was made in: a new status or acknowledgement clears it (the right-hand sides read the old row).
         `UPDATE relay.alerts a SET alert_config_id = COALESCE($3, a.alert_config_id), status = $4, acknowledged = $5, acknowledged_until = $6,
-           updated_ms = GREATEST($7, a.updated_ms), rank = $8, last_event = $9, facts = $10, changed_at = $11
+           updated_ms = GREATEST($7, a.updated_ms), rank = $8, last_event = $9, facts = $10, changed_at = $11,
+           pd_refused = CASE WHEN a.status = $4 AND a.acknowledged = $5 THEN a.pd_refused END
          WHERE route_id = $1 AND alert_id = $2
            AND a.status NOT IN ('CLOSED','CANCELLED')
            AND ($4 IN ('CLOSED','CANCELLED') OR $7 > a.updated_ms OR ($7 = a.updated_ms AND $8 > a.rank))
@@ -253,6 +255,10 @@ export class PgRelayStore implements RelayStore {
     await this.pool.query("UPDATE relay.alerts SET pd_attempted = $3, changed_at = $4 WHERE route_id = $1 AND alert_id = $2", [routeId, alertId, action, now]);
   }
 
+  async markRefused(routeId: string, alertId: string, action: PdAction, now: number): Promise<void> {
+    await this.pool.query("UPDATE relay.alerts SET pd_refused = $3, changed_at = $4 WHERE route_id = $1 AND alert_id = $2", [routeId, alertId, action, now]);
+  }
+
   async markSent(e: SentEvent, pd: PdState): Promise<void> {
     const lower = Object.entries(PD_ORDER)
       .filter(([, n]) => n < PD_ORDER[pd])
@@ -265,7 +271,7 @@ export class PgRelayStore implements RelayStore {
         e.at,
         lower,
       ]);
-      await c.query("UPDATE relay.alerts SET pd_attempted = NULL WHERE route_id = $1 AND alert_id = $2", [e.routeId, e.alertId]);
+      await c.query("UPDATE relay.alerts SET pd_attempted = NULL, pd_refused = NULL WHERE route_id = $1 AND alert_id = $2", [e.routeId, e.alertId]);
       await c.query("INSERT INTO relay.sent (route_id, alert_id, action, at) VALUES ($1, $2, $3, $4)", [e.routeId, e.alertId, e.action, e.at]);
     });
   }

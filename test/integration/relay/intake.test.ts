@@ -132,6 +132,16 @@ describe("Atlas intake → PagerDuty", () => {
     expect(await w.relay.store.getAlert(w.routeId, String(open.id))).toMatchObject({ status: "CLOSED", pdState: "none", firstStatus: "CLOSED" });
   });
 
+  it("an alert with an empty hostnameAndPort and no cluster pages (the source falls back to the project; PagerDuty refuses a blank one)", async () => {
+    const body = alertBody(w.projectId, { hostnameAndPort: "", clusterName: undefined, humanReadable: undefined });
+    const key = dedupKey(w.projectId, String(body.id));
+    expect((await postAtlas(url(), "alert.open", body, w.secret)).status).toBe(200);
+    const incident = await w.pd.waitForIncident(key, "triggered");
+    expect(eventsFor(w.sandbox, key).map((e) => [e.event_action, e.outcome])).toEqual([["trigger", "alert_created"]]);
+    expect((await w.pd.alerts(incident.id))[0]).toMatchObject({ alert_key: key });
+    expect(await w.relay.store.outbox.list({ states: ["dead"], limit: 10 })).toEqual([]);
+  });
+
   it("two projects with the same alert id never share a dedup key", () => {
     expect(dedupKey("a".repeat(24), "1".repeat(24))).not.toBe(dedupKey("b".repeat(24), "1".repeat(24)));
   });
