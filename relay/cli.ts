@@ -110,8 +110,12 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((err) => {
-    console.error(`relay: ${redactUrlUserinfo(err instanceof Error ? err.message : String(err))}`);
-    process.exit(1);
-  });
+  main(process.argv.slice(2)).then(
+    // Drained and closed: exit now, even if a request to a hung upstream (a severity read) is still open.
+    () => process.exit(0),
+    (err) => {
+      console.error(`relay: ${redactUrlUserinfo(err instanceof Error ? err.message : String(err))}`);
+      process.exit(1);
+    },
+  );
 }

@@ -144,9 +144,9 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
   const pacer: Pacer = pg
     ? pg.pacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst)
     : new MemoryPacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst);
-  const severity = new SeverityResolver(atlas, (err) => {
-    metrics.severityFallbacks.inc();
-    log.warn({ err }, "reading the alert configuration failed; using the route's default severity");
+  const severity = new SeverityResolver(atlas, (reason, err) => {
+    metrics.severityFallbacks.inc({ reason });
+    if (reason !== "unavailable") log.warn({ err, reason }, "the alert configuration's severity was not read in time; the route's default severity was sent");
   });
 
   let worker: Worker | undefined;

@@ -27,7 +27,8 @@ export function createMetrics(store: RelayStore, opts: { defaultMetrics?: boolea
   });
   const severityFallbacks = new Counter({
     name: "relay_severity_lookup_failures_total",
-    help: "Alert configuration reads that failed; the route's default severity was used",
+    help: "Triggers sent with the route's default severity because the alert configuration was not read in time, by reason (error: the read failed; timeout: over its 1 s budget; unavailable: the project API failed or hung in the last 30 s)",
+    labelNames: ["reason"] as const,
     registers: [registry],
   });
   const deadLetters = new Counter({
