@@ -223,6 +223,18 @@ describe("relay config", () => {
       /atlas: give clientId \+ clientSecret/,
     ],
     [
+      "two route ids the project API would show alike",
+      (c) => {
+        c.routes = [
+          { ...c.routes[0], id: "orders-prod" },
+          { ...c.routes[0], id: "billing-prod", webhookSecret: { env: "OTHER" } },
+        ];
+        return c;
+      },
+      { ...env, OTHER: "other-secret-0123456789" },
+      /routes\.1\.id: its intake URL ends like routes\.0's \("prod"\)/,
+    ],
+    [
       "a headers timeout longer than the request timeout",
       (c) => {
         c.http = { requestTimeoutSeconds: 2, headersTimeoutSeconds: 5 };

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import type { AtlasAuthConfig } from "../clients/atlas/types";
 import { DEFAULT_REGION, REGION_NAMES, type Region, regionRecord } from "../lib/regions";
+import { indistinguishableRouteIds } from "./domain/intake-url";
 
 export type Severity = "critical" | "error" | "warning" | "info";
 
@@ -59,7 +60,10 @@ const routeSchema = z
     webhookSecret: secretRef,
     previousWebhookSecret: secretRef.optional(),
     defaultSeverity: z.enum(["critical", "error", "warning", "info"]).default("error"),
-    /** Alert configurations this route serves besides those it receives webhooks for (reconciliation). */
+    /**
+     * Alert configurations the reconciler watches for this route besides those it received webhooks
+     * for; each only while its notifications still include a WEBHOOK to this route.
+     */
     alertConfigIds: z.array(z.string().regex(OBJECT_ID, "24 lowercase hexadecimal digits")).default([]),
   })
   .strict();
@@ -303,7 +307,7 @@ export function parseConfig(raw: unknown, sources: ConfigSources = {}): RelayCon
     routes,
     warnings,
   };
-  problems.push(...sharedRouteSecrets(c.routes, routes));
+  problems.push(...sharedRouteSecrets(c.routes, routes), ...indistinguishableRouteIds(c.routes.map((r) => r.id)));
   if (config.publicUrl && !isHttpsOrLoopback(config.publicUrl)) {
     warnings.push(`publicUrl: ${config.publicUrl} is not https: webhooks and their signatures would cross the network in the clear; put the relay behind TLS`);
   }

@@ -172,7 +172,15 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
     { concurrency: tuning.concurrency, leaseMs: tuning.leaseMs, idleMs: tuning.idleMs, backoff: tuning.backoff },
   );
   const reconciler = new Reconciler(
-    { store, atlas, metrics, log: log.child({ component: "reconciler" }), onChanged: kick },
+    {
+      store,
+      atlas,
+      metrics,
+      log: log.child({ component: "reconciler" }),
+      onChanged: kick,
+      publicUrl: config.publicUrl,
+      onConfigRead: (projectId, id, cfg) => severity.remember(projectId, id, cfg),
+    },
     config.routes,
     config.reconcileIntervalMs,
   );

@@ -5,7 +5,7 @@ import { migrate, openDb } from "../../lib/sqlite";
 import pino from "pino";
 import { openSqliteStore } from "./data-dir";
 import { MIGRATIONS, SqliteRelayStore } from "./sqlite";
-import { expectUpgraded, inDoubtMarkTests, refusalTests } from "../../test/support/relay-store";
+import { expectUpgraded, activeAlertPagesTests, inDoubtMarkTests, refusalTests } from "../../test/support/relay-store";
 
 describe("SqliteRelayStore: the in-doubt mark", () => {
   inDoubtMarkTests(async () => new SqliteRelayStore({}));
@@ -32,4 +32,8 @@ describe("SqliteRelayStore: the in-doubt mark", () => {
 
 describe("SqliteRelayStore: a refusal", () => {
   refusalTests(async () => new SqliteRelayStore({}));
+});
+
+describe("SqliteRelayStore: active alerts a page at a time", () => {
+  activeAlertPagesTests(async () => new SqliteRelayStore({}));
 });

@@ -261,6 +261,11 @@ export class SqliteRelayStore implements RelayStore {
     return (prepared(this.db, sql).all(...args, opts.limit ?? 100) as unknown as AlertRow[]).map(alertFromRow);
   }
 
+  async listActiveAlerts(routeId: string, opts: { after?: string; limit: number }): Promise<AlertRecord[]> {
+    const sql = `SELECT * FROM relay_alerts WHERE route_id = ? AND alert_id > ? AND ${ACTIVE} ORDER BY alert_id LIMIT ?`;
+    return (prepared(this.db, sql).all(routeId, opts.after ?? "", opts.limit) as unknown as AlertRow[]).map(alertFromRow);
+  }
+
   async setPdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void> {
     // Only forward: a late success report never moves PagerDuty's known state back.
     const r = this.row(routeId, alertId);

@@ -118,6 +118,12 @@ export interface RelayStore {
   getAlert(routeId: string, alertId: string): Promise<AlertRecord | undefined>;
   findAlertsByDedupKey(dedupKey: string): Promise<AlertRecord[]>;
   listAlerts(opts: { routeId?: string; limit?: number; activeOnly?: boolean }): Promise<AlertRecord[]>;
+  /**
+   * A route's alerts PagerDuty may still show open (domain/state mayHaveIncident, or open in the
+   * project) in alert id order, after `after`: the reconciler reads them a bounded page per pass,
+   * from where the last pass stopped, so none is left out however many there are.
+   */
+  listActiveAlerts(routeId: string, opts: { after?: string; limit: number }): Promise<AlertRecord[]>;
   /** After a send succeeded: PagerDuty's state moves to `pd` (only forward). */
   setPdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void>;
   /**

@@ -63,6 +63,25 @@ export function refusalTests(open: () => Promise<RelayStore>): void {
   });
 }
 
+/** listActiveAlerts: a route's alerts PagerDuty may show open, in alert id order, a page at a time. */
+export function activeAlertPagesTests(open: () => Promise<RelayStore>): void {
+  it("lists a route's active alerts in id order after a cursor, leaving out closed ones with nothing open in PagerDuty", async () => {
+    const store = await open();
+    try {
+      for (const id of ["c", "a", "d", "b"]) await store.observeAlert(observation(id), 1);
+      await store.observeAlert(observation("e", { status: "CLOSED" }), 1);
+      await store.observeAlert(observation("x", { routeId: "other" }), 1);
+      const ids = async (after: string | undefined, limit: number) => (await store.listActiveAlerts("orders", { after, limit })).map((a) => a.alertId);
+      expect(await ids(undefined, 10)).toEqual(["a", "b", "c", "d"]);
+      expect(await ids(undefined, 2)).toEqual(["a", "b"]);
+      expect(await ids("b", 2)).toEqual(["c", "d"]);
+      expect(await ids("d", 2)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
 /** A store opened on a database an older relay made, holding alert "1" (open, triggered), reads it with nothing in doubt and can mark it. Closes the store. */
 export async function expectUpgraded(store: RelayStore): Promise<void> {
   try {

@@ -2,7 +2,7 @@ import { migrate, openPool } from "../../../lib/postgres";
 import { startPostgres, type PostgresServer } from "../../../test/support/postgres";
 import { migrations, SCHEMA } from "./schema";
 import { PgRelayStore } from "./store";
-import { expectUpgraded, inDoubtMarkTests, refusalTests } from "../../../test/support/relay-store";
+import { expectUpgraded, activeAlertPagesTests, inDoubtMarkTests, refusalTests } from "../../../test/support/relay-store";
 
 // Real PostgreSQL on a shared, loaded machine: generous per-test time.
 jest.setTimeout(60_000);
@@ -37,4 +37,8 @@ describe("PgRelayStore: the in-doubt mark", () => {
 
 describe("PgRelayStore: a refusal", () => {
   refusalTests(async () => PgRelayStore.open({ url: await server.database("refusal") }));
+});
+
+describe("PgRelayStore: active alerts a page at a time", () => {
+  activeAlertPagesTests(async () => PgRelayStore.open({ url: await server.database("active_pages") }));
 });

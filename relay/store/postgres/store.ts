@@ -30,6 +30,9 @@ export interface PgRelayStoreOptions {
   applicationName?: string;
 }
 
+/** Alerts the project or PagerDuty may still show open: domain/state mayHaveIncident in SQL, as in the SQLite store. */
+const ACTIVE = "(status IN ('OPEN','TRACKING') OR pd_state IN ('triggered','acknowledged') OR (pd_state = 'none' AND pd_attempted IS NOT NULL))";
+
 /** Marks a failure to reach PostgreSQL, so intake answers 503 (relay/app.ts) rather than 500. */
 function markUnavailable(err: unknown): never {
   const e = err as Error & { code?: string; storeUnavailable?: boolean };
@@ -164,14 +167,21 @@ export class PgRelayStore implements RelayStore {
       args.push(opts.routeId);
       where.push(`route_id = $${args.length}`);
     }
-    // domain/state mayHaveIncident in SQL, as in the SQLite store.
-    if (opts.activeOnly)
-      where.push("(status IN ('OPEN','TRACKING') OR pd_state IN ('triggered','acknowledged') OR (pd_state = 'none' AND pd_attempted IS NOT NULL))");
+    if (opts.activeOnly) where.push(ACTIVE);
     args.push(opts.limit ?? 100);
     const { rows } = await this.pool.query(
       `SELECT * FROM relay.alerts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY changed_at DESC LIMIT $${args.length}`,
       args,
     );
+    return rows.map(alertFromRow);
+  }
+
+  async listActiveAlerts(routeId: string, opts: { after?: string; limit: number }): Promise<AlertRecord[]> {
+    const { rows } = await this.pool.query(`SELECT * FROM relay.alerts WHERE route_id = $1 AND alert_id > $2 AND ${ACTIVE} ORDER BY alert_id LIMIT $3`, [
+      routeId,
+      opts.after ?? "",
+      opts.limit,
+    ]);
     return rows.map(alertFromRow);
   }
 
