@@ -49,7 +49,12 @@ export function deliverHandler(d: DeliverDeps) {
     for (let step = 0; step < 3; step++) {
       const alert = await d.store.getAlert(routeId, alertId);
       if (!alert) return { kind: "done" };
-      const action = nextAction({ status: alert.status, acknowledged: alert.acknowledged, inform: alert.inform }, alert.pdState, alert.pdAttempted);
+      const action = nextAction(
+        { status: alert.status, acknowledged: alert.acknowledged, inform: alert.inform },
+        alert.pdState,
+        alert.pdAttempted,
+        alert.ackTimedOut,
+      );
       if (!action) return { kind: "done" };
       const wait = await d.pacer.take(kid, Date.now());
       if (wait > 0) {

@@ -19,6 +19,7 @@ const alert = (facts: Partial<AlertRecord["facts"]> = {}): AlertRecord => ({
   pdAttempted: null,
   pdRefused: null,
   ackedByRelay: false,
+  ackTimedOut: false,
   facts: { eventTypeName: "OUTSIDE_METRIC_THRESHOLD", ...facts },
   firstStatus: "OPEN",
   createdAt: 0,

@@ -66,6 +66,13 @@ describe("nextAction (level-triggered delivery)", () => {
   ])("%s", (_n, level, pd, attempted, want) => {
     expect(nextAction(level, pd, attempted)).toBe(want);
   });
+
+  it.each<[string, PdState, boolean, string | undefined]>([
+    ["acknowledged in the project, PagerDuty's acknowledgement timed out: not again", "triggered", true, undefined],
+    ["acknowledged in the project, PagerDuty never acknowledged: acknowledge", "triggered", false, "acknowledge"],
+  ])("%s", (_n, pd, ackTimedOut, want) => {
+    expect(nextAction({ status: "OPEN", acknowledged: true, inform: false }, pd, null, ackTimedOut)).toBe(want);
+  });
 });
 
 describe("mayHaveIncident", () => {

@@ -73,12 +73,14 @@ export function mayHaveIncident(pd: PdState, attempted: PdAction | null): boolea
  * alert whose trigger is in doubt gets a resolve: PagerDuty drops a resolve for a dedup key it
  * never saw, while a lost one would leave the incident open for ever.
  */
-export function nextAction(level: Level, pd: PdState, attempted: PdAction | null = null): PdAction | undefined {
+export function nextAction(level: Level, pd: PdState, attempted: PdAction | null = null, ackTimedOut = false): PdAction | undefined {
   if (level.inform) return pd === "none" ? "trigger" : pd === "triggered" || pd === "acknowledged" ? "resolve" : undefined;
   if (isTerminal(level.status)) return mayHaveIncident(pd, attempted) ? "resolve" : undefined;
   if (level.status !== "OPEN") return undefined; // TRACKING: not open yet, nobody is notified
   if (pd === "none") return "trigger";
-  if (level.acknowledged && pd === "triggered") return "acknowledge";
+  // PagerDuty's acknowledgement timed out (incident.unacknowledged): acknowledging again would defeat
+  // the service's timeout, so not until PagerDuty acknowledges again (`ackTimedOut`).
+  if (level.acknowledged && pd === "triggered" && !ackTimedOut) return "acknowledge";
   // Acknowledged stays acknowledged (the Events API cannot unacknowledge); resolved is never re-triggered.
   return undefined;
 }

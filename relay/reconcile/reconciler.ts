@@ -72,7 +72,7 @@ export function observationOf(route: RouteConfig, a: Alert, now: number): AlertO
 function missedAction(known: AlertRecord | undefined, obs: AlertObservation): PdAction | undefined {
   if (!known) return obs.status === "OPEN" ? "trigger" : undefined;
   if (isTerminal(known.status)) return undefined; // closed stays closed (a stale list)
-  const action = nextAction({ status: obs.status, acknowledged: obs.acknowledged, inform: false }, known.pdState, known.pdAttempted);
+  const action = nextAction({ status: obs.status, acknowledged: obs.acknowledged, inform: false }, known.pdState, known.pdAttempted, known.ackTimedOut);
   if (action !== "trigger" && action !== "acknowledge") return undefined;
   // PagerDuty refused it (400) in this very state: sending it again each pass only makes a new dead letter.
   if (known.pdRefused === action && known.status === obs.status && known.acknowledged === obs.acknowledged) return undefined;

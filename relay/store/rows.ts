@@ -25,6 +25,7 @@ export function alertFromRow(r: Row): AlertRecord {
     pdAttempted: (r.pd_attempted ?? null) as PdAction | null,
     pdRefused: (r.pd_refused ?? null) as PdAction | null,
     ackedByRelay: Boolean(r.acked_by_relay),
+    ackTimedOut: Boolean(r.ack_timed_out),
     facts: typeof r.facts === "string" ? JSON.parse(r.facts) : r.facts,
     firstStatus: r.first_status as AlertStatus,
     createdAt: Number(r.created_at),

@@ -5,7 +5,7 @@ import { migrate, openDb } from "../../lib/sqlite";
 import pino from "pino";
 import { openSqliteStore } from "./data-dir";
 import { MIGRATIONS, SqliteRelayStore } from "./sqlite";
-import { expectUpgraded, activeAlertPagesTests, inDoubtMarkTests, refusalTests } from "../../test/support/relay-store";
+import { expectUpgraded, ackTimeoutTests, activeAlertPagesTests, inDoubtMarkTests, refusalTests } from "../../test/support/relay-store";
 
 describe("SqliteRelayStore: the in-doubt mark", () => {
   inDoubtMarkTests(async () => new SqliteRelayStore({}));
@@ -36,4 +36,8 @@ describe("SqliteRelayStore: a refusal", () => {
 
 describe("SqliteRelayStore: active alerts a page at a time", () => {
   activeAlertPagesTests(async () => new SqliteRelayStore({}));
+});
+
+describe("SqliteRelayStore: PagerDuty's acknowledgement timing out", () => {
+  ackTimeoutTests(async () => new SqliteRelayStore({}));
 });

@@ -61,6 +61,11 @@ export const MIGRATIONS = [
     name: "relay/003-pd-refused",
     sql: "ALTER TABLE relay_alerts ADD COLUMN pd_refused TEXT CHECK (pd_refused IN ('trigger','acknowledge','resolve'));",
   },
+  {
+    // PagerDuty's acknowledgement timed out: no acknowledgement again until PagerDuty's own (AlertRecord.ackTimedOut).
+    name: "relay/004-ack-timed-out",
+    sql: "ALTER TABLE relay_alerts ADD COLUMN ack_timed_out INTEGER NOT NULL DEFAULT 0;",
+  },
 ];
 
 interface AlertRow {
@@ -80,6 +85,7 @@ interface AlertRow {
   pd_attempted: string | null;
   pd_refused: string | null;
   acked_by_relay: number;
+  ack_timed_out: number;
   facts: string;
   first_status: string;
   created_at: number;
@@ -300,8 +306,15 @@ export class SqliteRelayStore implements RelayStore {
       let next = r.pd_state as PdState;
       if (pd === "resolved" || pd === "acknowledged") next = PD_ORDER[pd] > PD_ORDER[next] ? pd : next;
       else if (pd === "triggered" && next === "acknowledged") next = "triggered"; // unacknowledged in PagerDuty
-      if (next === r.pd_state) return;
-      prepared(this.db, "UPDATE relay_alerts SET pd_state = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(next, now, routeId, alertId);
+      const timedOut = pd === "triggered" ? 1 : pd === "acknowledged" ? 0 : Number(r.ack_timed_out);
+      if (next === r.pd_state && timedOut === Number(r.ack_timed_out)) return;
+      prepared(this.db, "UPDATE relay_alerts SET pd_state = ?, ack_timed_out = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(
+        next,
+        timedOut,
+        now,
+        routeId,
+        alertId,
+      );
     });
   }
 

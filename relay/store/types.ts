@@ -46,6 +46,11 @@ export interface AlertRecord {
   pdRefused: PdAction | null;
   /** The relay acknowledged the alert in the project because PagerDuty did (undone on unacknowledge). */
   ackedByRelay: boolean;
+  /**
+   * PagerDuty's acknowledgement timed out (incident.unacknowledged): the relay does not acknowledge
+   * the alert again, whatever the project says, until PagerDuty reports an acknowledgement again.
+   */
+  ackTimedOut: boolean;
   facts: AlertFacts;
   /** First state the relay saw: an alert first seen closed paged no one. */
   firstStatus: AlertStatus;
@@ -136,7 +141,10 @@ export interface RelayStore {
   markSent(e: SentEvent, pd: PdState): Promise<void>;
   /** PagerDuty refused `action` (400) for the alert's current state; cleared when the status or acknowledgement changes, or a send succeeds. */
   markRefused(routeId: string, alertId: string, action: PdAction, now: number): Promise<void>;
-  /** PagerDuty's webhook told the relay its state; enqueues delivery when that leaves work (never re-trigger). */
+  /**
+   * PagerDuty's webhook told the relay its state (never re-trigger). `triggered` comes from
+   * incident.unacknowledged: it also sets ackTimedOut; `acknowledged` clears it.
+   */
   notePdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void>;
   setAckedByRelay(routeId: string, alertId: string, acked: boolean, now: number): Promise<void>;
   /** Re-enqueues delivery of an alert (reconciler, dead-letter retry). */

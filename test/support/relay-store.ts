@@ -63,6 +63,29 @@ export function refusalTests(open: () => Promise<RelayStore>): void {
   });
 }
 
+/** PagerDuty's acknowledgement timing out (AlertRecord.ackTimedOut), the same on every RelayStore. */
+export function ackTimeoutTests(open: () => Promise<RelayStore>): void {
+  it("incident.unacknowledged marks the alert, and PagerDuty's next acknowledgement clears the mark", async () => {
+    const store = await open();
+    try {
+      await store.observeAlert(observation("1", { acknowledged: true }), 1);
+      await store.markSent({ routeId: "orders", alertId: "1", action: "trigger", at: 2 }, "triggered");
+      await store.markSent({ routeId: "orders", alertId: "1", action: "acknowledge", at: 3 }, "acknowledged");
+      expect(await store.getAlert("orders", "1")).toMatchObject({ pdState: "acknowledged", ackTimedOut: false });
+      await store.notePdState("orders", "1", "triggered", 4);
+      expect(await store.getAlert("orders", "1")).toMatchObject({ pdState: "triggered", ackTimedOut: true });
+      // A repeated unacknowledged changes nothing; the project's state does not clear it.
+      await store.notePdState("orders", "1", "triggered", 5);
+      await store.observeAlert(observation("1", { event: "alert.update", acknowledged: true, updatedMs: 2_000 }), 6);
+      expect(await store.getAlert("orders", "1")).toMatchObject({ pdState: "triggered", ackTimedOut: true });
+      await store.notePdState("orders", "1", "acknowledged", 7);
+      expect(await store.getAlert("orders", "1")).toMatchObject({ pdState: "acknowledged", ackTimedOut: false });
+    } finally {
+      await store.close();
+    }
+  });
+}
+
 /** listActiveAlerts: a route's alerts PagerDuty may show open, in alert id order, a page at a time. */
 export function activeAlertPagesTests(open: () => Promise<RelayStore>): void {
   it("lists a route's active alerts in id order after a cursor, leaving out closed ones with nothing open in PagerDuty", async () => {

@@ -123,4 +123,9 @@ export const migrations: PgMigration[] = [
     // The action PagerDuty refused (400) for the alert's current state (AlertRecord.pdRefused).
     sql: "ALTER TABLE relay.alerts ADD COLUMN pd_refused text CHECK (pd_refused IN ('trigger','acknowledge','resolve'));",
   },
+  {
+    name: "relay/006-ack-timed-out",
+    // PagerDuty's acknowledgement timed out: no acknowledgement again until PagerDuty's own (AlertRecord.ackTimedOut).
+    sql: "ALTER TABLE relay.alerts ADD COLUMN ack_timed_out boolean NOT NULL DEFAULT false;",
+  },
 ];

@@ -201,14 +201,21 @@ export class PgRelayStore implements RelayStore {
 
   async notePdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void> {
     await transaction(this.pool, async (c) => {
-      const { rows } = await c.query("SELECT pd_state FROM relay.alerts WHERE route_id = $1 AND alert_id = $2 FOR UPDATE", [routeId, alertId]);
+      const { rows } = await c.query("SELECT pd_state, ack_timed_out FROM relay.alerts WHERE route_id = $1 AND alert_id = $2 FOR UPDATE", [routeId, alertId]);
       if (!rows[0]) return;
       const current = rows[0].pd_state as PdState;
       let next = current;
       if (pd === "resolved" || pd === "acknowledged") next = PD_ORDER[pd] > PD_ORDER[next] ? pd : next;
       else if (pd === "triggered" && next === "acknowledged") next = "triggered"; // unacknowledged in PagerDuty
-      if (next === current) return;
-      await c.query("UPDATE relay.alerts SET pd_state = $3, changed_at = $4 WHERE route_id = $1 AND alert_id = $2", [routeId, alertId, next, now]);
+      const timedOut = pd === "triggered" ? true : pd === "acknowledged" ? false : Boolean(rows[0].ack_timed_out);
+      if (next === current && timedOut === Boolean(rows[0].ack_timed_out)) return;
+      await c.query("UPDATE relay.alerts SET pd_state = $3, ack_timed_out = $4, changed_at = $5 WHERE route_id = $1 AND alert_id = $2", [
+        routeId,
+        alertId,
+        next,
+        timedOut,
+        now,
+      ]);
     });
   }
 
