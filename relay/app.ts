@@ -32,6 +32,8 @@ export interface AppDeps {
   draining: () => boolean;
   /** PagerDuty webhook secrets (config, plus the subscription the relay created). */
   pagerDutySecrets: () => readonly string[];
+  /** The PagerDuty webhook subscriptions' set-up, when the relay makes them (status page). */
+  subscriptions?: () => { pending: boolean; lastError?: string } | undefined;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -78,7 +80,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   registerAtlasIntake(app, { store: deps.store, routes, metrics: deps.metrics, informs: deps.config.pagerduty.informs, onAccepted: deps.kick, accepting });
   registerPagerDutyIntake(app, { store: deps.store, metrics: deps.metrics, secrets: deps.pagerDutySecrets, onAccepted: deps.kick, accepting });
-  registerStatusPage(app, { store: deps.store, routes: deps.config.routes, credentials: deps.config.statusPage, onRetry: deps.kick });
+  registerStatusPage(app, {
+    store: deps.store,
+    routes: deps.config.routes,
+    credentials: deps.config.statusPage,
+    onRetry: deps.kick,
+    subscriptions: deps.subscriptions,
+  });
 
   app.get("/livez", async () => ({ status: "ok" }));
   app.get("/readyz", async (_req, reply) => {

@@ -24,7 +24,7 @@ import { storeUrlSecrets } from "./store/store-url";
 // Types only: the PostgreSQL store (and pg-boss, an ES module) loads only when --store names it.
 import type { PgRelayStore } from "./store/postgres/store";
 import { QUEUES, type RelayStore } from "./store/types";
-import { ensureWebhookSubscriptions } from "./subscription";
+import { WebhookSubscriptions } from "./subscription";
 import { Worker } from "./worker";
 
 export interface RelayTuning {
@@ -39,6 +39,8 @@ export interface RelayTuning {
   httpTimeoutMs: number;
   /** Grace period for in-flight work on shutdown (default: the config's drainSeconds). */
   drainMs: number;
+  /** Between failed attempts at the PagerDuty webhook subscriptions (default relay/subscription.ts SUBSCRIPTION_RETRY). */
+  subscriptionRetry?: BackoffSchedule;
 }
 
 export const DEFAULT_TUNING: RelayTuning = {
@@ -186,6 +188,20 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
   );
 
   const pdSecrets: string[] = [...config.pagerduty.webhookSecrets];
+  // Each subscription's secret is usable as soon as it is created or adopted; the set-up retries until done.
+  const subscriptions =
+    rest && config.publicUrl
+      ? new WebhookSubscriptions({
+          rest,
+          store,
+          routes: config.routes,
+          url: `${config.publicUrl}/pagerduty`,
+          log,
+          onSecret: (s) => pdSecrets.push(s),
+          onState: (pending) => metrics.subscriptionsPending.set(pending ? 1 : 0),
+          ...(tuning.subscriptionRetry ? { retry: tuning.subscriptionRetry } : {}),
+        })
+      : undefined;
   let draining = false;
   const app = buildApp({
     config,
@@ -196,6 +212,7 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
     workersRunning: () => worker!.isRunning,
     draining: () => draining,
     pagerDutySecrets: () => pdSecrets,
+    subscriptions: () => (subscriptions ? { pending: subscriptions.pending, lastError: subscriptions.lastError } : undefined),
   });
 
   // Nothing runs a job before the relay listens: a start that fails (the port is taken) claims nothing.
@@ -225,11 +242,7 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
     void store.pruneHistory(Date.now() - 7 * 24 * 3_600_000).catch(() => undefined);
   }, 3_600_000);
   pruner.unref();
-  if (rest && config.publicUrl) {
-    ensureWebhookSubscriptions({ rest, store, routes: config.routes, url: `${config.publicUrl}/pagerduty`, log })
-      .then((secrets) => pdSecrets.push(...secrets))
-      .catch((err) => log.warn({ err }, "setting up the PagerDuty webhook subscription failed; acknowledgement sync needs one (see the README)"));
-  }
+  subscriptions?.start();
   log.info({ url, routes: config.routes.map((r) => r.id), store: store.kind }, "relay listening");
 
   let closing: Promise<void> | undefined;
@@ -247,6 +260,7 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
         draining = true;
         log.info({ graceMs: tuning.drainMs }, "draining");
         clearInterval(pruner);
+        await subscriptions?.stop();
         await reconcileSchedule?.stop();
         await reconciler.stop();
         await worker!.stop(tuning.drainMs);

@@ -55,6 +55,11 @@ export function createMetrics(store: RelayStore, opts: { defaultMetrics?: boolea
     labelNames: ["route"] as const,
     registers: [registry],
   });
+  const subscriptionsPending = new Gauge({
+    name: "relay_pagerduty_subscriptions_pending",
+    help: "1 while the PagerDuty webhook subscriptions (acknowledgement sync) are not all set up and the relay retries, else 0",
+    registers: [registry],
+  });
   const acceptSeconds = new Histogram({
     name: "relay_accept_duration_seconds",
     help: "Time to verify, store and answer an Atlas webhook",
@@ -74,6 +79,7 @@ export function createMetrics(store: RelayStore, opts: { defaultMetrics?: boolea
     acks,
     repairs,
     reconcileLast,
+    subscriptionsPending,
     acceptSeconds,
     /** Refreshes the store-derived gauges, then renders. */
     async render(): Promise<string> {

@@ -17,6 +17,7 @@ export interface StatusPageDeps {
   routes: readonly RouteConfig[];
   credentials?: { username: string; password: string };
   onRetry: () => void;
+  subscriptions?: () => { pending: boolean; lastError?: string } | undefined;
 }
 
 function authorized(req: FastifyRequest, reply: FastifyReply, creds: StatusPageDeps["credentials"]): boolean {
@@ -32,6 +33,13 @@ function authorized(req: FastifyRequest, reply: FastifyReply, creds: StatusPageD
   if (m && timingSafeEqual(digest(given), digest(want))) return true;
   reply.code(401).header("www-authenticate", 'Basic realm="relay", charset="UTF-8"').type("text/plain").send("Credentials required.");
   return false;
+}
+
+function subscriptionsLine(s: { pending: boolean; lastError?: string } | undefined): string {
+  if (!s) return "";
+  return s.pending
+    ? `<p id="subscriptions" class="pending"><strong>PagerDuty webhook subscriptions: pending</strong> (acknowledgements from PagerDuty wait for them; retrying${s.lastError ? `, last error: ${esc(s.lastError)}` : ""})</p>`
+    : `<p id="subscriptions">PagerDuty webhook subscriptions: ready</p>`;
 }
 
 export function registerStatusPage(app: FastifyInstance, d: StatusPageDeps): void {
@@ -55,6 +63,7 @@ export function registerStatusPage(app: FastifyInstance, d: StatusPageDeps): voi
     const html = `<!doctype html><html><head><meta charset="utf-8"><title>Relay status</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}tr.resolve{background:#fdd}</style></head><body>
 <h1>Relay status</h1>
+${subscriptionsLine(d.subscriptions?.())}
 <h2>Routes</h2><table id="routes"><tr><th>Route</th><th>Project</th><th>Region</th><th>Default severity</th><th>Last reconcile</th><th>Repairs</th></tr>
 ${d.routes.map((r) => `<tr><td>${esc(r.id)}</td><td>${esc(r.projectId)}</td><td>${esc(r.region)}</td><td>${esc(r.defaultSeverity)}</td><td>${time(reconciled[r.id]?.at) || "never"}</td><td>${reconciled[r.id]?.repairs ?? ""}</td></tr>`).join("")}</table>
 <h2>Dead letters (${dead.length})</h2><table id="dead"><tr><th>Job</th><th>Queue</th><th>Route</th><th>Alert</th><th>Error</th><th>At</th><th></th></tr>${deadRows}</table>
