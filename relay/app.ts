@@ -5,6 +5,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { RelayConfig } from "./config";
+import { AttemptLimiter } from "./http/auth";
 import { registerStatusPage } from "./http/status-page";
 import { registerAtlasIntake } from "./intake/atlas";
 import { registerPagerDutyIntake } from "./intake/pagerduty";
@@ -32,6 +33,8 @@ export interface AppDeps {
   draining: () => boolean;
   /** PagerDuty webhook secrets (config, plus the subscription the relay created). */
   pagerDutySecrets: () => readonly string[];
+  /** Failed sign-ins per account (default: a new one with relay/http/auth.ts's limits). */
+  limiter?: AttemptLimiter;
   /** The PagerDuty webhook subscriptions' set-up, when the relay makes them (status page). */
   subscriptions?: () => { pending: boolean; lastError?: string } | undefined;
 }
@@ -53,6 +56,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // Connections past the cap are closed as they arrive.
   app.server.maxConnections = limits.maxConnections;
   registerRawBody(app);
+  // One limiter of failed sign-ins for every endpoint that checks credentials.
+  const limiter = deps.limiter ?? new AttemptLimiter();
   const routes = new Map(deps.config.routes.map((r) => [r.id, r]));
   const accepting = () => !deps.draining();
 
@@ -86,6 +91,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     credentials: deps.config.statusPage,
     onRetry: deps.kick,
     subscriptions: deps.subscriptions,
+    limiter,
+    publicUrl: deps.config.publicUrl,
   });
 
   app.get("/livez", async () => ({ status: "ok" }));

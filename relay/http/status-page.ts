@@ -3,14 +3,13 @@
  * PagerDuty has of them, pending and dead-letter deliveries (a rejected resolve flagged first),
  * last reconcile, and a button to send a dead letter again. Never shows a key or secret.
  */
-import { timingSafeEqual, createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { RouteConfig } from "../config";
 import type { RelayStore } from "../store/types";
+import { type AttemptLimiter, authorize, sameOrigin } from "./auth";
 
 const esc = (s: unknown) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const time = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().replace("T", " ").slice(0, 19) : "");
-const digest = (s: string) => createHash("sha256").update(s).digest();
 
 export interface StatusPageDeps {
   store: RelayStore;
@@ -18,21 +17,21 @@ export interface StatusPageDeps {
   credentials?: { username: string; password: string };
   onRetry: () => void;
   subscriptions?: () => { pending: boolean; lastError?: string } | undefined;
+  /** Failed sign-ins, per account (shared with every endpoint that checks credentials). */
+  limiter: AttemptLimiter;
+  /** The relay's public URL: a POST's Origin may be it (behind a proxy the Host header is not). */
+  publicUrl?: string;
 }
 
-function authorized(req: FastifyRequest, reply: FastifyReply, creds: StatusPageDeps["credentials"]): boolean {
-  if (!creds) {
+/** Credentials then, the page's own headers: never framed (clickjacking of the Retry button), no scripts, forms only to itself. */
+function authorized(req: FastifyRequest, reply: FastifyReply, d: StatusPageDeps): boolean {
+  reply.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+  reply.header("x-frame-options", "DENY");
+  if (!d.credentials) {
     reply.code(404).type("text/plain").send("The status page is off: set statusPage.username and statusPage.password in the relay config.");
     return false;
   }
-  const h = req.headers.authorization ?? "";
-  const m = /^Basic\s+(.+)$/i.exec(h);
-  const given = m ? Buffer.from(m[1], "base64").toString("utf8") : "";
-  const want = `${creds.username}:${creds.password}`;
-  // Hash both sides so the comparison is constant time whatever the lengths.
-  if (m && timingSafeEqual(digest(given), digest(want))) return true;
-  reply.code(401).header("www-authenticate", 'Basic realm="relay", charset="UTF-8"').type("text/plain").send("Credentials required.");
-  return false;
+  return authorize(req, reply, { kind: "basic", ...d.credentials }, d.limiter);
 }
 
 function subscriptionsLine(s: { pending: boolean; lastError?: string } | undefined): string {
@@ -44,7 +43,7 @@ function subscriptionsLine(s: { pending: boolean; lastError?: string } | undefin
 
 export function registerStatusPage(app: FastifyInstance, d: StatusPageDeps): void {
   app.get("/", async (req, reply) => {
-    if (!authorized(req, reply, d.credentials)) return reply;
+    if (!authorized(req, reply, d)) return reply;
     const [alerts, dead, pending, reconciled, intakeDead] = await Promise.all([
       d.store.listAlerts({ limit: 50 }),
       d.store.outbox.list({ states: ["dead"], limit: 100 }),
@@ -78,10 +77,10 @@ ${intakeDead.map((x) => `<tr><td>${esc(x.routeId)}</td><td>${esc(x.event)}</td><
   });
 
   app.post<{ Params: { id: string } }>("/jobs/:id/retry", async (req, reply) => {
-    if (!authorized(req, reply, d.credentials)) return reply;
-    // A form post from another site carries the browser's saved credentials: refuse foreign origins.
-    const origin = req.headers.origin;
-    if (origin && origin !== "null" && new URL(origin).host !== req.headers.host) return reply.code(403).send({ error: "foreign_origin" });
+    if (!authorized(req, reply, d)) return reply;
+    // A form post from another site carries the browser's saved credentials: only the page's own origin.
+    if (!sameOrigin(req, d.publicUrl))
+      return reply.code(403).send({ error: "foreign_origin", message: "A retry must come from the status page itself (its Origin header)." });
     const id = Number(req.params.id);
     if (!Number.isInteger(id) || id <= 0) return reply.code(400).send({ error: "bad_id", message: "job id must be a positive integer" });
     const ok = await d.store.outbox.retryDead(id, Date.now());
