@@ -83,7 +83,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       .send({ error: status === 500 ? "internal" : "bad_request", message: status === 500 ? "Internal error; the request was not stored." : err.message });
   });
 
-  registerAtlasIntake(app, { store: deps.store, routes, metrics: deps.metrics, informs: deps.config.pagerduty.informs, onAccepted: deps.kick, accepting });
+  registerAtlasIntake(app, {
+    store: deps.store,
+    routes,
+    metrics: deps.metrics,
+    informs: deps.config.pagerduty.informs,
+    onAccepted: deps.kick,
+    accepting,
+    maxAgeMs: deps.config.retentionMs,
+  });
   registerPagerDutyIntake(app, { store: deps.store, metrics: deps.metrics, secrets: deps.pagerDutySecrets, onAccepted: deps.kick, accepting });
   registerStatusPage(app, {
     store: deps.store,

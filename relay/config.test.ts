@@ -39,6 +39,7 @@ describe("relay config", () => {
     expect(c.reconcileIntervalMs).toBe(300_000);
     expect(c.http).toEqual({ requestTimeoutSeconds: 10, headersTimeoutSeconds: 5, keepAliveTimeoutSeconds: 5, maxConnections: 1000, bodyLimitBytes: 65536 });
     expect(c.drainMs).toBe(10_000);
+    expect(c.retentionMs).toBe(30 * 86_400_000);
     expect(configSecrets(c)).toEqual(expect.arrayContaining([KEY, HOOK, "client-secret"]));
     expect(c.warnings).toEqual([]);
   });

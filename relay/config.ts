@@ -141,6 +141,12 @@ export const configSchema = z
       })
       .strict()
       .default({ eventsUrl: {}, restUrl: {}, webhookSecrets: [], eventsPerMinute: 100, burst: 10, informs: true }),
+    /**
+     * Closed alerts, served configurations and intake dead letters are deleted after this many
+     * days; a signed webhook whose `updated` is older is refused (a captured open replayed after its
+     * alert was pruned must not page again).
+     */
+    retentionDays: z.number().positive().max(3650).default(30),
     reconcile: z
       .object({ intervalSeconds: z.number().min(0).default(300) })
       .strict()
@@ -194,6 +200,7 @@ export interface RelayConfig {
     informs: boolean;
   };
   reconcileIntervalMs: number;
+  retentionMs: number;
   statusPage?: { username: string; password: string };
   routes: RouteConfig[];
   /** Accepted but risky (a world-readable secret file, plain http towards the outside): logged at start. */
@@ -301,6 +308,7 @@ export function parseConfig(raw: unknown, sources: ConfigSources = {}): RelayCon
       informs: c.pagerduty.informs,
     },
     reconcileIntervalMs: c.reconcile.intervalSeconds * 1000,
+    retentionMs: c.retentionDays * 86_400_000,
     ...(c.statusPage
       ? { statusPage: { username: c.statusPage.username, password: secret(c.statusPage.password, "statusPage.password", MIN_SECRET_LENGTH) } }
       : {}),

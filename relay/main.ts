@@ -236,11 +236,18 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
       : undefined;
   if (reconcileSchedule) await reconcileSchedule.start();
   else reconciler.start();
-  // Hourly: webhook ids after 73 hours (PagerDuty retries for 48), finished jobs and the send log after 7 days.
-  const pruner = setInterval(() => {
+  // At start, then hourly: webhook ids after 73 hours (PagerDuty retries for 48), finished jobs and
+  // the send log after 7 days, closed alerts, served configurations and intake dead letters after the retention period.
+  const prune = () => {
     void store.pruneWebhookIds(Date.now() - 73 * 3_600_000).catch(() => undefined);
     void store.pruneHistory(Date.now() - 7 * 24 * 3_600_000).catch(() => undefined);
-  }, 3_600_000);
+    void store
+      .pruneRetained(Date.now() - config.retentionMs)
+      .then((n) => n.alerts + n.servedConfigs + n.intakeDeadLetters > 0 && log.info(n, "retention: pruned"))
+      .catch((err) => log.warn({ err }, "retention: pruning failed; will try again in an hour"));
+  };
+  prune();
+  const pruner = setInterval(prune, 3_600_000);
   pruner.unref();
   subscriptions?.start();
   log.info({ url, routes: config.routes.map((r) => r.id), store: store.kind }, "relay listening");

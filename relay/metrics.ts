@@ -10,7 +10,7 @@ export function createMetrics(store: RelayStore, opts: { defaultMetrics?: boolea
   if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: "relay_" });
   const webhooks = new Counter({
     name: "relay_webhooks_total",
-    help: "Webhooks received, by source (atlas, pagerduty) and outcome (accepted, duplicate, stale, ignored, rejected_signature, unsupported_media_type, malformed, unknown_event, contradiction, unknown_route, too_large, dead_letter)",
+    help: "Webhooks received, by source (atlas, pagerduty) and outcome (accepted, duplicate, stale, ignored, rejected_signature, unsupported_media_type, malformed, unknown_event, contradiction, too_old, unknown_route, too_large, dead_letter)",
     labelNames: ["source", "outcome"] as const,
     registers: [registry],
   });

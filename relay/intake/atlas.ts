@@ -24,6 +24,8 @@ export interface AtlasIntakeDeps {
   onAccepted: () => void;
   /** False while draining: intake answers 503 so Atlas keeps the event for a healthy replica. */
   accepting: () => boolean;
+  /** The retention period: a body whose `updated` is older is refused (its alert may be pruned already). */
+  maxAgeMs: number;
 }
 
 export function registerAtlasIntake(app: FastifyInstance, d: AtlasIntakeDeps): void {
@@ -81,6 +83,14 @@ export function registerAtlasIntake(app: FastifyInstance, d: AtlasIntakeDeps): v
         count("dead_letter");
         return reply.code(202).send({ status: "dead_letter", message: "The alert's project is not this route's; kept as a dead letter." });
       }
+      const updatedMs = Date.parse(a.updated ?? a.resolved ?? a.created ?? new Date().toISOString());
+      if (updatedMs < Date.now() - d.maxAgeMs) {
+        count("too_old");
+        return reply.code(400).send({
+          error: "too_old",
+          message: `The alert was last updated ${a.updated ?? a.resolved ?? a.created}, before the relay's retention period: a replay is not paged.`,
+        });
+      }
       const status = a.status;
       if (!status) {
         // Signed with the route's secret but not an Atlas alert (Atlas always sends a status): it pages
@@ -108,7 +118,6 @@ export function registerAtlasIntake(app: FastifyInstance, d: AtlasIntakeDeps): v
         count("ignored");
         return reply.code(200).send({ status: "ignored" });
       }
-      const updatedMs = Date.parse(a.updated ?? a.resolved ?? a.created ?? new Date().toISOString());
       const ackUntil = a.acknowledgedUntil ?? null;
       const result = await d.store.observeAlert(
         {

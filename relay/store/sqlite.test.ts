@@ -5,7 +5,7 @@ import { migrate, openDb } from "../../lib/sqlite";
 import pino from "pino";
 import { openSqliteStore } from "./data-dir";
 import { MIGRATIONS, SqliteRelayStore } from "./sqlite";
-import { expectUpgraded, ackTimeoutTests, activeAlertPagesTests, inDoubtMarkTests, refusalTests } from "../../test/support/relay-store";
+import { expectUpgraded, ackTimeoutTests, activeAlertPagesTests, inDoubtMarkTests, refusalTests, retentionTests } from "../../test/support/relay-store";
 
 describe("SqliteRelayStore: the in-doubt mark", () => {
   inDoubtMarkTests(async () => new SqliteRelayStore({}));
@@ -40,4 +40,8 @@ describe("SqliteRelayStore: active alerts a page at a time", () => {
 
 describe("SqliteRelayStore: PagerDuty's acknowledgement timing out", () => {
   ackTimeoutTests(async () => new SqliteRelayStore({}));
+});
+
+describe("SqliteRelayStore: retention", () => {
+  retentionTests(async () => new SqliteRelayStore({}));
 });

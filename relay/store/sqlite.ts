@@ -66,6 +66,13 @@ export const MIGRATIONS = [
     name: "relay/004-ack-timed-out",
     sql: "ALTER TABLE relay_alerts ADD COLUMN ack_timed_out INTEGER NOT NULL DEFAULT 0;",
   },
+  {
+    // Retention (pruneRetained): when a webhook last named a served configuration; dead letters by age.
+    name: "relay/005-retention",
+    sql: `ALTER TABLE relay_served_configs ADD COLUMN last_seen INTEGER;
+          UPDATE relay_served_configs SET last_seen = first_seen;
+          CREATE INDEX relay_intake_dead_letters_at ON relay_intake_dead_letters (received_at);`,
+  },
 ];
 
 interface AlertRow {
@@ -184,11 +191,13 @@ export class SqliteRelayStore implements RelayStore {
   private observeSync(o: AlertObservation, now: number): ObserveResult {
     return transaction(this.db, () => {
       if (o.alertConfigId) {
-        prepared(this.db, "INSERT OR IGNORE INTO relay_served_configs (route_id, alert_config_id, first_seen) VALUES (?, ?, ?)").run(
-          o.routeId,
-          o.alertConfigId,
-          now,
-        );
+        // last_seen moves at most once a day: retention needs days, not a write per webhook.
+        prepared(
+          this.db,
+          `INSERT INTO relay_served_configs (route_id, alert_config_id, first_seen, last_seen) VALUES (?, ?, ?, ?)
+             ON CONFLICT (route_id, alert_config_id) DO UPDATE SET last_seen = excluded.last_seen
+             WHERE COALESCE(relay_served_configs.last_seen, relay_served_configs.first_seen) < excluded.last_seen - 86400000`,
+        ).run(o.routeId, o.alertConfigId, now, now);
       }
       const rank = EVENT_RANK[o.event];
       const existing = this.row(o.routeId, o.alertId);
@@ -372,6 +381,24 @@ export class SqliteRelayStore implements RelayStore {
   async pruneHistory(before: number): Promise<number> {
     const jobs = await this.outbox.prune(before);
     return jobs + Number(prepared(this.db, "DELETE FROM relay_sent WHERE at < ?").run(before).changes);
+  }
+
+  async pruneRetained(before: number): Promise<{ alerts: number; servedConfigs: number; intakeDeadLetters: number }> {
+    const batches = async (table: string, where: string) => {
+      let total = 0;
+      for (;;) {
+        const sql = `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT 1000)`;
+        const n = Number(prepared(this.db, sql).run(before).changes);
+        total += n;
+        if (n < 1000) return total;
+        await new Promise((r) => setImmediate(r)); // let webhooks in between batches
+      }
+    };
+    return {
+      alerts: await batches("relay_alerts", `changed_at < ? AND NOT ${ACTIVE}`),
+      servedConfigs: await batches("relay_served_configs", "COALESCE(last_seen, first_seen) < ?"),
+      intakeDeadLetters: await batches("relay_intake_dead_letters", "received_at < ?"),
+    };
   }
 
   async pruneWebhookIds(before: number): Promise<number> {

@@ -163,6 +163,12 @@ export interface RelayStore {
   acceptPdWebhook(payload: PdWebhookPayload, now: number): Promise<boolean>;
   /** Deletes finished jobs and the send log older than `before` (alert states stay). */
   pruneHistory(before: number): Promise<number>;
+  /**
+   * Retention: deletes alerts closed with nothing PagerDuty may still show open (not changed since
+   * `before`), served configurations no webhook named since `before`, and intake dead letters
+   * received before `before`. In batches, so a large prune never holds the store for long.
+   */
+  pruneRetained(before: number): Promise<{ alerts: number; servedConfigs: number; intakeDeadLetters: number }>;
   /** Forgets webhook ids older than `before` (kept at least 72 hours). */
   pruneWebhookIds(before: number): Promise<number>;
 

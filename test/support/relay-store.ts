@@ -86,6 +86,40 @@ export function ackTimeoutTests(open: () => Promise<RelayStore>): void {
   });
 }
 
+/** Retention (pruneRetained), the same on every RelayStore. */
+export function retentionTests(open: () => Promise<RelayStore>): void {
+  it("prunes closed alerts, quiet served configurations and old intake dead letters; never an alert PagerDuty may show open", async () => {
+    const store = await open();
+    const DAY = 86_400_000;
+    const old = 1_000;
+    const recent = old + 40 * DAY;
+    const before = old + 30 * DAY;
+    try {
+      // Old and closed, nothing in PagerDuty: pruned. Old but triggered (PagerDuty may show it open): kept.
+      await store.observeAlert(observation("closed", { status: "CLOSED", alertConfigId: "c-old" }), old);
+      await store.observeAlert(observation("open", { alertConfigId: "c-old" }), old);
+      await store.markSent({ routeId: "orders", alertId: "open", action: "trigger", at: old }, "triggered");
+      await store.observeAlert(observation("closed-in-doubt", { status: "CLOSED" }), old);
+      await store.markAttempt("orders", "closed-in-doubt", "trigger", old);
+      await store.observeAlert(observation("closed-recently", { status: "CLOSED", alertConfigId: "c-new" }), recent);
+      // A configuration named again later is kept; one named only long ago is not.
+      await store.observeAlert(observation("again", { status: "CLOSED", alertConfigId: "c-again", updatedMs: 1 }), old);
+      await store.observeAlert(observation("again2", { status: "CLOSED", alertConfigId: "c-again" }), recent);
+      await store.recordIntakeDeadLetter({ routeId: "orders", reason: "old", event: "alert.open", projectId: null, alertId: null, receivedAt: old });
+      await store.recordIntakeDeadLetter({ routeId: "orders", reason: "new", event: "alert.open", projectId: null, alertId: null, receivedAt: recent });
+
+      expect(await store.pruneRetained(before)).toEqual({ alerts: 2, servedConfigs: 1, intakeDeadLetters: 1 });
+      const left = (await store.listAlerts({ limit: 100 })).map((a) => a.alertId).sort();
+      expect(left).toEqual(["again2", "closed-in-doubt", "closed-recently", "open"]);
+      expect(await store.servedConfigs("orders")).toEqual(["c-again", "c-new"]);
+      expect((await store.listIntakeDeadLetters(10)).map((d) => d.reason)).toEqual(["new"]);
+      expect(await store.pruneRetained(before)).toEqual({ alerts: 0, servedConfigs: 0, intakeDeadLetters: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+}
+
 /** listActiveAlerts: a route's alerts PagerDuty may show open, in alert id order, a page at a time. */
 export function activeAlertPagesTests(open: () => Promise<RelayStore>): void {
   it("lists a route's active alerts in id order after a cursor, leaving out closed ones with nothing open in PagerDuty", async () => {

@@ -128,4 +128,13 @@ export const migrations: PgMigration[] = [
     // PagerDuty's acknowledgement timed out: no acknowledgement again until PagerDuty's own (AlertRecord.ackTimedOut).
     sql: "ALTER TABLE relay.alerts ADD COLUMN ack_timed_out boolean NOT NULL DEFAULT false;",
   },
+  {
+    name: "relay/007-retention",
+    // Retention (pruneRetained): when a webhook last named a served configuration; dead letters by age.
+    sql: `
+      ALTER TABLE relay.served_configs ADD COLUMN last_seen bigint;
+      UPDATE relay.served_configs SET last_seen = first_seen;
+      CREATE INDEX intake_dead_letters_received ON relay.intake_dead_letters (received_at);
+    `,
+  },
 ];

@@ -97,11 +97,13 @@ export class PgRelayStore implements RelayStore {
   private observe(o: AlertObservation, now: number): Promise<ObserveResult> {
     return transaction(this.pool, async (c) => {
       if (o.alertConfigId) {
-        await c.query("INSERT INTO relay.served_configs (route_id, alert_config_id, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [
-          o.routeId,
-          o.alertConfigId,
-          now,
-        ]);
+        // last_seen moves at most once a day: retention needs days, not a write per webhook.
+        await c.query(
+          `INSERT INTO relay.served_configs AS s (route_id, alert_config_id, first_seen, last_seen) VALUES ($1, $2, $3, $3)
+           ON CONFLICT (route_id, alert_config_id) DO UPDATE SET last_seen = EXCLUDED.last_seen
+           WHERE COALESCE(s.last_seen, s.first_seen) < EXCLUDED.last_seen - 86400000`,
+          [o.routeId, o.alertConfigId, now],
+        );
       }
       const rank = EVENT_RANK[o.event];
       const inserted = await c.query(
@@ -261,6 +263,22 @@ export class PgRelayStore implements RelayStore {
       await this.outbox.enqueueIn(c, { queue: QUEUES.pdWebhook, queueKey: `incident/${payload.event.data.id}`, payload }, now);
       return true;
     });
+  }
+
+  async pruneRetained(before: number): Promise<{ alerts: number; servedConfigs: number; intakeDeadLetters: number }> {
+    const batches = async (table: string, where: string) => {
+      let total = 0;
+      for (;;) {
+        const { rowCount } = await this.pool.query(`DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${where} LIMIT 1000)`, [before]);
+        total += rowCount ?? 0;
+        if ((rowCount ?? 0) < 1000) return total;
+      }
+    };
+    return {
+      alerts: await batches("relay.alerts", `changed_at < $1 AND NOT ${ACTIVE}`),
+      servedConfigs: await batches("relay.served_configs", "COALESCE(last_seen, first_seen) < $1"),
+      intakeDeadLetters: await batches("relay.intake_dead_letters", "received_at < $1"),
+    };
   }
 
   async pruneWebhookIds(before: number): Promise<number> {

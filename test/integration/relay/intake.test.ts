@@ -9,6 +9,7 @@ afterAll(async () => {
 });
 
 const url = () => `${w.relay.url}/atlas/${w.routeId}`;
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
 const metric = async (name: string): Promise<string> => {
   const text = await (await fetch(`${w.relay.url}/metrics`)).text();
   return text
@@ -36,6 +37,12 @@ describe("Atlas intake: bad input is refused and changes nothing", () => {
       () => postAtlas(url(), "alert.open", alertBody(w.projectId), w.secret, { "content-type": "" }),
       415,
       "unsupported_media_type",
+    ],
+    [
+      "a signed body last updated before the retention period (a captured open replayed: its alert may be pruned)",
+      () => postAtlas(url(), "alert.open", alertBody(w.projectId, { created: minutesAgo(31 * 1440), updated: minutesAgo(31 * 1440) }), w.secret),
+      400,
+      "too_old",
     ],
     [
       "an open header on a closed body",
@@ -104,8 +111,8 @@ describe("Atlas intake: bad input is refused and changes nothing", () => {
 
 describe("Atlas intake → PagerDuty", () => {
   it("duplicate and out-of-order webhooks give exactly one trigger and one resolve", async () => {
-    const open = alertBody(w.projectId, { updated: "2026-01-01T00:00:00Z" });
-    const close = { ...open, status: "CLOSED", updated: "2026-01-01T00:05:00Z", resolved: "2026-01-01T00:05:00Z" };
+    const open = alertBody(w.projectId, { updated: minutesAgo(10) });
+    const close = { ...open, status: "CLOSED", updated: minutesAgo(5), resolved: minutesAgo(5) };
     const key = dedupKey(w.projectId, String(open.id));
     // open twice, then wait for the trigger; then close, an old open again, and the close again.
     expect((await postAtlas(url(), "alert.open", open, w.secret)).status).toBe(200);
@@ -123,8 +130,8 @@ describe("Atlas intake → PagerDuty", () => {
   });
 
   it("a close that arrives before its open pages no one", async () => {
-    const open = alertBody(w.projectId, { updated: "2026-01-01T00:00:00Z" });
-    const close = { ...open, status: "CLOSED", updated: "2026-01-01T00:05:00Z" };
+    const open = alertBody(w.projectId, { updated: minutesAgo(10) });
+    const close = { ...open, status: "CLOSED", updated: minutesAgo(5) };
     expect((await postAtlas(url(), "alert.close", close, w.secret)).status).toBe(200);
     expect((await postAtlas(url(), "alert.open", open, w.secret)).body.status).toBe("already_known");
     await new Promise((r) => setTimeout(r, 400));
