@@ -69,19 +69,20 @@ export function registerAtlasIntake(app: FastifyInstance, d: AtlasIntakeDeps): v
         return reply.code(400).send({ error: "invalid_alert", message: `The alert body is missing fields the relay needs: ${issues.join("; ")}` });
       }
       const a = parsed.data;
+      /** Accepted (2xx) and kept as an intake dead letter, shown on the status page: it pages nobody. */
+      const deadLetter = async (kind: string, reason: string, message: string) => {
+        await d.store.recordIntakeDeadLetter({ routeId: route.id, reason, event, projectId: a.groupId, alertId: a.id, receivedAt: Date.now() });
+        d.metrics.deadLetters.inc({ kind });
+        count("dead_letter");
+        return reply.code(202).send({ status: "dead_letter", message });
+      };
       if (a.groupId !== route.projectId) {
         // Accepted: Atlas may remove a webhook that keeps failing, and a config mistake must not lose alerts.
-        await d.store.recordIntakeDeadLetter({
-          routeId: route.id,
-          reason: `alert of project ${a.groupId} sent to route ${route.id} (project ${route.projectId})`,
-          event,
-          projectId: a.groupId,
-          alertId: a.id,
-          receivedAt: Date.now(),
-        });
-        d.metrics.deadLetters.inc({ kind: "wrong_project" });
-        count("dead_letter");
-        return reply.code(202).send({ status: "dead_letter", message: "The alert's project is not this route's; kept as a dead letter." });
+        return deadLetter(
+          "wrong_project",
+          `alert of project ${a.groupId} sent to route ${route.id} (project ${route.projectId})`,
+          "The alert's project is not this route's; kept as a dead letter.",
+        );
       }
       const updatedMs = Date.parse(a.updated ?? a.resolved ?? a.created ?? new Date().toISOString());
       if (updatedMs < Date.now() - d.maxAgeMs) {
@@ -95,17 +96,11 @@ export function registerAtlasIntake(app: FastifyInstance, d: AtlasIntakeDeps): v
       if (!status) {
         // Signed with the route's secret but not an Atlas alert (Atlas always sends a status): it pages
         // nobody, and is kept where a person sees it (the status page) rather than refused unseen.
-        await d.store.recordIntakeDeadLetter({
-          routeId: route.id,
-          reason: `signed ${event} without a status: not an Atlas alert body, nobody paged`,
-          event,
-          projectId: a.groupId,
-          alertId: a.id,
-          receivedAt: Date.now(),
-        });
-        d.metrics.deadLetters.inc({ kind: "no_status" });
-        count("dead_letter");
-        return reply.code(202).send({ status: "dead_letter", message: "The alert body has no status; kept as a dead letter, nobody paged." });
+        return deadLetter(
+          "no_status",
+          `signed ${event} without a status: not an Atlas alert body, nobody paged`,
+          "The alert body has no status; kept as a dead letter, nobody paged.",
+        );
       }
       if (eventContradicts(event, status)) {
         count("contradiction");

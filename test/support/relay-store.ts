@@ -18,11 +18,20 @@ export function observation(alertId: string, over: Partial<AlertObservation> = {
   };
 }
 
+/** Runs `fn` on a store `open` makes, closing it after, whatever happens. */
+async function withStore(open: () => Promise<RelayStore>, fn: (store: RelayStore) => Promise<void>): Promise<void> {
+  const store = await open();
+  try {
+    await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
 /** The in-doubt mark's contract, the same on every RelayStore. */
 export function inDoubtMarkTests(open: () => Promise<RelayStore>): void {
-  it("is committed before a send, cleared with its success, and keeps a closed alert in the reconciler's view", async () => {
-    const store = await open();
-    try {
+  it("is committed before a send, cleared with its success, and keeps a closed alert in the reconciler's view", () =>
+    withStore(open, async (store) => {
       await store.observeAlert(observation("1"), 1);
       await store.markAttempt("orders", "1", "trigger", 2);
       expect(await store.getAlert("orders", "1")).toMatchObject({ pdState: "none", pdAttempted: "trigger" });
@@ -31,17 +40,13 @@ export function inDoubtMarkTests(open: () => Promise<RelayStore>): void {
       await store.markSent({ routeId: "orders", alertId: "1", action: "resolve", at: 4 }, "resolved");
       expect(await store.getAlert("orders", "1")).toMatchObject({ pdState: "resolved", pdAttempted: null });
       expect(await store.listAlerts({ activeOnly: true })).toEqual([]);
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 }
 
 /** A 400's refusal (AlertRecord.pdRefused): kept for the state it was made in, the same on every RelayStore. */
 export function refusalTests(open: () => Promise<RelayStore>): void {
-  it("keeps a refusal while the alert's state stays, and clears it when the status or acknowledgement changes, or a send succeeds", async () => {
-    const store = await open();
-    try {
+  it("keeps a refusal while the alert's state stays, and clears it when the status or acknowledgement changes, or a send succeeds", () =>
+    withStore(open, async (store) => {
       await store.observeAlert(observation("1"), 1);
       await store.markRefused("orders", "1", "trigger", 2);
       expect((await store.getAlert("orders", "1"))?.pdRefused).toBe("trigger");
@@ -57,17 +62,13 @@ export function refusalTests(open: () => Promise<RelayStore>): void {
       await store.markRefused("orders", "1", "resolve", 7);
       await store.observeAlert(observation("1", { event: "alert.close", status: "CLOSED", updatedMs: 4_000 }), 8);
       expect((await store.getAlert("orders", "1"))?.pdRefused).toBeNull();
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 }
 
 /** PagerDuty's acknowledgement timing out (AlertRecord.ackTimedOut), the same on every RelayStore. */
 export function ackTimeoutTests(open: () => Promise<RelayStore>): void {
-  it("incident.unacknowledged marks the alert, and PagerDuty's next acknowledgement clears the mark", async () => {
-    const store = await open();
-    try {
+  it("incident.unacknowledged marks the alert, and PagerDuty's next acknowledgement clears the mark", () =>
+    withStore(open, async (store) => {
       await store.observeAlert(observation("1", { acknowledged: true }), 1);
       await store.markSent({ routeId: "orders", alertId: "1", action: "trigger", at: 2 }, "triggered");
       await store.markSent({ routeId: "orders", alertId: "1", action: "acknowledge", at: 3 }, "acknowledged");
@@ -80,10 +81,7 @@ export function ackTimeoutTests(open: () => Promise<RelayStore>): void {
       expect(await store.getAlert("orders", "1")).toMatchObject({ pdState: "triggered", ackTimedOut: true });
       await store.notePdState("orders", "1", "acknowledged", 7);
       expect(await store.getAlert("orders", "1")).toMatchObject({ pdState: "acknowledged", ackTimedOut: false });
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 }
 
 /** Retention (pruneRetained), the same on every RelayStore. */
@@ -122,9 +120,8 @@ export function retentionTests(open: () => Promise<RelayStore>): void {
 
 /** listActiveAlerts: a route's alerts PagerDuty may show open, in alert id order, a page at a time. */
 export function activeAlertPagesTests(open: () => Promise<RelayStore>): void {
-  it("lists a route's active alerts in id order after a cursor, leaving out closed ones with nothing open in PagerDuty", async () => {
-    const store = await open();
-    try {
+  it("lists a route's active alerts in id order after a cursor, leaving out closed ones with nothing open in PagerDuty", () =>
+    withStore(open, async (store) => {
       for (const id of ["c", "a", "d", "b"]) await store.observeAlert(observation(id), 1);
       await store.observeAlert(observation("e", { status: "CLOSED" }), 1);
       await store.observeAlert(observation("x", { routeId: "other" }), 1);
@@ -133,10 +130,7 @@ export function activeAlertPagesTests(open: () => Promise<RelayStore>): void {
       expect(await ids(undefined, 2)).toEqual(["a", "b"]);
       expect(await ids("b", 2)).toEqual(["c", "d"]);
       expect(await ids("d", 2)).toEqual([]);
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 }
 
 /** A store opened on a database an older relay made, holding alert "1" (open, triggered), reads it with nothing in doubt and can mark it. Closes the store. */
