@@ -62,7 +62,11 @@ export function deliverHandler(d: DeliverDeps) {
         return { kind: "wait", runAt: Date.now() + wait };
       }
       const severity =
-        action === "trigger" ? (alert.inform ? "info" : await d.severity.severity(alert.projectId, alert.alertConfigId, route.defaultSeverity)) : "info";
+        action === "trigger"
+          ? alert.inform
+            ? "info"
+            : await d.severity.severity(alert.projectId, alert.alertConfigId, route.defaultSeverity, alert.changedAt)
+          : "info";
       const event = buildEvent(alert, action, { routingKey: route.routingKey, severity, atlasUiUrl: d.atlasUiUrl });
       // An event PagerDuty would refuse for a field the relay fills in is never sent (buildEvent should make none).
       const problems = eventProblems(event);

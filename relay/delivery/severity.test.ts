@@ -89,6 +89,31 @@ describe("SeverityResolver", () => {
     expect(await r.severity("p", "c", "warning")).toBe("critical");
   });
 
+  it("counts the budget from when the change was recorded: a send already late does not wait on top", async () => {
+    const t = 10_000;
+    const fallbacks: SeverityFallback[] = [];
+    const r = new SeverityResolver({ getAlertConfig: () => new Promise(() => undefined) }, (reason) => fallbacks.push(reason), {
+      budgetMs: 1_000,
+      now: () => t,
+    });
+    const started = Date.now();
+    // Recorded 1.5 s ago (a backlog): no wait at all.
+    expect(await r.severity("p", "c", "error", t - 1_500)).toBe("error");
+    expect(Date.now() - started).toBeLessThan(100);
+    expect(fallbacks).toEqual(["timeout"]);
+  });
+
+  it("once a read of a project is over its budget, every send waiting on that project goes at once", async () => {
+    const r = new SeverityResolver({ getAlertConfig: () => new Promise(() => undefined) }, () => undefined, { budgetMs: 300 });
+    const first = r.severity("p", "c1", "error");
+    await new Promise((res) => setTimeout(res, 200));
+    // Started 200 ms later: it would wait until 500 ms on its own timer.
+    const started = Date.now();
+    const [a, b] = await Promise.all([first, r.severity("p", "c2", "error")]);
+    expect([a, b]).toEqual(["error", "error"]);
+    expect(Date.now() - started).toBeLessThan(250);
+  });
+
   it("remembers configurations read elsewhere (the reconciler)", async () => {
     const r = new SeverityResolver({ getAlertConfig: async () => Promise.reject(new Error("not called")) }, () => undefined);
     r.remember("p", "c", { severityOverride: "ERROR" });

@@ -1,8 +1,9 @@
 /**
  * Severity from the alert configuration's `severityOverride`, read through the project API and
  * cached 5 minutes. Severity never holds up a page: a send waits for the read at most `budgetMs`
- * (1 s), then goes out with the route's default while the read finishes in the background and
- * fills the cache for the next one. A read that fails or runs over its budget marks the project
+ * (1 s) counted from when the alert's change was recorded (a page already late from a backlog does
+ * not wait on top of it), then goes out with the route's default while the read finishes in the
+ * background and fills the cache for the next one. A read that fails or runs over its budget marks the project
  * unavailable for `failureTtlMs` (30 s): sends for it take the default at once instead of each
  * waiting out a hung project API. Every fallback is counted (relay_severity_lookup_failures_total).
  */
@@ -34,6 +35,8 @@ export class SeverityResolver {
   private readonly reading = new Map<string, Promise<PagerDutySeverity | undefined>>();
   /** Projects whose last read failed or hung, until when. */
   private readonly unavailable = new Map<string, number>();
+  /** Sends waiting for a read, by project: let go at once when the project turns out unavailable. */
+  private readonly waiting = new Map<string, Set<() => void>>();
   private readonly ttlMs: number;
   private readonly failureTtlMs: number;
   private readonly budgetMs: number;
@@ -56,7 +59,8 @@ export class SeverityResolver {
     this.unavailable.delete(projectId);
   }
 
-  async severity(projectId: string, alertConfigId: string | null, fallback: PagerDutySeverity): Promise<PagerDutySeverity> {
+  /** `since`: when the change being sent was recorded (default now); the send waits at most until `since + budgetMs`. */
+  async severity(projectId: string, alertConfigId: string | null, fallback: PagerDutySeverity, since?: number): Promise<PagerDutySeverity> {
     if (!alertConfigId) return fallback;
     const key = `${projectId}/${alertConfigId}`;
     const hit = this.cache.get(key);
@@ -70,11 +74,18 @@ export class SeverityResolver {
       read = this.read(projectId, alertConfigId, key);
       this.reading.set(key, read);
     }
+    const now = this.now();
+    const waitMs = Math.max(0, Math.min(this.budgetMs, (since ?? now) + this.budgetMs - now));
     let timer: NodeJS.Timeout | undefined;
+    let release: () => void = () => undefined;
     const late = new Promise<"late">((r) => {
-      timer = setTimeout(() => r("late"), this.budgetMs);
+      release = () => r("late");
+      timer = setTimeout(release, waitMs);
       timer.unref();
     });
+    let waiters = this.waiting.get(projectId);
+    if (!waiters) this.waiting.set(projectId, (waiters = new Set()));
+    waiters.add(release);
     const got = await Promise.race([
       read.then(
         (s) => ({ s }),
@@ -83,6 +94,8 @@ export class SeverityResolver {
       late,
     ]);
     clearTimeout(timer);
+    waiters.delete(release);
+    if (!waiters.size && this.waiting.get(projectId) === waiters) this.waiting.delete(projectId);
     if (got === "late") {
       this.markUnavailable(projectId);
       this.onFallback("timeout");
@@ -117,6 +130,11 @@ export class SeverityResolver {
 
   private markUnavailable(projectId: string): void {
     this.unavailable.set(projectId, this.now() + this.failureTtlMs);
+    // Every other send still waiting on this project goes now: its read will not come in time either.
+    // (On the next turn, so the send whose own read failed reports that failure.)
+    setImmediate(() => {
+      for (const release of this.waiting.get(projectId) ?? []) release();
+    });
     if (this.unavailable.size > 10_000) this.unavailable.delete(this.unavailable.keys().next().value!);
   }
 }
