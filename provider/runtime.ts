@@ -6,8 +6,8 @@
  * and upgrading the package upgrades the provider of existing stacks.
  *
  * Contract with every stub ever written to state (keep it): `provider(kind)`
- * returns a Pulumi `ResourceProvider` for "PagerDutyIntegration" or
- * "AlertRouting".
+ * returns a Pulumi `ResourceProvider` for "PagerDutyIntegration",
+ * "AlertRouting" or "AlertNotification".
  *
  * One configuration and one set of API clients per provider process: the
  * OAuth token and the HTTP connection pool are shared by every resource.
@@ -15,6 +15,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { PagerDutyIntegrationProvider } from "./integration/provider";
 import { AlertRoutingProvider } from "./routing/provider";
+import { AlertNotificationProvider } from "./notification/provider";
 import { withInstanceId } from "./integration/instance";
 import { versioned, type ResourceKind } from "./state";
 
@@ -23,6 +24,7 @@ export { STATE_VERSION, type ResourceKind } from "./state";
 const providers: Record<ResourceKind, dynamic.ResourceProvider> = {
   PagerDutyIntegration: versioned("PagerDutyIntegration", withInstanceId(new PagerDutyIntegrationProvider())),
   AlertRouting: versioned("AlertRouting", new AlertRoutingProvider()),
+  AlertNotification: versioned("AlertNotification", new AlertNotificationProvider()),
 };
 
 export function provider(kind: ResourceKind): dynamic.ResourceProvider {

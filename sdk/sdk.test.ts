@@ -85,4 +85,31 @@ describe("SDK resources under mocks", () => {
     });
     expect(await pulumi.isSecret((routing as any).relaySecret)).toBe(true);
   });
+
+  it("AlertNotification: own type token, the integration's project, instance id and region, a selection, the relay secret as a secret", async () => {
+    const { AlertNotification, PagerDutyIntegration } = await import("./index");
+    const integration = new PagerDutyIntegration("pd4", { projectId: PROJECT, integrationKey: KEY, region: "EU" });
+    const note = new AlertNotification("defaults", { integration, selector: { defaults: true }, delayMin: 5 });
+    expect(await value(note.projectId)).toBe(PROJECT);
+    const rec = created.find((c) => c.name === "defaults")!;
+    expect(rec.type).toBe(AlertNotification.typeToken);
+    expect(rec.type).toBe("pulumi-nodejs:dynamic/pdac:AlertNotification");
+    expect(rec.inputs).toMatchObject({
+      projectId: PROJECT,
+      integrationInstanceId: "0f1e2d3c4b5a6978",
+      region: "EU",
+      selector: { defaults: true },
+      delayMin: 5,
+    });
+    expect(rec.inputs.__provider).toContain('.provider("AlertNotification")');
+    const relayed = new AlertNotification("relayed-note", {
+      projectId: PROJECT,
+      alertConfigIds: ["7a1e2d3c4b5a69788796a5b4"],
+      delivery: "relay",
+      relayUrl: "https://relay.example.com/atlas/r",
+      relaySecret: "0123456789abcdef",
+    });
+    expect(await pulumi.isSecret((relayed as any).relaySecret)).toBe(true);
+    expect(() => new AlertNotification("nowhere", { selector: { all: true } })).toThrow(/give integration .* or projectId/);
+  });
 });

@@ -1,4 +1,5 @@
 import { NOTIFICATION_TYPES } from "../../catalog/atlas";
+import { redactedFields } from "../../catalog/notifications";
 
 /**
  * One notification of each type the catalog knows, as a person would set it up in the project UI,
@@ -39,7 +40,12 @@ export function sampleNotificationsOfEveryType(): Record<string, unknown>[] {
 }
 
 /** The whole stored configuration document (fields and notifications, credentials in clear). */
-export function storedConfig(db: { prepare(sql: string): { get(...args: unknown[]): unknown } }, alertConfigId: string): Record<string, unknown> | undefined {
+export function storedConfig(db: { prepare(sql: string): { get(...args: unknown[]): unknown } }, alertConfigId: string): Record<string, any> | undefined {
   const row = db.prepare("SELECT doc_json FROM atlas_alert_configs WHERE id = ?").get(alertConfigId) as { doc_json: string } | undefined;
   return row ? JSON.parse(row.doc_json) : undefined;
+}
+
+/** A notification as read, as a person editing in the UI sends it back: its redacted fields left out (kept through its notifierId). */
+export function withoutRedacted(n: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(n).filter(([k, v]) => !(k in redactedFields(String(n.typeName)) && String(v).includes("*"))));
 }
