@@ -45,8 +45,11 @@ export class AlertRoutingSet extends pulumi.ComponentResource {
       this.routings[key] = Object.fromEntries(
         Object.entries(args.routings ?? {}).map(([r, routing]) => [r, new AlertRouting(`${name}-${key}-${r}`, { ...routing, integration }, child)]),
       );
+      // After the project's routings: a routing's own configuration then exists when a selector is
+      // first evaluated, and is skipped (it already notifies the integration) from the start.
+      const after = { ...child, dependsOn: Object.values(this.routings[key]) };
       this.notifications[key] = Object.fromEntries(
-        Object.entries(args.notifications ?? {}).map(([n, note]) => [n, new AlertNotification(`${name}-${key}-${n}`, { ...note, integration }, child)]),
+        Object.entries(args.notifications ?? {}).map(([n, note]) => [n, new AlertNotification(`${name}-${key}-${n}`, { ...note, integration }, after)]),
       );
     }
     this.registerOutputs({
