@@ -7,7 +7,10 @@
  * run. Prints figures next to their goals; asserts nothing.
  * `BENCH_SCALE_ROUTINGS=2,6` runs other sizes (a quick check that it works: the
  * goals are for 6 and 60); `BENCH_SCALE_FLEET=3x10` another fleet (projects x
- * resources per project), `BENCH_SCALE_FLEET=0` none. Alone: `node dist/scripts/bench-scale.js`.
+ * resources per project), `BENCH_SCALE_FLEET=0` none. The fleet runs twice, the second time with
+ * PULUMI_SKIP_CHECKPOINTS=true, to show what the file backend's checkpoint after every step costs;
+ * `BENCH_SCALE_PROFILE=<dir>` writes the CLI's CPU profile of the first fleet up there
+ * (`pulumi up --profiling`; read it with `go tool pprof -top`). Alone: `node dist/scripts/bench-scale.js`.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -106,12 +109,13 @@ async function measureFleet(
   config: Record<string, string>,
   stateDir: string,
   exchanges: Exchange[],
+  variant: { name: string; env?: NodeJS.ProcessEnv; profile?: string } = { name: "" },
 ): Promise<FleetRun> {
-  const stack = `bench-fleet-${process.pid}`;
+  const stack = `bench-fleet${variant.name}-${process.pid}`;
   const notifications = 4;
   const routings = fleet.perProject - 1 - notifications;
   const resources = fleet.projects * fleet.perProject;
-  const ws = new PulumiWorkspace({ programDir, stateDir, stack, passphrase: "bench" });
+  const ws = new PulumiWorkspace({ programDir, stateDir, stack, passphrase: "bench", env: variant.env });
   try {
     await ws.initStack();
     await ws.setConfig({
@@ -120,7 +124,7 @@ async function measureFleet(
       routingCount: { value: String(routings) },
       notificationCount: { value: String(notifications) },
     });
-    const up = await timed(() => ws.ok(["up", "--yes", "--skip-preview"]));
+    const up = await timed(() => ws.ok(["up", "--yes", "--skip-preview", ...(variant.profile ? ["--profiling", variant.profile] : [])]));
     const file = ws.stateFiles().find((f) => f.endsWith(`${path.sep}${stack}.json`) && f.includes(`${path.sep}stacks${path.sep}`));
     const bytesPerResource = file ? fs.statSync(file).size / resources : NaN;
     const preview = await timed(() => ws.ok(["preview", "--expect-no-changes"]));
@@ -171,7 +175,10 @@ export async function scaleBench(): Promise<void> {
     );
     exchanges.length = 0;
     if (fleet && n1 > 0) {
-      const f = await measureFleet(fleet, fleetProjects, base, stateDir, exchanges);
+      const profile = process.env.BENCH_SCALE_PROFILE;
+      const f = await measureFleet(fleet, fleetProjects, base, stateDir, exchanges, { name: "", profile: profile && path.join(profile, "up") });
+      // The same fleet without the file backend's checkpoint after every step (the engine writes the state once, at the end).
+      const nc = await measureFleet(fleet, fleetProjects, base, stateDir, exchanges, { name: "-nocp", env: { PULUMI_SKIP_CHECKPOINTS: "true" } });
       const standardFleet = fleet.projects === 10 && fleet.perProject === 50 && n1 === 6;
       console.log(
         `fleet (real Pulumi CLI): AlertRoutingSet over ${fleet.projects} projects x ${fleet.perProject} resources (integration, ${fleet.perProject - 5} routings, 4 AlertNotifications each)${standardFleet ? "" : " (the goals are for 10 x 50 against 6 routings)"}`,
@@ -180,6 +187,9 @@ export async function scaleBench(): Promise<void> {
         `  N=${f.resources}: up ${f.up.toFixed(1)} s, preview ${f.preview.toFixed(1)} s, refresh ${f.refresh.toFixed(1)} s, destroy ${f.destroy.toFixed(1)} s   (N=${n1}: up ${small.up.toFixed(1)} s, refresh ${small.refresh.toFixed(1)} s)`,
       );
       console.log(`  up time ratio ${f.resources} / ${n1} routings: ${(f.up / small.up).toFixed(2)}x   goal <= ${FLEET_GOALS.ratio}x`);
+      console.log(
+        `  with PULUMI_SKIP_CHECKPOINTS=true (no checkpoint rewritten after each step): up ${nc.up.toFixed(1)} s (${(nc.up / small.up).toFixed(2)}x), destroy ${nc.destroy.toFixed(1)} s: the checkpoint writes take ${(f.up - nc.up).toFixed(1)} s of the up, ${(f.destroy - nc.destroy).toFixed(1)} s of the destroy`,
+      );
       console.log(`  checkpoint per resource: ${kb(f.bytesPerResource)}   goal <= ${kb(FLEET_GOALS.bytesPerResource)}`);
       console.log(
         `  refresh: ${(f.refreshReads / f.resources).toFixed(2)} reads per resource (${f.refreshReads} for ${f.resources}), ${f.refreshTokens} token(s)   goal ${FLEET_GOALS.readsPerResource} read per resource + 1 token per run`,
