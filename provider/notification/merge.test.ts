@@ -276,6 +276,21 @@ describe("diffNotification", () => {
     expect(diffNotification(state, { ...inputs, ...change } as typeof inputs)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 
+  it("relay: ours pointed at another route by hand is drift; the same route (host and last 4) is not", () => {
+    const relayState: NotificationOutputs = {
+      ...state,
+      delivery: "relay",
+      relayUrl: "https://relay.example.com/atlas/orders",
+      relaySecret: "0123456789abcdef",
+      integrationId: undefined,
+      attachments: state.attachments.map((a) => ({ ...a, target: "https://relay.example.com/****ders" })),
+    };
+    const { integrationId: _ri, matched: _rm, attachments: _ra, skipped: _rs, ...relayInputs } = relayState;
+    expect(diffNotification(relayState, relayInputs).changes).toBe(false);
+    const moved = { ...relayState, attachments: [{ ...relayState.attachments[0], target: "https://other.example.com/****ders" }, relayState.attachments[1]] };
+    expect(diffNotification(moved, relayInputs).changes).toBe(true);
+  });
+
   it("another project replaces", () => {
     expect(diffNotification(state, { ...inputs, projectId: "0123456789abcdef01234567" }).replaces).toEqual(["projectId"]);
   });

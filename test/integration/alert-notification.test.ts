@@ -318,6 +318,44 @@ describe("no lost updates", () => {
     expect(storedConfig(h.sandbox.db, created.id)).toEqual({ ...beforeDestroy, enabled: false, notifications: beforeDestroy.notifications.slice(0, 3) });
   });
 
+  it("a configuration that keeps changing under it: no PUT, the step fails after a bounded number of rounds asking to run again", async () => {
+    const p = await project();
+    const created = (
+      await atlas(h.sandbox, "POST", base(p.projectId), { eventTypeName: "HOST_DOWN", enabled: true, notifications: [SAMPLE_NOTIFICATIONS.EMAIL] })
+    ).body;
+    const urn = urnOf("AlertNotification", "busy");
+    const checked = await h.host.check(urn, {}, { ...native(p, { alertConfigIds: [created.id] }), __provider: h.provider.notification });
+    // Every read of the configuration is held 600 ms while someone edits it without pause.
+    expect((await atlas(h.sandbox, "POST", "/sandbox/faults", { count: 20, delayMs: 600, method: "GET", path: `/alertConfigs/${created.id}` })).status).toBe(
+      201,
+    );
+    let editing = true;
+    let edits = 0;
+    const editor = (async () => {
+      while (editing) {
+        const email = { ...SAMPLE_NOTIFICATIONS.EMAIL, intervalMin: 5 + ++edits };
+        await atlas(h.sandbox, "PUT", `${base(p.projectId)}/${created.id}`, { eventTypeName: "HOST_DOWN", enabled: true, notifications: [email] });
+      }
+    })();
+    const before = h.recorder.exchanges.length;
+    try {
+      await expect(h.host.create(urn, checked.inputs)).rejects.toThrow(
+        /kept changing while its notifications were being updated \(5 attempts\): run the command again/,
+      );
+    } finally {
+      editing = false;
+      await editor;
+      await atlas(h.sandbox, "DELETE", "/sandbox/faults");
+    }
+    expect(edits).toBeGreaterThan(5);
+    // Only the editor wrote.
+    const puts = h.recorder.exchanges.slice(before).filter((e) => e.method === "PUT" && e.service === "atlas");
+    expect(puts.every((e) => (e.requestBody as any).notifications.length === 1)).toBe(true);
+    expect(storedConfig(h.sandbox.db, created.id)!.notifications).toEqual([
+      { ...SAMPLE_NOTIFICATIONS.EMAIL, intervalMin: 5 + edits, notifierId: expect.any(String) },
+    ]);
+  });
+
   it("every request and response conformed to the specs", () => {
     expect(h.recorder.errors()).toEqual([]);
   });
