@@ -4,6 +4,7 @@
  * stays exactly as it was. The lifecycle (lifecycle.ts) adds the reads and writes around them.
  */
 import { redactedFields } from "../../catalog/notifications";
+import { DEFAULT_REGION } from "../../lib/regions";
 import { ProviderError } from "../errors";
 import { matchesRedacted } from "../inputs";
 import { sameRedactedUrl, toAlertConfig } from "../routing/mapping";
@@ -57,7 +58,7 @@ export function targetShown(n: Notification): string {
 /** Our notification as it should be: reaching the target with our delay (and, relay, a secret that redacts like ours). */
 export function inShape(n: Notification, t: Target): boolean {
   if (!reachesTarget(n, t) || Number(n.delayMin ?? 0) !== t.delayMin) return false;
-  if (t.delivery === "native") return n.integrationId === t.integrationId && (n.region ?? "US") === t.region;
+  if (t.delivery === "native") return n.integrationId === t.integrationId && (n.region ?? DEFAULT_REGION) === t.region;
   return typeof n.webhookSecret === "string" && matchesRedacted(t.relaySecret, n.webhookSecret);
 }
 
@@ -65,7 +66,7 @@ export function inShape(n: Notification, t: Target): boolean {
 export function ourNotification(t: Target, notifierId?: string): Record<string, unknown> {
   const routing = {
     delivery: t.delivery,
-    region: t.delivery === "native" ? t.region : "US",
+    region: t.delivery === "native" ? t.region : DEFAULT_REGION,
     delayMin: t.delayMin,
     ...(t.delivery === "relay" ? { relayUrl: t.relayUrl, relaySecret: t.relaySecret } : {}),
   } as RoutingInputs;
