@@ -1,6 +1,6 @@
 import type { CheckResult } from "@pulumi/pulumi/dynamic";
 import { DEFAULT_REGION } from "../../lib/regions";
-import { configProblems, CONFIG_NAMESPACE, type ProviderConfig } from "../config";
+import { configProblems, type ProviderConfig } from "../config";
 import { isUnknown, issuesToFailures, validationCandidate } from "../inputs";
 import { integrationInputsSchema } from "./schema";
 import type { IntegrationInputs } from "./types";
@@ -22,7 +22,7 @@ export function checkIntegration(news: Record<string, unknown>, config: Provider
     if (news.pagerdutyServiceId !== undefined && news.pagerdutyServiceId !== null && !config.pagerdutyToken) {
       failures.push({
         property: "pagerdutyServiceId",
-        reason: `creating an integration on a PagerDuty service needs a REST API token: set --secret ${CONFIG_NAMESPACE}:pagerdutyToken (or PAGERDUTY_TOKEN), or use integrationKey instead`,
+        reason: `creating an integration on a PagerDuty service needs a REST API token: set --secret ${config.namespace}:pagerdutyToken (or PAGERDUTY_TOKEN), or use integrationKey instead`,
       });
     }
   }

@@ -1,6 +1,6 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientsFor } from "../clients";
-import { readProviderConfig, type ProviderConfig } from "../config";
+import { type ConfigureRequest, readProviderConfig, type ProviderConfig } from "../config";
 import { checkIntegration } from "./check";
 import { diffIntegration } from "./diff";
 import { createIntegration, deleteIntegration, readIntegration, updateIntegration } from "./lifecycle";
@@ -14,8 +14,8 @@ import type { IntegrationInputs, IntegrationOutputs } from "./types";
 export class PagerDutyIntegrationProvider implements dynamic.ResourceProvider<IntegrationInputs, IntegrationOutputs> {
   private config: ProviderConfig | undefined;
 
-  async configure(req: dynamic.ConfigureRequest): Promise<void> {
-    this.config = readProviderConfig(req.config, process.env);
+  async configure(req: ConfigureRequest): Promise<void> {
+    this.config = readProviderConfig(req.config, process.env, req.namespace);
   }
 
   async check(_olds: IntegrationInputs, news: IntegrationInputs): Promise<dynamic.CheckResult<IntegrationInputs>> {

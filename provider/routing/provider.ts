@@ -1,6 +1,6 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientsFor } from "../clients";
-import { readProviderConfig, type ProviderConfig } from "../config";
+import { type ConfigureRequest, readProviderConfig, type ProviderConfig } from "../config";
 import { checkRouting } from "./check";
 import { diffRouting } from "./diff";
 import { createRouting, deleteRouting, readRouting, updateRouting } from "./lifecycle";
@@ -10,8 +10,8 @@ import type { RoutingInputs, RoutingOutputs } from "./types";
 export class AlertRoutingProvider implements dynamic.ResourceProvider<RoutingInputs, RoutingOutputs> {
   private config: ProviderConfig | undefined;
 
-  async configure(req: dynamic.ConfigureRequest): Promise<void> {
-    this.config = readProviderConfig(req.config, process.env);
+  async configure(req: ConfigureRequest): Promise<void> {
+    this.config = readProviderConfig(req.config, process.env, req.namespace);
   }
 
   async check(_olds: RoutingInputs, news: RoutingInputs): Promise<dynamic.CheckResult<RoutingInputs>> {
