@@ -1,4 +1,15 @@
+import type { DiffResult } from "@pulumi/pulumi/dynamic";
+
 /** Helpers shared by both resources' check and diff. */
+
+/**
+ * A diff with the names of the properties that differ: the dynamic-provider
+ * host ignores `diffs`, the plugin sends them as the detailed diff, so a
+ * preview names exactly what `up` changes.
+ */
+export interface NamedDiff extends DiffResult {
+  diffs: string[];
+}
 
 /** The engine's placeholder for a value not known until apply (`pulumi preview` of a dependent resource). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -1,5 +1,4 @@
-import type { DiffResult } from "@pulumi/pulumi/dynamic";
-import { deepEqual, isUnknown, matchesRedacted } from "../inputs";
+import { deepEqual, isUnknown, matchesRedacted, type NamedDiff } from "../inputs";
 import type { IntegrationInputs, IntegrationOutputs } from "./types";
 
 /**
@@ -8,7 +7,7 @@ import type { IntegrationInputs, IntegrationOutputs } from "./types";
  * PAGER_DUTY integration); key, service and region update in place. Pending
  * clean-up is a change, so preview shows it and up retries it.
  */
-export function diffIntegration(olds: IntegrationOutputs, news: IntegrationInputs): DiffResult {
+export function diffIntegration(olds: IntegrationOutputs, news: IntegrationInputs): NamedDiff {
   const changed: string[] = [];
   if (olds.projectId !== news.projectId) changed.push("projectId");
   if (olds.region !== news.region) changed.push("region");
@@ -18,7 +17,7 @@ export function diffIntegration(olds: IntegrationOutputs, news: IntegrationInput
   // Clean-up a previous up could not finish (PagerDuty unreachable...): the next up retries it.
   if ((olds.pendingCleanup ?? []).length > 0) changed.push("pendingCleanup");
   const replaces = changed.includes("projectId") ? ["projectId"] : [];
-  return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
+  return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0, diffs: changed };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientsFor } from "../clients";
 import { type ConfigureRequest, readProviderConfig, type ProviderConfig } from "../config";
+import type { NamedDiff } from "../inputs";
 import { checkIntegration } from "./check";
 import { diffIntegration } from "./diff";
 import { createIntegration, deleteIntegration, readIntegration, updateIntegration } from "./lifecycle";
@@ -22,7 +23,7 @@ export class PagerDutyIntegrationProvider implements dynamic.ResourceProvider<In
     return checkIntegration(news as unknown as Record<string, unknown>, this.config);
   }
 
-  async diff(_id: string, olds: IntegrationOutputs, news: IntegrationInputs): Promise<dynamic.DiffResult> {
+  async diff(_id: string, olds: IntegrationOutputs, news: IntegrationInputs): Promise<NamedDiff> {
     return diffIntegration(olds, news);
   }
 

@@ -1,6 +1,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientsFor } from "../clients";
 import { type ConfigureRequest, readProviderConfig, type ProviderConfig } from "../config";
+import type { NamedDiff } from "../inputs";
 import { checkRouting } from "./check";
 import { diffRouting } from "./diff";
 import { createRouting, deleteRouting, readRouting, updateRouting } from "./lifecycle";
@@ -18,7 +19,7 @@ export class AlertRoutingProvider implements dynamic.ResourceProvider<RoutingInp
     return checkRouting(news as unknown as Record<string, unknown>, this.config);
   }
 
-  async diff(_id: string, olds: RoutingOutputs, news: RoutingInputs): Promise<dynamic.DiffResult> {
+  async diff(_id: string, olds: RoutingOutputs, news: RoutingInputs): Promise<NamedDiff> {
     return diffRouting(olds, news);
   }
 
