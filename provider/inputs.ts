@@ -92,7 +92,8 @@ export function validationCandidate(
 ): Record<string, unknown> {
   const candidate: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(news)) {
-    if (k.startsWith("__") || skip.includes(k) || v === undefined || v === null) continue;
+    // `schemaVersion` is the provider's own stamp (provider/state.ts), in state and so in what an import reads back.
+    if (k.startsWith("__") || k === "schemaVersion" || skip.includes(k) || v === undefined || v === null) continue;
     candidate[k] = unknowns.includes(k) ? placeholder(k) : v;
   }
   return candidate;

@@ -1,7 +1,7 @@
 import type { CheckResult } from "@pulumi/pulumi/dynamic";
 import { DEFAULT_REGION } from "../../lib/regions";
 import { configProblems, type ProviderConfig } from "../config";
-import { isUnknown, issuesToFailures, validationCandidate } from "../inputs";
+import { isRedacted, isUnknown, issuesToFailures, validationCandidate } from "../inputs";
 import { integrationInputsSchema } from "./schema";
 import type { IntegrationInputs } from "./types";
 
@@ -12,10 +12,18 @@ export { DEFAULT_INITIAL_SUMMARY } from "./schema";
  * call, so every failure shows at `pulumi preview`. Fields the engine does not
  * know yet (outputs of other resources) are passed through unchecked.
  */
-export function checkIntegration(news: Record<string, unknown>, config: ProviderConfig | undefined): CheckResult<IntegrationInputs> {
+export function checkIntegration(
+  news: Record<string, unknown>,
+  config: ProviderConfig | undefined,
+  olds: Record<string, unknown> = {},
+): CheckResult<IntegrationInputs> {
   const unknowns = Object.keys(news).filter((k) => isUnknown(news[k]));
+  // `pulumi import` reads the key redacted (the project API never returns it) and checks it as read:
+  // that key, unchanged from state, is not the program's to fix until it supplies the real one.
+  if (typeof news.integrationKey === "string" && isRedacted(news.integrationKey) && news.integrationKey === olds.integrationKey)
+    unknowns.push("integrationKey");
   const shape = integrationInputsSchema({ unknowns });
-  const parsed = shape.safeParse(validationCandidate(news, unknowns, placeholderFor));
+  const parsed = shape.safeParse(validationCandidate(news, unknowns, placeholderFor, ["instanceId"]));
   const failures = parsed.success ? [] : issuesToFailures(parsed.error.issues, "PagerDutyIntegration");
   if (config) {
     failures.push(...configProblems(config));

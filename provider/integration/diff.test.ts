@@ -55,10 +55,10 @@ describe("diffIntegration", () => {
       { changes: true, replaces: [], deleteBeforeReplace: false, diffs: ["integrationKey"] },
     ],
     [
-      "imported: redacted key that matches",
+      "imported: redacted key that matches (adopted: a state-only update)",
       { ...state, integrationKey: `${"*".repeat(28)}8f90` },
       inputs,
-      { changes: false, replaces: [], deleteBeforeReplace: false, diffs: [] },
+      { changes: true, replaces: [], deleteBeforeReplace: false, diffs: ["integrationKey"] },
     ],
     [
       "imported: redacted key that does not match",

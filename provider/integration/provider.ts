@@ -3,7 +3,7 @@ import { clientsFor } from "../clients";
 import { type ConfigureRequest, readProviderConfig, type ProviderConfig } from "../config";
 import type { NamedDiff } from "../inputs";
 import { checkIntegration } from "./check";
-import { diffIntegration } from "./diff";
+import { adoptsKey, diffIntegration } from "./diff";
 import { createIntegration, deleteIntegration, readIntegration, updateIntegration } from "./lifecycle";
 import type { IntegrationInputs, IntegrationOutputs } from "./types";
 
@@ -19,8 +19,8 @@ export class PagerDutyIntegrationProvider implements dynamic.ResourceProvider<In
     this.config = readProviderConfig(req.config, process.env, req.namespace);
   }
 
-  async check(_olds: IntegrationInputs, news: IntegrationInputs): Promise<dynamic.CheckResult<IntegrationInputs>> {
-    return checkIntegration(news as unknown as Record<string, unknown>, this.config);
+  async check(olds: IntegrationInputs, news: IntegrationInputs): Promise<dynamic.CheckResult<IntegrationInputs>> {
+    return checkIntegration(news as unknown as Record<string, unknown>, this.config, (olds ?? {}) as unknown as Record<string, unknown>);
   }
 
   async diff(_id: string, olds: IntegrationOutputs, news: IntegrationInputs): Promise<NamedDiff> {
@@ -36,7 +36,10 @@ export class PagerDutyIntegrationProvider implements dynamic.ResourceProvider<In
   }
 
   async update(id: string, olds: IntegrationOutputs, news: IntegrationInputs): Promise<dynamic.UpdateResult<IntegrationOutputs>> {
-    return updateIntegration(id, olds, news, clientsFor(this.config));
+    const res = await updateIntegration(id, olds, news, clientsFor(this.config));
+    // An imported integration's real key, supplied by the program: state takes it (updateIntegration wrote nothing).
+    if (res.outs && adoptsKey(olds, news) && res.outs.integrationKey === olds.integrationKey) res.outs.integrationKey = news.integrationKey!;
+    return res;
   }
 
   async delete(id: string, props: IntegrationOutputs): Promise<void> {

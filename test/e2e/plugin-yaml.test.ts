@@ -2,12 +2,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startSandbox, type Sandbox } from "../../sandbox";
-import { PulumiWorkspace } from "../../scripts/lib/pulumi-cli";
 import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
-import { FAST_RETRY } from "../support/harness";
 import { ConformanceRecorder } from "../support/openapi";
-import { repoRoot } from "../support/provider-host";
 import { newProjectId } from "../support/sandbox-client";
+import { yamlProgram, yamlStack } from "../support/yaml-program";
 
 // A YAML program (the real YAML language host) through the provider plugin
 // (packages/pulumi-resource-pagerduty-as-code, as staged by the build) with the
@@ -15,28 +13,10 @@ import { newProjectId } from "../support/sandbox-client";
 // only (pagerduty-as-code:*): the environment holds none of them.
 jest.setTimeout(600_000);
 
-export const PLUGIN_DIR = path.join(repoRoot, "packages/pulumi-resource-pagerduty-as-code");
-
 let sb: Sandbox;
 let recorder: ConformanceRecorder;
 let work: string;
 let key: string;
-
-export function yamlProgram(name: string, resources: string, pluginDir = PLUGIN_DIR): string {
-  return `name: ${name}
-runtime: yaml
-plugins:
-  providers:
-    - name: pagerduty-as-code
-      path: ${pluginDir}
-config:
-  projectId:
-    type: string
-  integrationKey:
-    type: string
-    secret: true
-${resources}`;
-}
 
 function routings(cpuSeverity: string, delay: number): string {
   return `resources:
@@ -83,26 +63,6 @@ outputs:
   keyLast4: \${pd.keyLast4}
   integrationKey: \${pd.integrationKey}
 `;
-}
-
-/** A stack of a YAML program in its own directory, configured with the sandbox's settings under pagerduty-as-code: (credentials and tokens as secrets). */
-export async function yamlStack(
-  sandbox: Sandbox,
-  dir: string,
-  program: string,
-  config: Record<string, { value: string; secret?: boolean }>,
-): Promise<PulumiWorkspace> {
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), program);
-  const blank = Object.fromEntries(Object.keys(sandbox.providerEnv()).map((k) => [k, ""]));
-  const ws = new PulumiWorkspace({ programDir: dir, stateDir: path.join(dir, ".state"), stack: "dev", passphrase: "e2e-passphrase", env: blank });
-  await ws.initStack();
-  const settings = Object.entries({ ...sandbox.providerConfig(), ...FAST_RETRY }).map(([k, v]) => [
-    k.replace(/^pdac:/, "pagerduty-as-code:"),
-    { value: v, secret: /Secret|Token/.test(k) },
-  ]);
-  await ws.setConfig({ ...Object.fromEntries(settings), ...config });
-  return ws;
 }
 
 beforeAll(async () => {
