@@ -7,6 +7,6 @@ export { PagerDutyIntegrationProvider } from "./integration/provider";
 export { AlertRoutingProvider } from "./routing/provider";
 export type { IntegrationInputs, IntegrationOutputs, InitialAlertOptions, Severity } from "./integration/types";
 export type { RoutingInputs, RoutingOutputs, Matcher, Threshold, MetricThreshold, AlertSeverity, Delivery } from "./routing/types";
-export { CONFIG_NAMESPACE, SETTINGS, type Region } from "./config";
+export { CONFIG_NAMESPACE, CONFIG_NAMESPACES, SETTINGS, type Region } from "./config";
 export { ProviderError } from "./errors";
 export { STATE_VERSION } from "./state";
