@@ -1,8 +1,7 @@
 import * as path from "node:path";
 import { startSandbox, type Sandbox } from "../../sandbox";
-import type { PulumiWorkspace } from "../../scripts/lib/pulumi-cli";
 import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
-import { stackFactory } from "../support/e2e-stack";
+import { integrationState, stackFactory } from "../support/e2e-stack";
 import { ConformanceRecorder } from "../support/openapi";
 import { newProjectId } from "../support/sandbox-client";
 
@@ -33,11 +32,6 @@ afterAll(async () => {
   stacks.cleanup();
   expect(recorder.errors()).toEqual([]);
 });
-
-async function integrationState(ws: PulumiWorkspace): Promise<Record<string, any>> {
-  const state = await ws.exportState();
-  return state.deployment.resources.find((r: any) => r.type.endsWith(":PagerDutyIntegration")).outputs;
-}
 
 /** The PagerDuty REST lookups of services since exchange `from` (how a key given in the program is confirmed). */
 const serviceLookups = (from: number) =>
