@@ -9,6 +9,6 @@ export { AlertNotificationProvider } from "./notification/provider";
 export type { IntegrationInputs, IntegrationOutputs, InitialAlertOptions, Severity } from "./integration/types";
 export type { RoutingInputs, RoutingOutputs, Matcher, Threshold, MetricThreshold, AlertSeverity, Delivery } from "./routing/types";
 export type { NotificationInputs, NotificationOutputs, Selector, Attachment, Skip } from "./notification/schema";
-export { CONFIG_NAMESPACE, SETTINGS, type Region } from "./config";
+export { CONFIG_NAMESPACE, CONFIG_NAMESPACES, SETTINGS, type Region } from "./config";
 export { ProviderError } from "./errors";
 export { STATE_VERSION } from "./state";

@@ -80,7 +80,9 @@ export function versioned<I extends Props, O extends Props>(kind: ResourceKind, 
     },
     diff: async (id, olds, news) => {
       const res = await impl.diff!(id, upgradeState(olds), news);
-      return olds.schemaVersion === STATE_VERSION ? res : { ...res, changes: true };
+      if (olds.schemaVersion === STATE_VERSION) return res;
+      const diffs = (res as { diffs?: string[] }).diffs;
+      return { ...res, changes: true, ...(diffs ? { diffs: [...diffs, "schemaVersion"] } : {}) };
     },
     create: async (inputs) => {
       const res = await impl.create(inputs);

@@ -8,8 +8,9 @@ import * as path from "node:path";
 import { z } from "zod";
 import type { AtlasAuthConfig } from "../clients/atlas/types";
 import { DEFAULT_REGION, REGION_NAMES, type Region, regionRecord } from "../lib/regions";
+import { PAGERDUTY_SEVERITIES, type PagerDutySeverity as Severity } from "../lib/severity";
 
-export type Severity = "critical" | "error" | "warning" | "info";
+export type { PagerDutySeverity as Severity } from "../lib/severity";
 
 const secretRef = z.union([z.object({ env: z.string().min(1) }).strict(), z.object({ file: z.string().min(1) }).strict()]);
 export type SecretRef = z.infer<typeof secretRef>;
@@ -33,7 +34,7 @@ const routeSchema = z
     region: z.enum(REGION_NAMES).default(DEFAULT_REGION),
     webhookSecret: secretRef,
     previousWebhookSecret: secretRef.optional(),
-    defaultSeverity: z.enum(["critical", "error", "warning", "info"]).default("error"),
+    defaultSeverity: z.enum(PAGERDUTY_SEVERITIES).default("error"),
     /** Alert configurations this route serves besides those it receives webhooks for (reconciliation). */
     alertConfigIds: z.array(z.string().regex(OBJECT_ID, "24 lowercase hexadecimal digits")).default([]),
   })

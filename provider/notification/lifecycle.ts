@@ -67,6 +67,13 @@ export async function deleteNotification(id: string, props: NotificationOutputs,
  */
 export async function readNotification(id: string, props: NotificationOutputs, clients: Clients): Promise<ReadResult<NotificationOutputs>> {
   const { projectId } = parseNotificationId(id);
+  if (!props.alertConfigIds && !props.selector) {
+    // `pulumi import` reads with the id alone: nothing says which configurations, or which notifications are ours.
+    throw new ProviderError(
+      "INVALID_ID",
+      `an AlertNotification cannot be imported: declare it in the program (its first pulumi up adds its notification where it is missing and skips configurations that already notify the same integration or route)`,
+    );
+  }
   let configs: LiveConfig[];
   try {
     configs = (await clients.atlas.listAlertConfigs(projectId)) as unknown as LiveConfig[];

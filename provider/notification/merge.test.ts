@@ -255,7 +255,7 @@ describe("diffNotification", () => {
   const { integrationId: _i, matched: _m, attachments: _a, skipped: _s, ...inputs } = state;
 
   it("in step: no change", () => {
-    expect(diffNotification(state, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(diffNotification(state, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false, diffs: [] });
   });
 
   it.each<[string, Partial<NotificationOutputs>]>([
@@ -273,7 +273,12 @@ describe("diffNotification", () => {
     ["another delay", { delayMin: 5 }],
     ["a new integration instance", { integrationInstanceId: "1a2b3c4d5e6f7081" }],
   ])("update: %s", (_name, change) => {
-    expect(diffNotification(state, { ...inputs, ...change } as typeof inputs)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(diffNotification(state, { ...inputs, ...change } as typeof inputs)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+      diffs: Object.keys(change),
+    });
   });
 
   it("relay: ours pointed at another route by hand is drift; the same route (host and last 4) is not", () => {

@@ -1,6 +1,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientsFor } from "../clients";
-import { readProviderConfig, type ProviderConfig } from "../config";
+import { type ConfigureRequest, readProviderConfig, type ProviderConfig } from "../config";
+import type { NamedDiff } from "../inputs";
 import { checkNotification } from "./check";
 import { diffNotification } from "./diff";
 import { createNotification, deleteNotification, readNotification, updateNotification } from "./lifecycle";
@@ -10,15 +11,15 @@ import type { NotificationInputs, NotificationOutputs } from "./schema";
 export class AlertNotificationProvider implements dynamic.ResourceProvider<NotificationInputs, NotificationOutputs> {
   private config: ProviderConfig | undefined;
 
-  async configure(req: dynamic.ConfigureRequest): Promise<void> {
-    this.config = readProviderConfig(req.config, process.env);
+  async configure(req: ConfigureRequest): Promise<void> {
+    this.config = readProviderConfig(req.config, process.env, req.namespace);
   }
 
   async check(_olds: NotificationInputs, news: NotificationInputs): Promise<dynamic.CheckResult<NotificationInputs>> {
     return checkNotification(news as unknown as Record<string, unknown>, this.config);
   }
 
-  async diff(_id: string, olds: NotificationOutputs, news: NotificationInputs): Promise<dynamic.DiffResult> {
+  async diff(_id: string, olds: NotificationOutputs, news: NotificationInputs): Promise<NamedDiff> {
     return diffNotification(olds, news);
   }
 

@@ -3,13 +3,11 @@
  * cached 5 minutes. When the read fails the route's default is used and the failure counted,
  * so a project API outage delays nothing.
  */
-import type { PagerDutySeverity } from "../../clients/pagerduty/events";
+import { type PagerDutySeverity, pagerDutySeverityOf } from "../../lib/severity";
 
 export interface AlertConfigReader {
   getAlertConfig(projectId: string, id: string): Promise<{ severityOverride?: string } | undefined>;
 }
-
-const MAP: Record<string, PagerDutySeverity> = { CRITICAL: "critical", ERROR: "error", WARNING: "warning", INFO: "info" };
 
 export class SeverityResolver {
   private readonly cache = new Map<string, { severity: PagerDutySeverity | undefined; at: number }>();
@@ -28,7 +26,7 @@ export class SeverityResolver {
     if (hit && this.now() - hit.at < this.ttlMs) return hit.severity ?? fallback;
     try {
       const cfg = await this.atlas.getAlertConfig(projectId, alertConfigId);
-      const severity = cfg?.severityOverride ? MAP[String(cfg.severityOverride).toUpperCase()] : undefined;
+      const severity = pagerDutySeverityOf(cfg?.severityOverride);
       this.cache.set(key, { severity, at: this.now() });
       if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
       return severity ?? fallback;

@@ -37,6 +37,12 @@ export function stackFactory(sb: () => Sandbox, programDir: string) {
   };
 }
 
+/** The integration's outputs in state (stack outputs are only rewritten when the program runs, not by refresh). */
+export async function integrationState(ws: PulumiWorkspace): Promise<Record<string, any>> {
+  const state = await ws.exportState();
+  return state.deployment.resources.find((r: any) => r.type.endsWith(":PagerDutyIntegration")).outputs;
+}
+
 /**
  * State size from the stack's checkpoint file (what the file backend rewrites
  * after every step): `perResource` is the largest record of one of our
