@@ -24,7 +24,7 @@ export function stackFactory(sb: () => Sandbox, programDir: string) {
       const provider = { ...sb().providerConfig(), ...FAST_RETRY };
       await ws.setConfig({
         ...Object.fromEntries(Object.entries(provider).map(([k, v]) => [k, { value: v, secret: /Secret|Token/.test(k) }])),
-        ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v, secret: k === "integrationKey" }])),
+        ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v, secret: k === "integrationKey" || k === "relaySecret" }])),
       });
       return ws;
     },
