@@ -27,7 +27,7 @@ export function makeClients(cfg: ProviderConfig): Clients {
   if (!cfg.atlasAuth) {
     throw new ProviderError(
       "CONFIG",
-      "no project API credentials configured: set pdac:atlasClientId and pdac:atlasClientSecret (or the MONGODB_ATLAS_* environment variables)",
+      `no project API credentials configured: set ${cfg.namespace}:atlasClientId and ${cfg.namespace}:atlasClientSecret (or the MONGODB_ATLAS_* environment variables)`,
     );
   }
   const retry = cfg.retry;

@@ -1,5 +1,5 @@
 import { RETRY_DEFAULTS, defaultRetryPolicy } from "../clients/http/retry";
-import { readProviderConfig, SETTINGS } from "./config";
+import { CONFIG_NAMESPACES, configProblems, readProviderConfig, SETTINGS } from "./config";
 
 const stack = (values: Record<string, string>) => ({ get: (k: string) => values[k] });
 
@@ -104,5 +104,39 @@ describe("readProviderConfig", () => {
     }
     expect(err).toBeInstanceOf(Error);
     expect(String(err)).toMatch(/^ProviderError: pdac:retryMaxAttempts/);
+  });
+
+  // Both front doors read every setting: the dynamic provider under pdac:, the plugin under
+  // pagerduty-as-code: (the engine hands a plugin only its own package's config), with the same
+  // environment variables, so a setting added to SETTINGS reaches both.
+  describe.each(Object.values(CONFIG_NAMESPACES))("under the namespace %s", (ns) => {
+    const other = ns === CONFIG_NAMESPACES.dynamic ? CONFIG_NAMESPACES.plugin : CONFIG_NAMESPACES.dynamic;
+
+    const PARTNER: Record<string, string> = {
+      atlasClientId: "atlasClientSecret",
+      atlasClientSecret: "atlasClientId",
+      atlasPublicKey: "atlasPrivateKey",
+      atlasPrivateKey: "atlasPublicKey",
+    };
+    const sampleValueOf = (key: string) =>
+      /Url/.test(key) ? "http://127.0.0.1:9999" : /Attempts/.test(key) ? "7" : /Ms$/.test(key) ? "4321" : `value-of-${key}`;
+
+    it.each(Object.keys(SETTINGS))("%s: from the stack under this namespace only, else from its environment variable", (name) => {
+      const keys = [name, PARTNER[name]].filter(Boolean).map((n) => SETTINGS[n]);
+      const seen = (cfg: ReturnType<typeof readProviderConfig>) => JSON.stringify(cfg).includes(sampleValueOf(name).replace("http://", ""));
+      const from = (prefix: string) => Object.fromEntries(keys.map((k) => [`${prefix}:${k.key}`, sampleValueOf(k.key)]));
+      expect(seen(readProviderConfig(stack(from(ns)), {}, ns))).toBe(true);
+      expect(seen(readProviderConfig(stack(from(other)), {}, ns))).toBe(false);
+      expect(seen(readProviderConfig(stack({}), Object.fromEntries(keys.map((k) => [k.env, sampleValueOf(k.key)])), ns))).toBe(true);
+    });
+
+    it("messages name the keys of this namespace", () => {
+      expect(() => readProviderConfig(stack({ [`${ns}:httpTimeoutMs`]: "0" }), {}, ns)).toThrow(
+        new RegExp(`^${ns}:httpTimeoutMs \\(or PDAC_HTTP_TIMEOUT_MS\\) is "0".*pulumi config set ${ns}:httpTimeoutMs`),
+      );
+      const problems = configProblems(readProviderConfig(stack({}), {}, ns));
+      expect(problems).toEqual([{ property: `${ns}:atlasClientId`, reason: expect.stringContaining(`--secret ${ns}:atlasClientSecret`) }]);
+      expect(problems[0].reason).not.toContain(`${other}:`);
+    });
   });
 });

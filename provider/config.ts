@@ -1,11 +1,26 @@
-import type { Config } from "@pulumi/pulumi/dynamic";
+import type { Config, ConfigureRequest as DynamicConfigureRequest } from "@pulumi/pulumi/dynamic";
 import type { AtlasAuthConfig } from "../clients/atlas/types";
 import { RETRY_BOUNDS, RETRY_DEFAULTS } from "../clients/http/retry";
 import { PAGERDUTY_URL_SETTINGS, pagerDutyUrlSettings, type Region, regionalKey, regionRecord } from "../lib/regions";
 import { ProviderError } from "./errors";
 
-/** Config namespace: `pulumi config set pdac:<key>`. */
-export const CONFIG_NAMESPACE = "pdac";
+/**
+ * The stack config namespace of each front door. The dynamic provider reads
+ * `pdac:<key>` (`pulumi config set pdac:<key>`); the engine hands a provider
+ * plugin only its own package's configuration, `pagerduty-as-code:<key>`.
+ * Every setting of SETTINGS works under both, with the same environment
+ * variables, so a setting added to the table reaches both front doors.
+ */
+export const CONFIG_NAMESPACES = { dynamic: "pdac", plugin: "pagerduty-as-code" } as const;
+export type ConfigNamespace = (typeof CONFIG_NAMESPACES)[keyof typeof CONFIG_NAMESPACES];
+
+/** The dynamic provider's namespace (the default). */
+export const CONFIG_NAMESPACE = CONFIG_NAMESPACES.dynamic;
+
+/** What `configure()` receives: the stack config, and under which namespace its keys are (the dynamic provider's unless said). */
+export interface ConfigureRequest extends DynamicConfigureRequest {
+  namespace?: ConfigNamespace;
+}
 
 export type { Region };
 
@@ -13,6 +28,8 @@ export type { AtlasAuthConfig };
 
 /** Everything the provider needs to reach the three APIs, read once per provider process in `configure()`. */
 export interface ProviderConfig {
+  /** The namespace the settings were read under: messages name the keys the user sets. */
+  namespace: ConfigNamespace;
   atlasBaseUrl: string;
   atlasAuth?: AtlasAuthConfig;
   pagerdutyEventsUrl: Record<Region, string>;
@@ -23,7 +40,7 @@ export interface ProviderConfig {
 }
 
 /**
- * Each setting: its stack config key (under `pdac:`) and the environment variable
+ * Each setting: its stack config key (under either namespace) and the environment variable
  * used when the key is not set. The README's configuration reference is this table.
  */
 interface Setting {
@@ -64,10 +81,14 @@ type SettingName = keyof typeof SETTINGS;
  * and fall back. Numbers must be whole and within their bounds, URLs absolute
  * http(s): anything else is refused with the setting's name and the fix.
  */
-export function readProviderConfig(config: Pick<Config, "get"> | undefined, env: NodeJS.ProcessEnv): ProviderConfig {
+export function readProviderConfig(
+  config: Pick<Config, "get"> | undefined,
+  env: NodeJS.ProcessEnv,
+  namespace: ConfigNamespace = CONFIG_NAMESPACE,
+): ProviderConfig {
   const get = (name: SettingName): string | undefined => {
     const s = SETTINGS[name];
-    const fromConfig = config?.get(`${CONFIG_NAMESPACE}:${s.key}`)?.trim();
+    const fromConfig = config?.get(`${namespace}:${s.key}`)?.trim();
     const value = fromConfig ? fromConfig : env[s.env]?.trim();
     if (value) return value;
     return "fallback" in s ? s.fallback : undefined;
@@ -79,8 +100,8 @@ export function readProviderConfig(config: Pick<Config, "get"> | undefined, env:
     if (!Number.isSafeInteger(n) || n < s.bounds.min || n > s.bounds.max) {
       throw new ProviderError(
         "CONFIG",
-        `${CONFIG_NAMESPACE}:${s.key} (or ${s.env}) is ${JSON.stringify(raw)}: it must be a whole number from ${s.bounds.min} to ${s.bounds.max} (default ${s.fallback}); fix it with pulumi config set ${CONFIG_NAMESPACE}:${s.key} <value>, or unset it`,
-        `${CONFIG_NAMESPACE}:${s.key}`,
+        `${namespace}:${s.key} (or ${s.env}) is ${JSON.stringify(raw)}: it must be a whole number from ${s.bounds.min} to ${s.bounds.max} (default ${s.fallback}); fix it with pulumi config set ${namespace}:${s.key} <value>, or unset it`,
+        `${namespace}:${s.key}`,
       );
     }
     return n;
@@ -98,8 +119,8 @@ export function readProviderConfig(config: Pick<Config, "get"> | undefined, env:
     if (!ok) {
       throw new ProviderError(
         "CONFIG",
-        `${CONFIG_NAMESPACE}:${s.key} (or ${s.env}) must be an absolute http(s) URL without credentials or query, like ${s.fallback}`,
-        `${CONFIG_NAMESPACE}:${s.key}`,
+        `${namespace}:${s.key} (or ${s.env}) must be an absolute http(s) URL without credentials or query, like ${s.fallback}`,
+        `${namespace}:${s.key}`,
       );
     }
     return stripSlash(raw);
@@ -115,11 +136,12 @@ export function readProviderConfig(config: Pick<Config, "get"> | undefined, env:
   if (retry.maxDelayMs < retry.baseDelayMs) {
     throw new ProviderError(
       "CONFIG",
-      `${CONFIG_NAMESPACE}:${SETTINGS.retryMaxDelayMs.key} (${retry.maxDelayMs}) must be at least ${CONFIG_NAMESPACE}:${SETTINGS.retryBaseDelayMs.key} (${retry.baseDelayMs})`,
-      `${CONFIG_NAMESPACE}:${SETTINGS.retryMaxDelayMs.key}`,
+      `${namespace}:${SETTINGS.retryMaxDelayMs.key} (${retry.maxDelayMs}) must be at least ${namespace}:${SETTINGS.retryBaseDelayMs.key} (${retry.baseDelayMs})`,
+      `${namespace}:${SETTINGS.retryMaxDelayMs.key}`,
     );
   }
   return {
+    namespace,
     atlasBaseUrl: url("atlasBaseUrl"),
     atlasAuth,
     pagerdutyEventsUrl: regionRecord((r) => url(regionalKey(PAGERDUTY_URL_SETTINGS.events.key, r))),
@@ -134,12 +156,13 @@ export function readProviderConfig(config: Pick<Config, "get"> | undefined, env:
 export function configProblems(cfg: ProviderConfig): Array<{ property: string; reason: string }> {
   if (cfg.atlasAuth) return [];
   const s = SETTINGS;
+  const namespace = cfg.namespace;
   return [
     {
-      property: `${CONFIG_NAMESPACE}:${s.atlasClientId.key}`,
+      property: `${namespace}:${s.atlasClientId.key}`,
       reason:
-        `no project API credentials: set ${CONFIG_NAMESPACE}:${s.atlasClientId.key} and --secret ${CONFIG_NAMESPACE}:${s.atlasClientSecret.key} ` +
-        `(a service account), or ${CONFIG_NAMESPACE}:${s.atlasPublicKey.key} and --secret ${CONFIG_NAMESPACE}:${s.atlasPrivateKey.key} (an API key), ` +
+        `no project API credentials: set ${namespace}:${s.atlasClientId.key} and --secret ${namespace}:${s.atlasClientSecret.key} ` +
+        `(a service account), or ${namespace}:${s.atlasPublicKey.key} and --secret ${namespace}:${s.atlasPrivateKey.key} (an API key), ` +
         `or the environment variables ${s.atlasClientId.env}/${s.atlasClientSecret.env} or ${s.atlasPublicKey.env}/${s.atlasPrivateKey.env}`,
     },
   ];

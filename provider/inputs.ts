@@ -1,4 +1,15 @@
+import type { DiffResult } from "@pulumi/pulumi/dynamic";
+
 /** Helpers shared by both resources' check and diff. */
+
+/**
+ * A diff with the names of the properties that differ: the dynamic-provider
+ * host ignores `diffs`, the plugin sends them as the detailed diff, so a
+ * preview names exactly what `up` changes.
+ */
+export interface NamedDiff extends DiffResult {
+  diffs: string[];
+}
 
 /** The engine's placeholder for a value not known until apply (`pulumi preview` of a dependent resource). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -81,7 +92,8 @@ export function validationCandidate(
 ): Record<string, unknown> {
   const candidate: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(news)) {
-    if (k.startsWith("__") || skip.includes(k) || v === undefined || v === null) continue;
+    // `schemaVersion` is the provider's own stamp (provider/state.ts), in state and so in what an import reads back.
+    if (k.startsWith("__") || k === "schemaVersion" || skip.includes(k) || v === undefined || v === null) continue;
     candidate[k] = unknowns.includes(k) ? placeholder(k) : v;
   }
   return candidate;

@@ -6,27 +6,21 @@
  * and upgrading the package upgrades the provider of existing stacks.
  *
  * Contract with every stub ever written to state (keep it): `provider(kind)`
- * returns a Pulumi `ResourceProvider` for "PagerDutyIntegration" or
- * "AlertRouting".
+ * returns a Pulumi `ResourceProvider` for "PagerDutyIntegration",
+ * "AlertRouting" or "AlertNotification".
  *
  * One configuration and one set of API clients per provider process: the
  * OAuth token and the HTTP connection pool are shared by every resource.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { PagerDutyIntegrationProvider } from "./integration/provider";
-import { AlertRoutingProvider } from "./routing/provider";
-import { withInstanceId } from "./integration/instance";
-import { versioned, type ResourceKind } from "./state";
+import { RESOURCES } from "./registry";
+import type { ResourceKind } from "./state";
 
 export { STATE_VERSION, type ResourceKind } from "./state";
 
-const providers: Record<ResourceKind, dynamic.ResourceProvider> = {
-  PagerDutyIntegration: versioned("PagerDutyIntegration", withInstanceId(new PagerDutyIntegrationProvider())),
-  AlertRouting: versioned("AlertRouting", new AlertRoutingProvider()),
-};
-
 export function provider(kind: ResourceKind): dynamic.ResourceProvider {
-  const p = providers[kind];
+  // The providers of provider/registry.ts: the plugin serves the same objects.
+  const p = RESOURCES.find((r) => r.kind === kind)?.provider;
   if (!p) throw new Error(`pagerduty-as-code has no resource type ${JSON.stringify(kind)}: upgrade the pagerduty-as-code package of the program`);
   return p;
 }

@@ -12,7 +12,7 @@ export const STATE_VERSION = 1;
 
 type Props = Record<string, any>;
 
-export type ResourceKind = "PagerDutyIntegration" | "AlertRouting";
+export type ResourceKind = "PagerDutyIntegration" | "AlertRouting" | "AlertNotification";
 
 /** The instance id v0 integrations (and the routings that use them) get: they predate instance ids. */
 export const V0_INSTANCE_ID = "v0";
@@ -80,7 +80,9 @@ export function versioned<I extends Props, O extends Props>(kind: ResourceKind, 
     },
     diff: async (id, olds, news) => {
       const res = await impl.diff!(id, upgradeState(olds), news);
-      return olds.schemaVersion === STATE_VERSION ? res : { ...res, changes: true };
+      if (olds.schemaVersion === STATE_VERSION) return res;
+      const diffs = (res as { diffs?: string[] }).diffs;
+      return { ...res, changes: true, ...(diffs ? { diffs: [...diffs, "schemaVersion"] } : {}) };
     },
     create: async (inputs) => {
       const res = await impl.create(inputs);

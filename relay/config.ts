@@ -8,9 +8,10 @@ import * as path from "node:path";
 import { z } from "zod";
 import type { AtlasAuthConfig } from "../clients/atlas/types";
 import { DEFAULT_REGION, REGION_NAMES, type Region, regionRecord } from "../lib/regions";
+import { PAGERDUTY_SEVERITIES, type PagerDutySeverity as Severity } from "../lib/severity";
 import { indistinguishableRouteIds } from "./domain/intake-url";
 
-export type Severity = "critical" | "error" | "warning" | "info";
+export type { PagerDutySeverity as Severity } from "../lib/severity";
 
 const REF_HELP = 'give a reference, {"env": "VARIABLE"} or {"file": "/path/to/file"}';
 const secretRef = z.union([z.object({ env: z.string().min(1) }).strict(), z.object({ file: z.string().min(1) }).strict()], {
@@ -59,7 +60,7 @@ const routeSchema = z
     region: z.enum(REGION_NAMES).default(DEFAULT_REGION),
     webhookSecret: secretRef,
     previousWebhookSecret: secretRef.optional(),
-    defaultSeverity: z.enum(["critical", "error", "warning", "info"]).default("error"),
+    defaultSeverity: z.enum(PAGERDUTY_SEVERITIES).default("error"),
     /**
      * Alert configurations the reconciler watches for this route besides those it received webhooks
      * for; each only while its notifications still include a WEBHOOK to this route.

@@ -29,7 +29,7 @@ ensure_chromium() {
     exit 1
   fi
 }
-ensure_pulumi() { bash scripts/setup-pulumi.sh >&2; export PATH="$repo_root/.tools/bin:$PATH"; }
+ensure_pulumi() { bash scripts/setup-pulumi.sh >&2; bash scripts/setup-pulumi-yaml.sh >&2; export PATH="$repo_root/.tools/bin:$PATH"; }
 
 # pg-boss is an ES module: jest loads it through require(esm), which needs the VM modules flag.
 jest_node_options="--experimental-vm-modules --disable-warning=ExperimentalWarning ${NODE_OPTIONS:-}"

@@ -5,6 +5,7 @@
  */
 
 import type { Region } from "../../lib/regions";
+import type { AtlasSeverity as Severity } from "../../lib/severity";
 
 /** Atlas's PagerDuty integration regions are PagerDuty's (lib/regions.ts). */
 export type AtlasPagerDutyRegion = Region;
@@ -73,7 +74,7 @@ export interface MetricThreshold {
   mode?: "AVERAGE";
 }
 
-export type Severity = "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+export type { AtlasSeverity as Severity } from "../../lib/severity";
 
 /** A PAGER_DUTY notification: a `serviceKey`, or the project integration's `integrationId`, or an existing `notifierId`. */
 export interface PagerDutyNotification {

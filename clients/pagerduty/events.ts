@@ -7,8 +7,9 @@ import { HttpClient } from "../http/client";
 import { PAGERDUTY_EVENTS_API } from "./api";
 import type { RetryPolicy } from "../http/retry";
 import { DEFAULT_REGION, pagerDutyEventsBaseUrl } from "../../lib/regions";
+import type { PagerDutySeverity } from "../../lib/severity";
 
-export type PagerDutySeverity = "critical" | "error" | "warning" | "info";
+export type { PagerDutySeverity } from "../../lib/severity";
 export type PagerDutyEventAction = "trigger" | "acknowledge" | "resolve";
 
 export interface PagerDutyEventPayload {

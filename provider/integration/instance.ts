@@ -23,7 +23,8 @@ export function withInstanceId<I extends Record<string, any>, O extends Record<s
     },
     read: async (id, props) => {
       const res = await impl.read!(id, props);
-      const instanceId = props?.instanceId;
+      const integrationId = (res.props as Record<string, unknown> | undefined)?.integrationId;
+      const instanceId = props?.instanceId ?? (typeof integrationId === "string" && integrationId ? importedInstanceId(integrationId) : undefined);
       if (instanceId !== undefined) {
         if (res.props) (res.props as Record<string, unknown>).instanceId = instanceId;
         if (res.inputs) (res.inputs as Record<string, unknown>).instanceId = instanceId;
@@ -31,6 +32,16 @@ export function withInstanceId<I extends Record<string, any>, O extends Record<s
       return res;
     },
   };
+}
+
+/**
+ * The instance id of an integration read without state (`pulumi import`):
+ * derived from the project API's id of the live integration, so a routing
+ * imported alongside (whose notification references that id) derives the same
+ * one and the two match without any state.
+ */
+export function importedInstanceId(integrationId: string): string {
+  return `imported-${integrationId}`;
 }
 
 function newInstanceId(): string {

@@ -1,8 +1,9 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientsFor } from "../clients";
-import { readProviderConfig, type ProviderConfig } from "../config";
+import { type ConfigureRequest, readProviderConfig, type ProviderConfig } from "../config";
+import type { NamedDiff } from "../inputs";
 import { checkIntegration } from "./check";
-import { diffIntegration } from "./diff";
+import { adoptsKey, diffIntegration } from "./diff";
 import { createIntegration, deleteIntegration, readIntegration, updateIntegration } from "./lifecycle";
 import type { IntegrationInputs, IntegrationOutputs } from "./types";
 
@@ -14,15 +15,15 @@ import type { IntegrationInputs, IntegrationOutputs } from "./types";
 export class PagerDutyIntegrationProvider implements dynamic.ResourceProvider<IntegrationInputs, IntegrationOutputs> {
   private config: ProviderConfig | undefined;
 
-  async configure(req: dynamic.ConfigureRequest): Promise<void> {
-    this.config = readProviderConfig(req.config, process.env);
+  async configure(req: ConfigureRequest): Promise<void> {
+    this.config = readProviderConfig(req.config, process.env, req.namespace);
   }
 
-  async check(_olds: IntegrationInputs, news: IntegrationInputs): Promise<dynamic.CheckResult<IntegrationInputs>> {
-    return checkIntegration(news as unknown as Record<string, unknown>, this.config);
+  async check(olds: IntegrationInputs, news: IntegrationInputs): Promise<dynamic.CheckResult<IntegrationInputs>> {
+    return checkIntegration(news as unknown as Record<string, unknown>, this.config, (olds ?? {}) as unknown as Record<string, unknown>);
   }
 
-  async diff(_id: string, olds: IntegrationOutputs, news: IntegrationInputs): Promise<dynamic.DiffResult> {
+  async diff(_id: string, olds: IntegrationOutputs, news: IntegrationInputs): Promise<NamedDiff> {
     return diffIntegration(olds, news);
   }
 
@@ -35,7 +36,10 @@ export class PagerDutyIntegrationProvider implements dynamic.ResourceProvider<In
   }
 
   async update(id: string, olds: IntegrationOutputs, news: IntegrationInputs): Promise<dynamic.UpdateResult<IntegrationOutputs>> {
-    return updateIntegration(id, olds, news, clientsFor(this.config));
+    const res = await updateIntegration(id, olds, news, clientsFor(this.config));
+    // An imported integration's real key, supplied by the program: state takes it (updateIntegration wrote nothing).
+    if (res.outs && adoptsKey(olds, news) && res.outs.integrationKey === olds.integrationKey) res.outs.integrationKey = news.integrationKey!;
+    return res;
   }
 
   async delete(id: string, props: IntegrationOutputs): Promise<void> {

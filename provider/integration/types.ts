@@ -1,6 +1,7 @@
 import type { Region } from "../config";
+import type { PagerDutySeverity as Severity } from "../../lib/severity";
 
-export type Severity = "critical" | "error" | "warning" | "info";
+export type { PagerDutySeverity as Severity } from "../../lib/severity";
 
 /** Options for the alert that proves the key when the integration is created or its key changes. */
 export interface InitialAlertOptions {

@@ -1,5 +1,4 @@
-import type { DiffResult } from "@pulumi/pulumi/dynamic";
-import { deepEqual, isUnknown } from "../inputs";
+import { deepEqual, isUnknown, type NamedDiff } from "../inputs";
 import { ROUTING_FIELDS } from "./mapping";
 import type { RoutingInputs, RoutingOutputs } from "./types";
 
@@ -12,8 +11,8 @@ export function changedRoutingFields(olds: RoutingOutputs, news: RoutingInputs):
 }
 
 /** Another project replaces (an alert configuration belongs to one project); everything else updates in place. */
-export function diffRouting(olds: RoutingOutputs, news: RoutingInputs): DiffResult {
+export function diffRouting(olds: RoutingOutputs, news: RoutingInputs): NamedDiff {
   const changed = changedRoutingFields(olds, news);
   const replaces = changed.includes("projectId") ? ["projectId"] : [];
-  return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
+  return { changes: changed.length > 0, replaces, deleteBeforeReplace: false, diffs: changed };
 }

@@ -39,7 +39,7 @@ describe("routing mapping", () => {
     };
     const live = fromAlertConfig(asStored(inputs), state);
     expect(live).toEqual(state);
-    expect(diffRouting(live, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(diffRouting(live, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false, diffs: [] });
   });
 
   it("fills API defaults so they show no drift (region US, no delay)", () => {
@@ -69,7 +69,11 @@ describe("routing mapping", () => {
     const state: RoutingOutputs = { ...native, alertConfigId: stored.id, notifierId: "8a1e2d3c4b5a69788796a5b4", integrationId: INTEGRATION_ID };
     const live = fromAlertConfig(stored, state);
     expect(live[field as keyof RoutingOutputs]).not.toEqual(state[field as keyof RoutingOutputs]);
-    expect(diffRouting(live, native)).toMatchObject({ changes: true, replaces: [] });
+    expect(diffRouting(live, native)).toMatchObject({
+      changes: true,
+      replaces: [],
+      diffs: expect.arrayContaining([field === "notifierId" ? "delivery" : field]),
+    });
   });
 
   it("a new instance of the integration updates the routing (its notification is re-pointed)", () => {
@@ -79,7 +83,12 @@ describe("routing mapping", () => {
       notifierId: "8a1e2d3c4b5a69788796a5b4",
       integrationId: INTEGRATION_ID,
     };
-    expect(diffRouting(state, { ...native, integrationInstanceId: "1a2b3c4d5e6f7081" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(diffRouting(state, { ...native, integrationInstanceId: "1a2b3c4d5e6f7081" })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+      diffs: ["integrationInstanceId"],
+    });
   });
 
   it("a new project replaces the routing", () => {
@@ -88,6 +97,7 @@ describe("routing mapping", () => {
       changes: true,
       replaces: ["projectId"],
       deleteBeforeReplace: false,
+      diffs: ["projectId"],
     });
   });
 

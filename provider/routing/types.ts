@@ -1,6 +1,8 @@
 import type { Region } from "../config";
+import type { MATCHER_OPERATORS } from "./schema";
+import type { AtlasSeverity as AlertSeverity } from "../../lib/severity";
 
-export type MatcherOperator = "EQUALS" | "CONTAINS" | "STARTS_WITH" | "ENDS_WITH" | "NOT_EQUALS" | "NOT_CONTAINS" | "REGEX";
+export type MatcherOperator = (typeof MATCHER_OPERATORS)[number];
 
 export interface Matcher {
   fieldName: string;
@@ -24,7 +26,7 @@ export interface MetricThreshold {
   mode: "AVERAGE";
 }
 
-export type AlertSeverity = "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+export type { AtlasSeverity as AlertSeverity } from "../../lib/severity";
 
 /**
  * `native`: a PAGER_DUTY notification, the project sends to PagerDuty itself.

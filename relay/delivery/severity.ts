@@ -3,11 +3,11 @@
  * cached 5 minutes. Severity never holds up a page: a send waits for the read at most `budgetMs`
  * (1 s) counted from when the alert's change was recorded (a page already late from a backlog does
  * not wait on top of it), then goes out with the route's default while the read finishes in the
- * background and fills the cache for the next one. A read that fails or runs over its budget marks the project
- * unavailable for `failureTtlMs` (30 s): sends for it take the default at once instead of each
- * waiting out a hung project API. Every fallback is counted (relay_severity_lookup_failures_total).
+ * background and fills the cache for the next one. A read that fails or runs over its budget marks
+ * the project unavailable for `failureTtlMs` (30 s): sends for it take the default at once instead
+ * of each waiting out a hung project API. Every fallback is counted (relay_severity_lookup_failures_total).
  */
-import type { PagerDutySeverity } from "../../clients/pagerduty/events";
+import { type PagerDutySeverity, pagerDutySeverityOf } from "../../lib/severity";
 
 export interface AlertConfigReader {
   getAlertConfig(projectId: string, id: string): Promise<{ severityOverride?: string } | undefined>;
@@ -23,11 +23,9 @@ export interface SeverityOptions {
   now?: () => number;
 }
 
-const MAP: Record<string, PagerDutySeverity> = { CRITICAL: "critical", ERROR: "error", WARNING: "warning", INFO: "info" };
-
-/** The PagerDuty severity an alert configuration asks for, undefined when it sets none. */
+/** The PagerDuty severity an alert configuration asks for, undefined when it sets none (lib/severity). */
 export function severityOf(cfg: { severityOverride?: string } | undefined): PagerDutySeverity | undefined {
-  return cfg?.severityOverride ? MAP[String(cfg.severityOverride).toUpperCase()] : undefined;
+  return pagerDutySeverityOf(cfg?.severityOverride);
 }
 
 export class SeverityResolver {

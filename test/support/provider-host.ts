@@ -14,8 +14,8 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export { UNKNOWN };
 
 /** The `__provider` text the SDK gives a resource of this kind (sdk/stub.ts). */
-export async function serializedProvider(kind: "integration" | "routing"): Promise<string> {
-  return providerStub(kind === "integration" ? "PagerDutyIntegration" : "AlertRouting");
+export async function serializedProvider(kind: "integration" | "routing" | "notification"): Promise<string> {
+  return providerStub(kind === "integration" ? "PagerDutyIntegration" : kind === "routing" ? "AlertRouting" : "AlertNotification");
 }
 
 export interface CheckOutcome {
@@ -27,6 +27,8 @@ export interface DiffOutcome {
   changes: "none" | "some" | "unknown";
   replaces: string[];
   deleteBeforeReplace: boolean;
+  /** The detailed diff (the plugin sends one; the dynamic-provider host never does): property to ADD, UPDATE, UPDATE_REPLACE... */
+  detailedDiff?: Record<string, string>;
 }
 
 export class ProviderHost {
@@ -35,17 +37,26 @@ export class ProviderHost {
   /** Every gRPC error message the host returned. */
   readonly errors: string[] = [];
 
-  private constructor(
+  constructor(
     private readonly client: any,
     private readonly end: () => Promise<void>,
-    private readonly child: import("node:child_process").ChildProcess,
+    protected readonly child: import("node:child_process").ChildProcess,
   ) {}
 
-  static async start(env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
+  /** Starts the dynamic-provider host, or (`entry`) another provider process that speaks the same protocol: the plugin. */
+  static async start<T extends ProviderHost>(
+    this: new (
+      client: any,
+      end: () => Promise<void>,
+      child: import("node:child_process").ChildProcess,
+    ) => T,
+    env: NodeJS.ProcessEnv = {},
+    entry?: string,
+  ): Promise<T> {
     const grpc = require("@grpc/grpc-js");
     const services = require("@pulumi/pulumi/proto/provider_grpc_pb");
-    const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [repoRoot] });
-    const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
+    const main = entry ?? require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [repoRoot] });
+    const child = spawn(process.execPath, [main, "127.0.0.1:1"], {
       cwd: repoRoot,
       env: { ...process.env, PULUMI_PROJECT: "pdac-test", PULUMI_STACK: "test", ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -72,7 +83,7 @@ export class ProviderHost {
       throw err;
     });
     const client = new services.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    const host = new ProviderHost(client, end, child);
+    const host = new this(client, end, child);
     host.output = out;
     child.stdout!.on("data", (d: Buffer) => (host.output += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (host.output += d.toString()));
@@ -95,7 +106,7 @@ export class ProviderHost {
     await this.end();
   }
 
-  private call<T>(method: string, req: any): Promise<T> {
+  protected call<T>(method: string, req: any): Promise<T> {
     return new Promise((resolve, reject) => {
       this.client[method](req, (err: any, res: T) => {
         if (err) {
@@ -139,10 +150,22 @@ export class ProviderHost {
     const res = await this.call<any>("diff", req);
     const kinds = proto.DiffResponse.DiffChanges;
     const c = res.getChanges();
+    const kindNames = Object.fromEntries(Object.entries(proto.PropertyDiff.Kind).map(([k, v]) => [v, k]));
     return {
       changes: c === kinds.DIFF_NONE ? "none" : c === kinds.DIFF_SOME ? "some" : "unknown",
       replaces: res.getReplacesList(),
       deleteBeforeReplace: res.getDeletebeforereplace(),
+      ...(res.getHasdetaileddiff()
+        ? {
+            detailedDiff: (() => {
+              const out: Record<string, string> = {};
+              res.getDetaileddiffMap().forEach((d: any, k: string) => {
+                out[k] = kindNames[d.getKind()];
+              });
+              return out;
+            })(),
+          }
+        : {}),
     };
   }
 
@@ -197,6 +220,6 @@ function struct(obj: Record<string, unknown>): any {
   return Struct.fromJavaScript(JSON.parse(JSON.stringify(obj)));
 }
 
-export function urnOf(type: "PagerDutyIntegration" | "AlertRouting", name: string): string {
+export function urnOf(type: "PagerDutyIntegration" | "AlertRouting" | "AlertNotification", name: string): string {
   return `urn:pulumi:test::pdac-test::pulumi-nodejs:dynamic/pdac:${type}::${name}`;
 }

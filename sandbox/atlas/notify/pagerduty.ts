@@ -1,3 +1,4 @@
+import { pagerDutySeverityOf } from "../../../lib/severity";
 import type { Alert } from "../alerts/model";
 import { summarize } from "./describe";
 
@@ -6,11 +7,10 @@ import { summarize } from "./describe";
  * "error": an alert is an error condition unless the configuration says it is
  * worse (CRITICAL) or milder (WARNING, INFO). Documented sandbox choice.
  */
-const SEVERITY: Record<string, string> = { CRITICAL: "critical", ERROR: "error", WARNING: "warning", INFO: "info" };
 export const DEFAULT_SEVERITY = "error";
 
 export function pagerDutySeverity(severityOverride: string | undefined): string {
-  return (severityOverride && SEVERITY[severityOverride]) || DEFAULT_SEVERITY;
+  return pagerDutySeverityOf(severityOverride) ?? DEFAULT_SEVERITY;
 }
 
 /** The Events API v2 endpoint for a region's base URL. */

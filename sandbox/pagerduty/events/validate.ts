@@ -1,8 +1,7 @@
 import { msg } from "./messages";
 
 export type EventAction = "trigger" | "acknowledge" | "resolve";
-export const SEVERITIES = ["critical", "error", "warning", "info"] as const;
-export type Severity = (typeof SEVERITIES)[number];
+import { PAGERDUTY_SEVERITIES as SEVERITIES, type PagerDutySeverity as Severity } from "../../../lib/severity";
 
 export interface AlertPayload {
   summary: string;
