@@ -10,6 +10,8 @@ const base = () => ({
   routes: [{ id: "orders", projectId: P, routingKey: { env: "KEY" }, webhookSecret: { env: "HOOK" } }],
 });
 const HOOK = "hook-secret-0123456789";
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "relay-config-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const env = { ID: "client-id", SECRET: "client-secret", KEY, HOOK };
 
 const problems = (raw: unknown, e: Record<string, string> = env): string[] => {
@@ -45,7 +47,7 @@ describe("relay config", () => {
   });
 
   it("reads secret files relative to the config", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "relay-config-"));
+    const dir = fs.mkdtempSync(path.join(tmp, "c-"));
     fs.writeFileSync(path.join(dir, "key"), `${KEY}\n`);
     const raw = base();
     raw.routes[0].routingKey = { file: "key" } as any;
@@ -159,7 +161,7 @@ describe("relay config", () => {
     [
       "a blank secret file",
       (c) => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "relay-config-"));
+        const dir = fs.mkdtempSync(path.join(tmp, "c-"));
         fs.writeFileSync(path.join(dir, "hook"), "  \n");
         c.routes[0].webhookSecret = { file: path.join(dir, "hook") };
         return c;
@@ -300,7 +302,7 @@ describe("relay config", () => {
       [],
     ],
   ])("warns about %s", (_n, change, want) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "relay-config-"));
+    const dir = fs.mkdtempSync(path.join(tmp, "c-"));
     const raw: any = base();
     change(raw, dir);
     const c = parseConfig(raw, { env, baseDir: dir });
