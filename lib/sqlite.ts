@@ -5,14 +5,17 @@ import * as path from "node:path";
 /** The sandbox's durable state: one SQLite file per data directory, or memory for tests. */
 export type Db = DatabaseSync;
 
-/** Opens (creating if needed) `<dataDir>/sandbox.sqlite`, or an in-memory database when `dataDir` is undefined. */
-export function openDb(dataDir?: string): Db {
+/**
+ * Opens (creating if needed) `<dataDir>/<name>` (the sandbox's `sandbox.sqlite` by default, the relay's
+ * `relay.sqlite`), or an in-memory database when `dataDir` is undefined.
+ */
+export function openDb(dataDir?: string, name = "sandbox.sqlite"): Db {
   let file = ":memory:";
   if (dataDir) {
     // The file holds every credential: owner-only (0700 directory, 0600 files; SQLite gives its -wal and -shm
     // files the database file's mode). Files an older version left readable are tightened too.
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    file = path.join(dataDir, "sandbox.sqlite");
+    file = path.join(dataDir, name);
     fs.closeSync(fs.openSync(file, "a", 0o600));
     for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
   }

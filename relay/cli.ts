@@ -3,17 +3,49 @@
  * Every flag has an environment variable; both are printed by --help.
  */
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfigFile } from "./config";
+import { ConfigError, HTTP_DEFAULTS, type HttpLimits, loadConfigFile } from "./config";
+import { redactUrlUserinfo } from "./logger";
 import { startRelay } from "./main";
+import { resolveStoreUrl } from "./store/store-url";
 
 const FLAGS = {
   config: { env: "RELAY_CONFIG", help: "path of the JSON config file (routes, credentials by reference; see the README)" },
   host: { env: "RELAY_HOST", help: "listen address (overrides listen.host; default 127.0.0.1)" },
   port: { env: "RELAY_PORT", help: "listen port (overrides listen.port; default 8490; 0 picks one)" },
   "data-dir": { env: "RELAY_DATA_DIR", help: "where SQLite keeps the relay's state (overrides dataDir; 'memory' keeps nothing)" },
-  store: { env: "RELAY_STORE", help: "'sqlite' (default: one process, file in the data dir) or postgres://user:password@host:port/db (several replicas)" },
+  store: {
+    env: "RELAY_STORE",
+    help: "'sqlite' (default: one process, file in the data dir) or postgres://user@host:port/db (several replicas); a password only in RELAY_STORE or --store-password-file",
+  },
+  "store-password-file": { env: "RELAY_STORE_PASSWORD_FILE", help: "file holding the PostgreSQL password of --store (never on the command line)" },
   "log-level": { env: "RELAY_LOG_LEVEL", help: "pino level: fatal, error, warn, info (default), debug, trace" },
+  "request-timeout": {
+    env: "RELAY_REQUEST_TIMEOUT",
+    help: `seconds for a whole request, headers and body, to arrive (http.requestTimeoutSeconds; default ${HTTP_DEFAULTS.requestTimeoutSeconds})`,
+  },
+  "headers-timeout": {
+    env: "RELAY_HEADERS_TIMEOUT",
+    help: `seconds for a request's headers to arrive (http.headersTimeoutSeconds; default ${HTTP_DEFAULTS.headersTimeoutSeconds})`,
+  },
+  "keep-alive-timeout": {
+    env: "RELAY_KEEP_ALIVE_TIMEOUT",
+    help: `seconds an idle keep-alive connection stays open (http.keepAliveTimeoutSeconds; default ${HTTP_DEFAULTS.keepAliveTimeoutSeconds})`,
+  },
+  "max-connections": {
+    env: "RELAY_MAX_CONNECTIONS",
+    help: `connections at once; more are closed as they arrive (http.maxConnections; default ${HTTP_DEFAULTS.maxConnections})`,
+  },
+  "body-limit": { env: "RELAY_BODY_LIMIT", help: `bytes; a larger body gets 413 (http.bodyLimitBytes; default ${HTTP_DEFAULTS.bodyLimitBytes})` },
 } as const;
+
+/** The HTTP limit each flag sets, and whether it takes whole numbers only. */
+const LIMIT_FLAGS: Record<string, [keyof HttpLimits, "seconds" | "count"]> = {
+  "request-timeout": ["requestTimeoutSeconds", "seconds"],
+  "headers-timeout": ["headersTimeoutSeconds", "seconds"],
+  "keep-alive-timeout": ["keepAliveTimeoutSeconds", "seconds"],
+  "max-connections": ["maxConnections", "count"],
+  "body-limit": ["bodyLimitBytes", "count"],
+};
 
 export function usage(): string {
   return [
@@ -21,7 +53,7 @@ export function usage(): string {
     "",
     "Forwards project (Atlas) alert webhooks to PagerDuty and PagerDuty acknowledgements back.",
     "",
-    ...Object.entries(FLAGS).map(([flag, f]) => `  --${flag.padEnd(12)} ${f.env.padEnd(18)} ${f.help}`),
+    ...Object.entries(FLAGS).map(([flag, f]) => `  --${flag.padEnd(20)} ${f.env.padEnd(26)} ${f.help}`),
     "  --help, -h",
     "",
     "Endpoints: POST /atlas/{routeId}, POST /pagerduty, GET /livez, /readyz, /metrics, / (status page).",
@@ -38,6 +70,8 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const get = (flag: keyof typeof FLAGS): string | undefined => (values[flag] as string | undefined) ?? process.env[FLAGS[flag].env];
+  // First: a password on the command line is refused before anything else happens.
+  const store = resolveStoreUrl({ flag: values.store as string | undefined, env: process.env.RELAY_STORE, passwordFile: get("store-password-file") });
   const file = get("config");
   if (!file) throw new ConfigError(["--config (or RELAY_CONFIG) is required: the path of the relay's JSON config file. Run with --help."]);
   const config = loadConfigFile(file);
@@ -49,9 +83,24 @@ export async function main(argv: string[]): Promise<void> {
     if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError([`--port must be a port number (0-65535), got ${port}`]);
     config.listen.port = n;
   }
+  for (const [flag, [field, kind]] of Object.entries(LIMIT_FLAGS)) {
+    const v = get(flag as keyof typeof FLAGS);
+    if (v === undefined) continue;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0 || (kind === "count" && !Number.isInteger(n))) {
+      throw new ConfigError([
+        `--${flag} (${FLAGS[flag as keyof typeof FLAGS].env}) must be a positive ${kind === "count" ? "whole number" : "number of seconds"}, got ${v}`,
+      ]);
+    }
+    config.http[field] = n;
+  }
+  if (config.http.headersTimeoutSeconds > config.http.requestTimeoutSeconds) {
+    throw new ConfigError(["--headers-timeout must not exceed --request-timeout (the headers are part of the request)"]);
+  }
   const dataDir = get("data-dir");
   if (dataDir) config.dataDir = dataDir === "memory" ? undefined : require("node:path").resolve(dataDir);
-  const relay = await startRelay(config, { logLevel: get("log-level"), storeUrl: get("store") });
+  config.warnings.push(...store.warnings);
+  const relay = await startRelay(config, { logLevel: get("log-level"), storeUrl: store.url });
   // One line on stdout for people and scripts; the logs are JSON on stdout too.
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
@@ -61,8 +110,12 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((err) => {
-    console.error(`relay: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  });
+  main(process.argv.slice(2)).then(
+    // Drained and closed: exit now, even if a request to a hung upstream (a severity read) is still open.
+    () => process.exit(0),
+    (err) => {
+      console.error(`relay: ${redactUrlUserinfo(err instanceof Error ? err.message : String(err))}`);
+      process.exit(1);
+    },
+  );
 }

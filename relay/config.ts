@@ -9,11 +9,37 @@ import { z } from "zod";
 import type { AtlasAuthConfig } from "../clients/atlas/types";
 import { DEFAULT_REGION, REGION_NAMES, type Region, regionRecord } from "../lib/regions";
 import { PAGERDUTY_SEVERITIES, type PagerDutySeverity as Severity } from "../lib/severity";
+import { indistinguishableRouteIds } from "./domain/intake-url";
 
 export type { PagerDutySeverity as Severity } from "../lib/severity";
 
-const secretRef = z.union([z.object({ env: z.string().min(1) }).strict(), z.object({ file: z.string().min(1) }).strict()]);
+const REF_HELP = 'give a reference, {"env": "VARIABLE"} or {"file": "/path/to/file"}';
+const secretRef = z.union([z.object({ env: z.string().min(1) }).strict(), z.object({ file: z.string().min(1) }).strict()], {
+  error: (iss) =>
+    iss.input === undefined
+      ? `required: ${REF_HELP}`
+      : typeof iss.input === "string"
+        ? `a secret is never written in the config itself: ${REF_HELP}`
+        : `not a secret reference: ${REF_HELP}`,
+});
 export type SecretRef = z.infer<typeof secretRef>;
+
+/**
+ * Secrets the relay checks against what its callers send (webhook secrets, the status page's
+ * password, tokens): at least this long, so none is guessable or blank.
+ */
+export const MIN_SECRET_LENGTH = 16;
+
+/** The HTTP limits' defaults (config `http`, flags --request-timeout … in relay/cli.ts). */
+export const HTTP_DEFAULTS = {
+  requestTimeoutSeconds: 10,
+  headersTimeoutSeconds: 5,
+  keepAliveTimeoutSeconds: 5,
+  maxConnections: 1000,
+  /** Atlas and PagerDuty bodies are a few KB. */
+  bodyLimitBytes: 64 * 1024,
+};
+export type HttpLimits = typeof HTTP_DEFAULTS;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const OBJECT_ID = /^[0-9a-f]{24}$/;
@@ -35,7 +61,10 @@ const routeSchema = z
     webhookSecret: secretRef,
     previousWebhookSecret: secretRef.optional(),
     defaultSeverity: z.enum(PAGERDUTY_SEVERITIES).default("error"),
-    /** Alert configurations this route serves besides those it receives webhooks for (reconciliation). */
+    /**
+     * Alert configurations the reconciler watches for this route besides those it received webhooks
+     * for; each only while its notifications still include a WEBHOOK to this route.
+     */
     alertConfigIds: z.array(z.string().regex(OBJECT_ID, "24 lowercase hexadecimal digits")).default([]),
   })
   .strict();
@@ -46,8 +75,37 @@ export const configSchema = z
       .object({ host: z.string().default("127.0.0.1"), port: z.number().int().min(0).max(65535).default(8490) })
       .strict()
       .default({ host: "127.0.0.1", port: 8490 }),
+    /**
+     * Bounds on every request (a slow or hostile client holds nothing for long): the whole request
+     * must arrive within `requestTimeoutSeconds`, its headers within `headersTimeoutSeconds`; an idle
+     * keep-alive connection closes after `keepAliveTimeoutSeconds`; at most `maxConnections` at once;
+     * bodies over `bodyLimitBytes` get 413 (Atlas and PagerDuty send a few KB).
+     */
+    http: z
+      .object({
+        requestTimeoutSeconds: z.number().positive().max(600).default(HTTP_DEFAULTS.requestTimeoutSeconds),
+        headersTimeoutSeconds: z.number().positive().max(600).default(HTTP_DEFAULTS.headersTimeoutSeconds),
+        keepAliveTimeoutSeconds: z.number().positive().max(600).default(HTTP_DEFAULTS.keepAliveTimeoutSeconds),
+        maxConnections: z.number().int().positive().max(1_000_000).default(HTTP_DEFAULTS.maxConnections),
+        bodyLimitBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(16 * 1024 * 1024)
+          .default(HTTP_DEFAULTS.bodyLimitBytes),
+      })
+      .strict()
+      .refine((h) => h.headersTimeoutSeconds <= h.requestTimeoutSeconds, {
+        message: "headersTimeoutSeconds must not exceed requestTimeoutSeconds (the headers are part of the request)",
+      })
+      .default(HTTP_DEFAULTS),
     /** Where SQLite keeps the relay's state; "memory" keeps nothing (tests). */
     dataDir: z.string().default(".relay-data"),
+    /**
+     * How long SIGTERM lets in-flight sends finish. A new process on the same data dir waits this
+     * long plus 5 s for the old one to let go (a rolling restart).
+     */
+    drainSeconds: z.number().min(0).max(3600).default(10),
     /** The URL PagerDuty and Atlas reach this relay at (webhook subscription target). */
     publicUrl: url.optional(),
     atlas: z
@@ -84,12 +142,18 @@ export const configSchema = z
       })
       .strict()
       .default({ eventsUrl: {}, restUrl: {}, webhookSecrets: [], eventsPerMinute: 100, burst: 10, informs: true }),
+    /**
+     * Closed alerts, served configurations and intake dead letters are deleted after this many
+     * days; a signed webhook whose `updated` is older is refused (a captured open replayed after its
+     * alert was pruned must not page again).
+     */
+    retentionDays: z.number().positive().max(3650).default(30),
     reconcile: z
       .object({ intervalSeconds: z.number().min(0).default(300) })
       .strict()
       .default({ intervalSeconds: 300 }),
     statusPage: z
-      .object({ username: z.string().min(1), password: secretRef })
+      .object({ username: z.string().trim().min(1, "a user name (HTTP Basic)"), password: secretRef })
       .strict()
       .optional(),
     routes: z.array(routeSchema).min(1, "declare at least one route"),
@@ -118,7 +182,9 @@ export interface RouteConfig {
 /** The validated config with every secret resolved. */
 export interface RelayConfig {
   listen: { host: string; port: number };
+  http: HttpLimits;
   dataDir: string | undefined;
+  drainMs: number;
   publicUrl?: string;
   atlas: {
     baseUrl: string;
@@ -135,8 +201,11 @@ export interface RelayConfig {
     informs: boolean;
   };
   reconcileIntervalMs: number;
+  retentionMs: number;
   statusPage?: { username: string; password: string };
   routes: RouteConfig[];
+  /** Accepted but risky (a world-readable secret file, plain http towards the outside): logged at start. */
+  warnings: string[];
 }
 
 /** A config problem, naming the field and the fix. */
@@ -162,21 +231,44 @@ export function parseConfig(raw: unknown, sources: ConfigSources = {}): RelayCon
   const c = parsed.data;
   const env = sources.env ?? process.env;
   const problems: string[] = [];
-  const secret = (ref: SecretRef, where: string): string => {
+  const warnings: string[] = [];
+  /**
+   * Resolves a reference, trimmed (a Kubernetes secret made from a file ends in a newline). A blank
+   * value is an error, never the empty string: a webhook signed with the key "" would be accepted.
+   * `minLength` applies to the secrets the relay checks callers against.
+   */
+  const secret = (ref: SecretRef, where: string, minLength = 1): string => {
+    let v: string;
     if ("env" in ref) {
-      const v = env[ref.env];
-      if (v === undefined || v === "") problems.push(`${where}: environment variable ${ref.env} is not set`);
-      return (v ?? "").trim();
+      const raw = env[ref.env];
+      if (raw === undefined || raw === "") {
+        problems.push(`${where}: environment variable ${ref.env} is not set`);
+        return "";
+      }
+      v = raw.trim();
+      if (!v) {
+        problems.push(`${where}: environment variable ${ref.env} holds only whitespace; put the secret in it`);
+        return "";
+      }
+    } else {
+      const file = path.resolve(sources.baseDir ?? process.cwd(), ref.file);
+      try {
+        v = fs.readFileSync(file, "utf8").trim();
+      } catch (e) {
+        problems.push(`${where}: cannot read file ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+        return "";
+      }
+      if (!v) {
+        problems.push(`${where}: file ${file} is empty (or only whitespace); put the secret in it`);
+        return "";
+      }
+      const mode = fs.statSync(file).mode & 0o777;
+      if (mode & 0o004) warnings.push(`${where}: file ${file} is readable by every user (mode ${mode.toString(8)}); chmod 600 it`);
     }
-    const file = path.resolve(sources.baseDir ?? process.cwd(), ref.file);
-    try {
-      const v = fs.readFileSync(file, "utf8").trim();
-      if (!v) problems.push(`${where}: file ${file} is empty`);
-      return v;
-    } catch (e) {
-      problems.push(`${where}: cannot read file ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
-      return "";
+    if (v.length < minLength) {
+      problems.push(`${where}: ${v.length} characters; it must be at least ${minLength} (generate one with: openssl rand -hex 32)`);
     }
+    return v;
   };
   const a = c.atlas;
   const auth: RelayConfig["atlas"]["auth"] =
@@ -188,8 +280,8 @@ export function parseConfig(raw: unknown, sources: ConfigSources = {}): RelayCon
     if (routingKey && !/^[A-Za-z0-9]{32}$/.test(routingKey)) {
       problems.push(`routes.${i}.routingKey: must be 32 letters or digits (an Events API v2 integration key or an R… ruleset key)`);
     }
-    const secrets = [secret(r.webhookSecret, `routes.${i}.webhookSecret`)];
-    if (r.previousWebhookSecret) secrets.push(secret(r.previousWebhookSecret, `routes.${i}.previousWebhookSecret`));
+    const secrets = [secret(r.webhookSecret, `routes.${i}.webhookSecret`, MIN_SECRET_LENGTH)];
+    if (r.previousWebhookSecret) secrets.push(secret(r.previousWebhookSecret, `routes.${i}.previousWebhookSecret`, MIN_SECRET_LENGTH));
     return {
       id: r.id,
       projectId: r.projectId,
@@ -202,24 +294,64 @@ export function parseConfig(raw: unknown, sources: ConfigSources = {}): RelayCon
   });
   const config: RelayConfig = {
     listen: c.listen,
+    http: c.http,
     dataDir: c.dataDir === "memory" ? undefined : path.resolve(sources.baseDir ?? process.cwd(), c.dataDir),
+    drainMs: c.drainSeconds * 1000,
     ...(c.publicUrl ? { publicUrl: c.publicUrl.replace(/\/+$/, "") } : {}),
     atlas: { baseUrl: a.baseUrl.replace(/\/+$/, ""), auth, acknowledgeHours: a.acknowledgeHours },
     pagerduty: {
       eventsUrl: c.pagerduty.eventsUrl,
       restUrl: c.pagerduty.restUrl,
       ...(c.pagerduty.restToken ? { restToken: secret(c.pagerduty.restToken, "pagerduty.restToken") } : {}),
-      webhookSecrets: c.pagerduty.webhookSecrets.map((s, i) => secret(s, `pagerduty.webhookSecrets.${i}`)),
+      webhookSecrets: c.pagerduty.webhookSecrets.map((s, i) => secret(s, `pagerduty.webhookSecrets.${i}`, MIN_SECRET_LENGTH)),
       eventsPerMinute: c.pagerduty.eventsPerMinute,
       burst: c.pagerduty.burst,
       informs: c.pagerduty.informs,
     },
     reconcileIntervalMs: c.reconcile.intervalSeconds * 1000,
-    ...(c.statusPage ? { statusPage: { username: c.statusPage.username, password: secret(c.statusPage.password, "statusPage.password") } } : {}),
+    retentionMs: c.retentionDays * 86_400_000,
+    ...(c.statusPage
+      ? { statusPage: { username: c.statusPage.username, password: secret(c.statusPage.password, "statusPage.password", MIN_SECRET_LENGTH) } }
+      : {}),
     routes,
+    warnings,
   };
+  problems.push(...sharedRouteSecrets(c.routes, routes), ...indistinguishableRouteIds(c.routes.map((r) => r.id)));
+  if (config.publicUrl && !isHttpsOrLoopback(config.publicUrl)) {
+    warnings.push(`publicUrl: ${config.publicUrl} is not https: webhooks and their signatures would cross the network in the clear; put the relay behind TLS`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * Each route's secrets (current and previous) belong to it alone: a body captured on one route and
+ * replayed to another that shares its secret would page a second service.
+ */
+function sharedRouteSecrets(raw: ReadonlyArray<{ previousWebhookSecret?: unknown }>, routes: readonly RouteConfig[]): string[] {
+  const owner = new Map<string, string>();
+  const out: string[] = [];
+  routes.forEach((r, i) => {
+    const fields = ["webhookSecret", ...(raw[i].previousWebhookSecret ? ["previousWebhookSecret"] : [])];
+    const mine = new Set<string>();
+    r.webhookSecrets.forEach((v, j) => {
+      const where = `routes.${i}.${fields[j]}`;
+      if (!v || mine.has(v)) return;
+      mine.add(v);
+      const first = owner.get(v);
+      if (first) out.push(`${where}: the same secret as ${first}; give each route its own (a webhook captured on one would be accepted by the other)`);
+      else owner.set(v, where);
+    });
+  });
+  return out;
+}
+
+/** https, or plain http on this machine's loopback (nothing crosses a network). */
+export function isHttpsOrLoopback(url: string): boolean {
+  const u = new URL(url);
+  if (u.protocol === "https:") return true;
+  const host = u.hostname.replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
 }
 
 /** Reads and parses a JSON config file; secret files resolve relative to it. */

@@ -21,9 +21,16 @@ export const REDACT_PATHS = [
   "*.token",
 ];
 
+/** `scheme://user:password@host` → `scheme://[REDACTED]@host`, whatever the userinfo's length. */
+export function redactUrlUserinfo(text: string): string {
+  return text.includes("://") ? text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"']+@/gi, "$1[REDACTED]@") : text;
+}
+
 export function createLogger(opts: { level?: string; secrets: readonly string[]; destination?: pino.DestinationStream }): Logger {
   // The forms of each secret are worked out once, not per line (they were most of a line's cost).
-  const scrubText = secretScrubber(opts.secrets);
+  const scrubKnown = secretScrubber(opts.secrets);
+  // A URL's userinfo (a store URL's user:password@) whatever its length, besides every known secret.
+  const scrubText = (t: string) => redactUrlUserinfo(scrubKnown(t));
   const scrub = (v: unknown): unknown => (typeof v === "string" ? scrubText(v) : v);
   return pino(
     {

@@ -19,11 +19,12 @@ import { SeverityResolver } from "./delivery/severity";
 import { createLogger } from "./logger";
 import { createMetrics, type Metrics } from "./metrics";
 import { Reconciler } from "./reconcile/reconciler";
-import { SqliteRelayStore } from "./store/sqlite";
+import { openSqliteStore } from "./store/data-dir";
+import { storeUrlSecrets } from "./store/store-url";
 // Types only: the PostgreSQL store (and pg-boss, an ES module) loads only when --store names it.
 import type { PgRelayStore } from "./store/postgres/store";
 import { QUEUES, type RelayStore } from "./store/types";
-import { ensureWebhookSubscriptions } from "./subscription";
+import { WebhookSubscriptions } from "./subscription";
 import { Worker } from "./worker";
 
 export interface RelayTuning {
@@ -36,8 +37,10 @@ export interface RelayTuning {
   idleMs: number;
   /** Per-request timeout towards PagerDuty and the project API. */
   httpTimeoutMs: number;
-  /** Grace period for in-flight work on shutdown. */
+  /** Grace period for in-flight work on shutdown (default: the config's drainSeconds). */
   drainMs: number;
+  /** Between failed attempts at the PagerDuty webhook subscriptions (default relay/subscription.ts SUBSCRIPTION_RETRY). */
+  subscriptionRetry?: BackoffSchedule;
 }
 
 export const DEFAULT_TUNING: RelayTuning = {
@@ -72,9 +75,15 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-/** The store `--store` names: SQLite in the data directory by default, PostgreSQL for a postgres:// URL. */
-export async function openStore(storeUrl: string | undefined, config: RelayConfig, tuning: RelayTuning): Promise<RelayStore> {
-  if (!storeUrl || storeUrl === "sqlite") return new SqliteRelayStore({ dataDir: config.dataDir });
+/** A process waiting for a data dir's lock waits this much longer than a drain (a rolling restart hands over). */
+export const LOCK_WAIT_MARGIN_MS = 5_000;
+
+/**
+ * The store `--store` names: SQLite in the data directory by default (after taking the data dir's
+ * lock: one process per data dir), PostgreSQL for a postgres:// URL.
+ */
+export async function openStore(storeUrl: string | undefined, config: RelayConfig, tuning: RelayTuning, log: Logger): Promise<RelayStore> {
+  if (!storeUrl || storeUrl === "sqlite") return openSqliteStore(config.dataDir, { waitMs: tuning.drainMs + LOCK_WAIT_MARGIN_MS, log });
   if (!/^postgres(ql)?:\/\//.test(storeUrl)) throw new Error("--store (RELAY_STORE) must be 'sqlite' or a postgres://user:password@host:port/database URL");
   const { PgRelayStore } = await import("./store/postgres/store");
   return PgRelayStore.open({ url: storeUrl, leaseMs: tuning.leaseMs, max: Math.max(4, Math.ceil(tuning.concurrency / 2) + 2) });
@@ -96,15 +105,15 @@ function pauseAfterSend(log: Logger): (() => Promise<void>) | undefined {
 }
 
 export async function startRelay(config: RelayConfig, opts: StartOptions = {}): Promise<Relay> {
-  const tuning: RelayTuning = { ...DEFAULT_TUNING, ...opts.tuning };
-  const storePassword = opts.storeUrl && /^postgres/.test(opts.storeUrl) ? decodeURIComponent(new URL(opts.storeUrl).password) : "";
+  const tuning: RelayTuning = { ...DEFAULT_TUNING, drainMs: config.drainMs, ...opts.tuning };
   const log =
     opts.logger ??
     createLogger({
       level: opts.logLevel ?? process.env.RELAY_LOG_LEVEL ?? "info",
-      secrets: [...configSecrets(config), ...(storePassword.length >= 4 ? [storePassword] : [])],
+      secrets: [...configSecrets(config), ...storeUrlSecrets(opts.storeUrl)],
     });
-  const store = opts.store ?? (await openStore(opts.storeUrl, config, tuning));
+  for (const warning of config.warnings) log.warn(`config: ${warning}`);
+  const store = opts.store ?? (await openStore(opts.storeUrl, config, tuning, log));
   const metrics = createMetrics(store);
   const routes = new Map(config.routes.map((r) => [r.id, r]));
   const noRetry = { maxAttempts: 1 };
@@ -137,9 +146,9 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
   const pacer: Pacer = pg
     ? pg.pacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst)
     : new MemoryPacer(config.pagerduty.eventsPerMinute, config.pagerduty.burst);
-  const severity = new SeverityResolver(atlas, (err) => {
-    metrics.severityFallbacks.inc();
-    log.warn({ err }, "reading the alert configuration failed; using the route's default severity");
+  const severity = new SeverityResolver(atlas, (reason, err) => {
+    metrics.severityFallbacks.inc({ reason });
+    if (reason !== "unavailable") log.warn({ err, reason }, "the alert configuration's severity was not read in time; the route's default severity was sent");
   });
 
   let worker: Worker | undefined;
@@ -165,12 +174,34 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
     { concurrency: tuning.concurrency, leaseMs: tuning.leaseMs, idleMs: tuning.idleMs, backoff: tuning.backoff },
   );
   const reconciler = new Reconciler(
-    { store, atlas, metrics, log: log.child({ component: "reconciler" }), onChanged: kick },
+    {
+      store,
+      atlas,
+      metrics,
+      log: log.child({ component: "reconciler" }),
+      onChanged: kick,
+      publicUrl: config.publicUrl,
+      onConfigRead: (projectId, id, cfg) => severity.remember(projectId, id, cfg),
+    },
     config.routes,
     config.reconcileIntervalMs,
   );
 
   const pdSecrets: string[] = [...config.pagerduty.webhookSecrets];
+  // Each subscription's secret is usable as soon as it is created or adopted; the set-up retries until done.
+  const subscriptions =
+    rest && config.publicUrl
+      ? new WebhookSubscriptions({
+          rest,
+          store,
+          routes: config.routes,
+          url: `${config.publicUrl}/pagerduty`,
+          log,
+          onSecret: (s) => pdSecrets.push(s),
+          onState: (pending) => metrics.subscriptionsPending.set(pending ? 1 : 0),
+          ...(tuning.subscriptionRetry ? { retry: tuning.subscriptionRetry } : {}),
+        })
+      : undefined;
   let draining = false;
   const app = buildApp({
     config,
@@ -181,8 +212,17 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
     workersRunning: () => worker!.isRunning,
     draining: () => draining,
     pagerDutySecrets: () => pdSecrets,
+    subscriptions: () => (subscriptions ? { pending: subscriptions.pending, lastError: subscriptions.lastError } : undefined),
   });
 
+  // Nothing runs a job before the relay listens: a start that fails (the port is taken) claims nothing.
+  let url: string;
+  try {
+    url = await app.listen({ host: config.listen.host, port: opts.port ?? config.listen.port });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   worker.start();
   // Several replicas reconcile once per interval between them (a pg-boss singleton slot), not once each.
   const reconcileSchedule =
@@ -196,29 +236,20 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
       : undefined;
   if (reconcileSchedule) await reconcileSchedule.start();
   else reconciler.start();
-  // Hourly: webhook ids after 73 hours (PagerDuty retries for 48), finished jobs and the send log after 7 days.
-  const pruner = setInterval(() => {
+  // At start, then hourly: webhook ids after 73 hours (PagerDuty retries for 48), finished jobs and
+  // the send log after 7 days, closed alerts, served configurations and intake dead letters after the retention period.
+  const prune = () => {
     void store.pruneWebhookIds(Date.now() - 73 * 3_600_000).catch(() => undefined);
     void store.pruneHistory(Date.now() - 7 * 24 * 3_600_000).catch(() => undefined);
-  }, 3_600_000);
+    void store
+      .pruneRetained(Date.now() - config.retentionMs)
+      .then((n) => n.alerts + n.servedConfigs + n.intakeDeadLetters > 0 && log.info(n, "retention: pruned"))
+      .catch((err) => log.warn({ err }, "retention: pruning failed; will try again in an hour"));
+  };
+  prune();
+  const pruner = setInterval(prune, 3_600_000);
   pruner.unref();
-
-  let url: string;
-  try {
-    url = await app.listen({ host: config.listen.host, port: opts.port ?? config.listen.port });
-  } catch (err) {
-    await worker.stop(0);
-    await reconcileSchedule?.stop();
-    await reconciler.stop();
-    clearInterval(pruner);
-    await store.close();
-    throw err;
-  }
-  if (rest && config.publicUrl) {
-    ensureWebhookSubscriptions({ rest, store, routes: config.routes, url: `${config.publicUrl}/pagerduty`, log })
-      .then((secrets) => pdSecrets.push(...secrets))
-      .catch((err) => log.warn({ err }, "setting up the PagerDuty webhook subscription failed; acknowledgement sync needs one (see the README)"));
-  }
+  subscriptions?.start();
   log.info({ url, routes: config.routes.map((r) => r.id), store: store.kind }, "relay listening");
 
   let closing: Promise<void> | undefined;
@@ -236,6 +267,7 @@ export async function startRelay(config: RelayConfig, opts: StartOptions = {}): 
         draining = true;
         log.info({ graceMs: tuning.drainMs }, "draining");
         clearInterval(pruner);
+        await subscriptions?.stop();
         await reconcileSchedule?.stop();
         await reconciler.stop();
         await worker!.stop(tuning.drainMs);

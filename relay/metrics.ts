@@ -10,7 +10,7 @@ export function createMetrics(store: RelayStore, opts: { defaultMetrics?: boolea
   if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: "relay_" });
   const webhooks = new Counter({
     name: "relay_webhooks_total",
-    help: "Webhooks received, by source (atlas, pagerduty) and outcome (accepted, duplicate, stale, rejected_signature, malformed, unknown_event, unknown_route, too_large, dead_letter)",
+    help: "Webhooks received, by source (atlas, pagerduty) and outcome (accepted, duplicate, stale, ignored, rejected_signature, unsupported_media_type, malformed, unknown_event, contradiction, too_old, unknown_route, too_large, dead_letter)",
     labelNames: ["source", "outcome"] as const,
     registers: [registry],
   });
@@ -27,7 +27,8 @@ export function createMetrics(store: RelayStore, opts: { defaultMetrics?: boolea
   });
   const severityFallbacks = new Counter({
     name: "relay_severity_lookup_failures_total",
-    help: "Alert configuration reads that failed; the route's default severity was used",
+    help: "Triggers sent with the route's default severity because the alert configuration was not read in time, by reason (error: the read failed; timeout: over its 1 s budget; unavailable: the project API failed or hung in the last 30 s)",
+    labelNames: ["reason"] as const,
     registers: [registry],
   });
   const deadLetters = new Counter({
@@ -54,6 +55,11 @@ export function createMetrics(store: RelayStore, opts: { defaultMetrics?: boolea
     labelNames: ["route"] as const,
     registers: [registry],
   });
+  const subscriptionsPending = new Gauge({
+    name: "relay_pagerduty_subscriptions_pending",
+    help: "1 while the PagerDuty webhook subscriptions (acknowledgement sync) are not all set up and the relay retries, else 0",
+    registers: [registry],
+  });
   const acceptSeconds = new Histogram({
     name: "relay_accept_duration_seconds",
     help: "Time to verify, store and answer an Atlas webhook",
@@ -73,6 +79,7 @@ export function createMetrics(store: RelayStore, opts: { defaultMetrics?: boolea
     acks,
     repairs,
     reconcileLast,
+    subscriptionsPending,
     acceptSeconds,
     /** Refreshes the store-derived gauges, then renders. */
     async render(): Promise<string> {

@@ -84,6 +84,9 @@ export class Worker {
         }
       }
       for (const job of claimed) {
+        // Its lease ran out while this worker still runs it, and the claim handed it back to us: the
+        // run under way keeps it (and records its outcome under the renewed lease); never a second run.
+        if (this.inFlight.has(job.id)) continue;
         const p = this.run(job).finally(() => {
           this.inFlight.delete(job.id);
           this.kick();

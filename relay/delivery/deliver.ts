@@ -15,7 +15,7 @@ import { afterAction, nextAction } from "../domain/state";
 import type { Metrics } from "../metrics";
 import type { DeliverPayload, RelayStore } from "../store/types";
 import type { JobOutcome } from "../worker";
-import { buildEvent } from "./event";
+import { buildEvent, eventProblems } from "./event";
 import { keyId, type Pacer } from "./pacer";
 import type { SeverityResolver } from "./severity";
 
@@ -49,7 +49,12 @@ export function deliverHandler(d: DeliverDeps) {
     for (let step = 0; step < 3; step++) {
       const alert = await d.store.getAlert(routeId, alertId);
       if (!alert) return { kind: "done" };
-      const action = nextAction({ status: alert.status, acknowledged: alert.acknowledged, inform: alert.inform }, alert.pdState, alert.pdAttempted);
+      const action = nextAction(
+        { status: alert.status, acknowledged: alert.acknowledged, inform: alert.inform },
+        alert.pdState,
+        alert.pdAttempted,
+        alert.ackTimedOut,
+      );
       if (!action) return { kind: "done" };
       const wait = await d.pacer.take(kid, Date.now());
       if (wait > 0) {
@@ -57,8 +62,20 @@ export function deliverHandler(d: DeliverDeps) {
         return { kind: "wait", runAt: Date.now() + wait };
       }
       const severity =
-        action === "trigger" ? (alert.inform ? "info" : await d.severity.severity(alert.projectId, alert.alertConfigId, route.defaultSeverity)) : "info";
+        action === "trigger"
+          ? alert.inform
+            ? "info"
+            : await d.severity.severity(alert.projectId, alert.alertConfigId, route.defaultSeverity, alert.changedAt)
+          : "info";
       const event = buildEvent(alert, action, { routingKey: route.routingKey, severity, atlasUiUrl: d.atlasUiUrl });
+      // An event PagerDuty would refuse for a field the relay fills in is never sent (buildEvent should make none).
+      const problems = eventProblems(event);
+      if (problems.length) {
+        d.metrics.deadLetters.inc({ kind: action });
+        await d.store.markRefused(routeId, alertId, action, Date.now());
+        d.log.error({ route: routeId, alertId, action, problems }, "the relay built an event PagerDuty would refuse; kept as a dead letter, not sent");
+        return { kind: "dead", error: `not sent: the ${action} would be refused by PagerDuty (${problems.join("; ")})` };
+      }
       // In doubt from here until markSent: a crash after PagerDuty's 202 still leaves the trigger on record.
       await d.store.markAttempt(routeId, alertId, action, Date.now());
       const started = Date.now();
@@ -79,6 +96,8 @@ export function deliverHandler(d: DeliverDeps) {
           return { kind: "retry", error: message, runAt: until };
         }
         if (isUpstreamError(err, "BAD_REQUEST")) {
+          // Not sent again for this state by the reconciler (a person's retry still sends it).
+          await d.store.markRefused(routeId, alertId, action, Date.now());
           d.metrics.sent.inc({ action, result: "rejected" });
           d.metrics.deadLetters.inc({ kind: action });
           d.log.error({ route: routeId, alertId, action, err }, "PagerDuty rejected the event; kept as a dead letter");

@@ -18,11 +18,22 @@ describe("MemoryPacer", () => {
   });
 
   it("a 429 block makes every taker wait until it ends", async () => {
-    const p = new MemoryPacer(6000, 10);
-    await p.block("k", Date.now() + 5_000);
+    const p = new MemoryPacer(6000, 10); // a token every 10 ms
+    const until = Date.now() + 5_000;
+    await p.block("k", until);
     const wait = await p.take("k", Date.now());
     expect(wait).toBeGreaterThan(4_000);
-    expect(await p.take("k", Date.now() + 5_001)).toBe(0);
+    expect(await p.take("k", until + 1)).toBe(9);
+    expect(await p.take("k", until + 10)).toBe(0);
+  });
+
+  it("a key coming out of a 429 block starts with an empty bucket: no burst, one token per interval", async () => {
+    const p = new MemoryPacer(60, 10); // one a second, burst 10
+    await p.block("k", 5_000);
+    // Called at the block's end and after: a full bucket would grant 10 at once here.
+    const granted: number[] = [];
+    for (let t = 5_000; t <= 8_000; t += 100) if ((await p.take("k", t)) === 0) granted.push(t);
+    expect(granted).toEqual([6_000, 7_000, 8_000]);
   });
 
   it.each([

@@ -35,16 +35,20 @@ export class MemoryPacer implements Pacer {
       b = { tokens: this.burst, at: now, blockedUntil: 0 };
       this.buckets.set(id, b);
     }
-    b.tokens = Math.min(this.burst, b.tokens + (now - b.at) * this.perMs);
-    b.at = now;
+    // No refill before `at` (a 429 block sets it to the block's end).
+    if (now > b.at) {
+      b.tokens = Math.min(this.burst, b.tokens + (now - b.at) * this.perMs);
+      b.at = now;
+    }
     return b;
   }
 
   async take(id: string, now: number): Promise<number> {
     const b = this.bucket(id, now);
     if (b.blockedUntil > now) return b.blockedUntil - now;
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
+    // Refills summed over many calls carry float noise (0.9999999 for a whole token): allow it.
+    if (b.tokens >= 1 - 1e-9) {
+      b.tokens = Math.max(0, b.tokens - 1);
       return 0;
     }
     // The epsilon keeps float noise (0.999 tokens after 999 ms) from rounding a 1 ms wait up to 2.
@@ -52,9 +56,12 @@ export class MemoryPacer implements Pacer {
   }
 
   async block(id: string, until: number): Promise<void> {
-    const b = this.bucket(id, Date.now());
+    let b = this.buckets.get(id);
+    if (!b) this.buckets.set(id, (b = { tokens: 0, at: until, blockedUntil: 0 }));
     b.blockedUntil = Math.max(b.blockedUntil, until);
-    // What was saved up before the 429 is not spent in a burst afterwards.
-    b.tokens = Math.min(b.tokens, 1);
+    // The bucket restarts empty when the block ends: neither what was saved before the 429 nor what
+    // would refill during the block is spent in a burst afterwards (as the PostgreSQL bucket does).
+    b.tokens = 0;
+    b.at = b.blockedUntil;
   }
 }

@@ -1,4 +1,16 @@
-import { dedupKeyFor, isNewer, mayHaveIncident, nextAction, type Level, type Observed, type PdAction, type PdState } from "./state";
+import {
+  type AlertStatus,
+  type AtlasEvent,
+  dedupKeyFor,
+  eventContradicts,
+  isNewer,
+  mayHaveIncident,
+  nextAction,
+  type Level,
+  type Observed,
+  type PdAction,
+  type PdState,
+} from "./state";
 
 const o = (status: Observed["status"], updatedMs: number, rank: number): Observed => ({ status, updatedMs, rank });
 
@@ -54,6 +66,13 @@ describe("nextAction (level-triggered delivery)", () => {
   ])("%s", (_n, level, pd, attempted, want) => {
     expect(nextAction(level, pd, attempted)).toBe(want);
   });
+
+  it.each<[string, PdState, boolean, string | undefined]>([
+    ["acknowledged in the project, PagerDuty's acknowledgement timed out: not again", "triggered", true, undefined],
+    ["acknowledged in the project, PagerDuty never acknowledged: acknowledge", "triggered", false, "acknowledge"],
+  ])("%s", (_n, pd, ackTimedOut, want) => {
+    expect(nextAction({ status: "OPEN", acknowledged: true, inform: false }, pd, null, ackTimedOut)).toBe(want);
+  });
 });
 
 describe("mayHaveIncident", () => {
@@ -71,4 +90,25 @@ describe("mayHaveIncident", () => {
 
 it("dedup keys differ across projects for the same alert id", () => {
   expect(dedupKeyFor("a".repeat(24), "1".repeat(24))).not.toBe(dedupKeyFor("b".repeat(24), "1".repeat(24)));
+});
+
+describe("eventContradicts (the state is the signed body's; the header may only mark an inform)", () => {
+  it.each<[AtlasEvent, AlertStatus, boolean]>([
+    ["alert.open", "OPEN", false],
+    ["alert.open", "TRACKING", false],
+    ["alert.open", "CLOSED", true],
+    ["alert.open", "CANCELLED", true],
+    ["alert.acknowledge", "OPEN", false],
+    ["alert.acknowledge", "CLOSED", true],
+    ["alert.close", "CLOSED", false],
+    ["alert.close", "OPEN", true],
+    ["alert.close", "CANCELLED", true],
+    ["alert.cancel", "CANCELLED", false],
+    ["alert.cancel", "CLOSED", true],
+    ["alert.update", "CLOSED", false],
+    ["alert.update", "OPEN", false],
+    ["alert.inform", "OPEN", false],
+  ])("%s with a %s body: %s", (event, status, want) => {
+    expect(eventContradicts(event, status)).toBe(want);
+  });
 });

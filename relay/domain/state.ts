@@ -73,12 +73,14 @@ export function mayHaveIncident(pd: PdState, attempted: PdAction | null): boolea
  * alert whose trigger is in doubt gets a resolve: PagerDuty drops a resolve for a dedup key it
  * never saw, while a lost one would leave the incident open for ever.
  */
-export function nextAction(level: Level, pd: PdState, attempted: PdAction | null = null): PdAction | undefined {
+export function nextAction(level: Level, pd: PdState, attempted: PdAction | null = null, ackTimedOut = false): PdAction | undefined {
   if (level.inform) return pd === "none" ? "trigger" : pd === "triggered" || pd === "acknowledged" ? "resolve" : undefined;
   if (isTerminal(level.status)) return mayHaveIncident(pd, attempted) ? "resolve" : undefined;
   if (level.status !== "OPEN") return undefined; // TRACKING: not open yet, nobody is notified
   if (pd === "none") return "trigger";
-  if (level.acknowledged && pd === "triggered") return "acknowledge";
+  // PagerDuty's acknowledgement timed out (incident.unacknowledged): acknowledging again would defeat
+  // the service's timeout, so not until PagerDuty acknowledges again (`ackTimedOut`).
+  if (level.acknowledged && pd === "triggered" && !ackTimedOut) return "acknowledge";
   // Acknowledged stays acknowledged (the Events API cannot unacknowledge); resolved is never re-triggered.
   return undefined;
 }
@@ -88,9 +90,16 @@ export function afterAction(action: PdAction): PdState {
   return action === "trigger" ? "triggered" : action === "acknowledge" ? "acknowledged" : "resolved";
 }
 
-/** The status an event implies when the body's status is missing. */
-export function statusForEvent(event: AtlasEvent): AlertStatus {
-  return event === "alert.close" ? "CLOSED" : event === "alert.cancel" ? "CANCELLED" : "OPEN";
+/**
+ * The alert's state comes from the signed body's `status`; the unsigned `X-MMS-Event` header only
+ * marks an inform. A header that says otherwise than the body (a close whose body is open, an open
+ * whose body is closed) is not what Atlas sends, and someone may have swapped it: refused.
+ */
+export function eventContradicts(event: AtlasEvent, status: AlertStatus): boolean {
+  if (event === "alert.close") return status !== "CLOSED";
+  if (event === "alert.cancel") return status !== "CANCELLED";
+  if (event === "alert.open" || event === "alert.acknowledge") return isTerminal(status);
+  return false; // alert.update and alert.inform carry whatever state the alert is in
 }
 
 /** One stable dedup key per project alert: the project id keeps two projects from colliding. */

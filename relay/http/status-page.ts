@@ -3,40 +3,47 @@
  * PagerDuty has of them, pending and dead-letter deliveries (a rejected resolve flagged first),
  * last reconcile, and a button to send a dead letter again. Never shows a key or secret.
  */
-import { timingSafeEqual, createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { RouteConfig } from "../config";
 import type { RelayStore } from "../store/types";
+import { type AttemptLimiter, authorize, sameOrigin } from "./auth";
 
 const esc = (s: unknown) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const time = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().replace("T", " ").slice(0, 19) : "");
-const digest = (s: string) => createHash("sha256").update(s).digest();
 
 export interface StatusPageDeps {
   store: RelayStore;
   routes: readonly RouteConfig[];
   credentials?: { username: string; password: string };
   onRetry: () => void;
+  subscriptions?: () => { pending: boolean; lastError?: string } | undefined;
+  /** Failed sign-ins, per account (shared with every endpoint that checks credentials). */
+  limiter: AttemptLimiter;
+  /** The relay's public URL: a POST's Origin may be it (behind a proxy the Host header is not). */
+  publicUrl?: string;
 }
 
-function authorized(req: FastifyRequest, reply: FastifyReply, creds: StatusPageDeps["credentials"]): boolean {
-  if (!creds) {
+/** Credentials then, the page's own headers: never framed (clickjacking of the Retry button), no scripts, forms only to itself. */
+function authorized(req: FastifyRequest, reply: FastifyReply, d: StatusPageDeps): boolean {
+  reply.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+  reply.header("x-frame-options", "DENY");
+  if (!d.credentials) {
     reply.code(404).type("text/plain").send("The status page is off: set statusPage.username and statusPage.password in the relay config.");
     return false;
   }
-  const h = req.headers.authorization ?? "";
-  const m = /^Basic\s+(.+)$/i.exec(h);
-  const given = m ? Buffer.from(m[1], "base64").toString("utf8") : "";
-  const want = `${creds.username}:${creds.password}`;
-  // Hash both sides so the comparison is constant time whatever the lengths.
-  if (m && timingSafeEqual(digest(given), digest(want))) return true;
-  reply.code(401).header("www-authenticate", 'Basic realm="relay", charset="UTF-8"').type("text/plain").send("Credentials required.");
-  return false;
+  return authorize(req, reply, { kind: "basic", ...d.credentials }, d.limiter);
+}
+
+function subscriptionsLine(s: { pending: boolean; lastError?: string } | undefined): string {
+  if (!s) return "";
+  return s.pending
+    ? `<p id="subscriptions" class="pending"><strong>PagerDuty webhook subscriptions: pending</strong> (acknowledgements from PagerDuty wait for them; retrying${s.lastError ? `, last error: ${esc(s.lastError)}` : ""})</p>`
+    : `<p id="subscriptions">PagerDuty webhook subscriptions: ready</p>`;
 }
 
 export function registerStatusPage(app: FastifyInstance, d: StatusPageDeps): void {
   app.get("/", async (req, reply) => {
-    if (!authorized(req, reply, d.credentials)) return reply;
+    if (!authorized(req, reply, d)) return reply;
     const [alerts, dead, pending, reconciled, intakeDead] = await Promise.all([
       d.store.listAlerts({ limit: 50 }),
       d.store.outbox.list({ states: ["dead"], limit: 100 }),
@@ -55,6 +62,7 @@ export function registerStatusPage(app: FastifyInstance, d: StatusPageDeps): voi
     const html = `<!doctype html><html><head><meta charset="utf-8"><title>Relay status</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}tr.resolve{background:#fdd}</style></head><body>
 <h1>Relay status</h1>
+${subscriptionsLine(d.subscriptions?.())}
 <h2>Routes</h2><table id="routes"><tr><th>Route</th><th>Project</th><th>Region</th><th>Default severity</th><th>Last reconcile</th><th>Repairs</th></tr>
 ${d.routes.map((r) => `<tr><td>${esc(r.id)}</td><td>${esc(r.projectId)}</td><td>${esc(r.region)}</td><td>${esc(r.defaultSeverity)}</td><td>${time(reconciled[r.id]?.at) || "never"}</td><td>${reconciled[r.id]?.repairs ?? ""}</td></tr>`).join("")}</table>
 <h2>Dead letters (${dead.length})</h2><table id="dead"><tr><th>Job</th><th>Queue</th><th>Route</th><th>Alert</th><th>Error</th><th>At</th><th></th></tr>${deadRows}</table>
@@ -69,10 +77,10 @@ ${intakeDead.map((x) => `<tr><td>${esc(x.routeId)}</td><td>${esc(x.event)}</td><
   });
 
   app.post<{ Params: { id: string } }>("/jobs/:id/retry", async (req, reply) => {
-    if (!authorized(req, reply, d.credentials)) return reply;
-    // A form post from another site carries the browser's saved credentials: refuse foreign origins.
-    const origin = req.headers.origin;
-    if (origin && origin !== "null" && new URL(origin).host !== req.headers.host) return reply.code(403).send({ error: "foreign_origin" });
+    if (!authorized(req, reply, d)) return reply;
+    // A form post from another site carries the browser's saved credentials: only the page's own origin.
+    if (!sameOrigin(req, d.publicUrl))
+      return reply.code(403).send({ error: "foreign_origin", message: "A retry must come from the status page itself (its Origin header)." });
     const id = Number(req.params.id);
     if (!Number.isInteger(id) || id <= 0) return reply.code(400).send({ error: "bad_id", message: "job id must be a positive integer" });
     const ok = await d.store.outbox.retryDead(id, Date.now());

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { verifyPagerDutySignature } from "../../lib/signatures";
 import type { Metrics } from "../metrics";
 import type { PdWebhookPayload, RelayStore } from "../store/types";
-import { parseJson } from "./raw-body";
+import { isJsonContentType, parseJson } from "./raw-body";
 
 const envelope = z.looseObject({
   event: z.looseObject({
@@ -40,6 +40,10 @@ export function registerPagerDutyIntake(app: FastifyInstance, d: PdIntakeDeps): 
   app.post("/pagerduty", async (req, reply) => {
     const count = (outcome: string) => d.metrics.webhooks.inc({ source: "pagerduty", outcome });
     if (!d.accepting()) return reply.code(503).send({ error: "draining" });
+    if (!isJsonContentType(req.headers["content-type"])) {
+      count("unsupported_media_type");
+      return reply.code(415).send({ error: "unsupported_media_type", message: "PagerDuty sends application/json; the body must be JSON." });
+    }
     const header = req.headers["x-pagerduty-signature"];
     if (!verifyPagerDutySignature(d.secrets(), req.rawBody ?? Buffer.alloc(0), typeof header === "string" ? header : undefined)) {
       count("rejected_signature");

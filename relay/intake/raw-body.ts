@@ -26,3 +26,8 @@ export function parseJson(raw: Buffer | undefined): { ok: true; value: unknown }
     return { ok: false };
   }
 }
+
+/** Atlas and PagerDuty send `application/json` (a charset parameter allowed); anything else is not them. */
+export function isJsonContentType(header: string | undefined): boolean {
+  return /^application\/json\s*(;|$)/i.test(header ?? "");
+}

@@ -13,6 +13,9 @@ import {
   type SentEvent,
 } from "./types";
 
+/** The relay's database file in its data dir (relays before 0.3 wrote `sandbox.sqlite`: relay/store/data-dir.ts moves it). */
+export const RELAY_DB_FILE = "relay.sqlite";
+
 /** Exported for the upgrade test: a database made by an older relay gains the later ones. */
 export const MIGRATIONS = [
   {
@@ -53,6 +56,23 @@ export const MIGRATIONS = [
     name: "relay/002-pd-attempted",
     sql: "ALTER TABLE relay_alerts ADD COLUMN pd_attempted TEXT CHECK (pd_attempted IN ('trigger','acknowledge','resolve'));",
   },
+  {
+    // The action PagerDuty refused (400) for the alert's current state (AlertRecord.pdRefused).
+    name: "relay/003-pd-refused",
+    sql: "ALTER TABLE relay_alerts ADD COLUMN pd_refused TEXT CHECK (pd_refused IN ('trigger','acknowledge','resolve'));",
+  },
+  {
+    // PagerDuty's acknowledgement timed out: no acknowledgement again until PagerDuty's own (AlertRecord.ackTimedOut).
+    name: "relay/004-ack-timed-out",
+    sql: "ALTER TABLE relay_alerts ADD COLUMN ack_timed_out INTEGER NOT NULL DEFAULT 0;",
+  },
+  {
+    // Retention (pruneRetained): when a webhook last named a served configuration; dead letters by age.
+    name: "relay/005-retention",
+    sql: `ALTER TABLE relay_served_configs ADD COLUMN last_seen INTEGER;
+          UPDATE relay_served_configs SET last_seen = first_seen;
+          CREATE INDEX relay_intake_dead_letters_at ON relay_intake_dead_letters (received_at);`,
+  },
 ];
 
 interface AlertRow {
@@ -70,7 +90,9 @@ interface AlertRow {
   last_event: string;
   pd_state: string;
   pd_attempted: string | null;
+  pd_refused: string | null;
   acked_by_relay: number;
+  ack_timed_out: number;
   facts: string;
   first_status: string;
   created_at: number;
@@ -83,6 +105,8 @@ const ACTIVE = "(status IN ('OPEN','TRACKING') OR pd_state IN ('triggered','ackn
 export interface SqliteRelayStoreOptions {
   /** Data directory; undefined keeps everything in memory (tests). */
   dataDir?: string;
+  /** The data dir's lock (relay/store/data-dir.ts), held for the store's life and let go when it closes. */
+  lock?: { release(): void };
 }
 
 /**
@@ -93,15 +117,18 @@ export class SqliteRelayStore implements RelayStore {
   readonly kind = "sqlite" as const;
   readonly db: Db;
   readonly outbox: SqliteOutbox;
+  private readonly lock?: { release(): void };
 
   constructor(opts: SqliteRelayStoreOptions) {
-    this.db = openDb(opts.dataDir);
+    this.lock = opts.lock;
+    this.db = openDb(opts.dataDir, RELAY_DB_FILE);
     // Every commit reaches the disk before the 2xx: an accepted webhook survives a power cut.
     this.db.exec("PRAGMA synchronous = FULL");
     migrate(this.db, MIGRATIONS);
     // The worker's claims and job outcomes join the group commit too: one fsync per turn, not one per job.
     this.outbox = new SqliteOutbox(this.db, { table: "relay_jobs", commit: (write) => this.grouped(write) });
-    // One process owns this file: whatever a crashed previous run had leased is ours to redo now.
+    // One process owns this file (the data dir's lock, relay/store/data-dir.ts): whatever a crashed
+    // previous run had leased is ours to redo now.
     this.outbox.releaseAllLeases(Date.now());
   }
 
@@ -164,11 +191,13 @@ export class SqliteRelayStore implements RelayStore {
   private observeSync(o: AlertObservation, now: number): ObserveResult {
     return transaction(this.db, () => {
       if (o.alertConfigId) {
-        prepared(this.db, "INSERT OR IGNORE INTO relay_served_configs (route_id, alert_config_id, first_seen) VALUES (?, ?, ?)").run(
-          o.routeId,
-          o.alertConfigId,
-          now,
-        );
+        // last_seen moves at most once a day: retention needs days, not a write per webhook.
+        prepared(
+          this.db,
+          `INSERT INTO relay_served_configs (route_id, alert_config_id, first_seen, last_seen) VALUES (?, ?, ?, ?)
+             ON CONFLICT (route_id, alert_config_id) DO UPDATE SET last_seen = excluded.last_seen
+             WHERE COALESCE(relay_served_configs.last_seen, relay_served_configs.first_seen) < excluded.last_seen - 86400000`,
+        ).run(o.routeId, o.alertConfigId, now, now);
       }
       const rank = EVENT_RANK[o.event];
       const existing = this.row(o.routeId, o.alertId);
@@ -202,7 +231,9 @@ export class SqliteRelayStore implements RelayStore {
       if (!isNewer(stored, { status: o.status, updatedMs: o.updatedMs, rank })) return { outcome: "stale" as const, alert: alertFromRow(existing) };
       prepared(
         this.db,
-        `UPDATE relay_alerts SET alert_config_id = COALESCE(?, alert_config_id), status = ?, acknowledged = ?, acknowledged_until = ?, updated_ms = ?, rank = ?, last_event = ?, facts = ?, changed_at = ?
+        // A refusal stands for the state it was made in: a new status or acknowledgement clears it (the right-hand sides read the old row).
+        `UPDATE relay_alerts SET alert_config_id = COALESCE(?, alert_config_id), status = ?, acknowledged = ?, acknowledged_until = ?, updated_ms = ?, rank = ?, last_event = ?, facts = ?, changed_at = ?,
+             pd_refused = CASE WHEN status = ? AND acknowledged = ? THEN pd_refused END
            WHERE route_id = ? AND alert_id = ?`,
       ).run(
         o.alertConfigId,
@@ -214,6 +245,8 @@ export class SqliteRelayStore implements RelayStore {
         o.event,
         JSON.stringify(o.facts),
         now,
+        o.status,
+        o.acknowledged ? 1 : 0,
         o.routeId,
         o.alertId,
       );
@@ -243,6 +276,11 @@ export class SqliteRelayStore implements RelayStore {
     return (prepared(this.db, sql).all(...args, opts.limit ?? 100) as unknown as AlertRow[]).map(alertFromRow);
   }
 
+  async listActiveAlerts(routeId: string, opts: { after?: string; limit: number }): Promise<AlertRecord[]> {
+    const sql = `SELECT * FROM relay_alerts WHERE route_id = ? AND alert_id > ? AND ${ACTIVE} ORDER BY alert_id LIMIT ?`;
+    return (prepared(this.db, sql).all(routeId, opts.after ?? "", opts.limit) as unknown as AlertRow[]).map(alertFromRow);
+  }
+
   async setPdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void> {
     // Only forward: a late success report never moves PagerDuty's known state back.
     const r = this.row(routeId, alertId);
@@ -259,8 +297,14 @@ export class SqliteRelayStore implements RelayStore {
   markSent(e: SentEvent, pd: PdState): Promise<void> {
     return this.grouped(() => {
       void this.setPdState(e.routeId, e.alertId, pd, e.at);
-      prepared(this.db, "UPDATE relay_alerts SET pd_attempted = NULL WHERE route_id = ? AND alert_id = ?").run(e.routeId, e.alertId);
+      prepared(this.db, "UPDATE relay_alerts SET pd_attempted = NULL, pd_refused = NULL WHERE route_id = ? AND alert_id = ?").run(e.routeId, e.alertId);
       void this.recordSent(e);
+    });
+  }
+
+  markRefused(routeId: string, alertId: string, action: PdAction, now: number): Promise<void> {
+    return this.grouped(() => {
+      prepared(this.db, "UPDATE relay_alerts SET pd_refused = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(action, now, routeId, alertId);
     });
   }
 
@@ -271,8 +315,15 @@ export class SqliteRelayStore implements RelayStore {
       let next = r.pd_state as PdState;
       if (pd === "resolved" || pd === "acknowledged") next = PD_ORDER[pd] > PD_ORDER[next] ? pd : next;
       else if (pd === "triggered" && next === "acknowledged") next = "triggered"; // unacknowledged in PagerDuty
-      if (next === r.pd_state) return;
-      prepared(this.db, "UPDATE relay_alerts SET pd_state = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(next, now, routeId, alertId);
+      const timedOut = pd === "triggered" ? 1 : pd === "acknowledged" ? 0 : Number(r.ack_timed_out);
+      if (next === r.pd_state && timedOut === Number(r.ack_timed_out)) return;
+      prepared(this.db, "UPDATE relay_alerts SET pd_state = ?, ack_timed_out = ?, changed_at = ? WHERE route_id = ? AND alert_id = ?").run(
+        next,
+        timedOut,
+        now,
+        routeId,
+        alertId,
+      );
     });
   }
 
@@ -332,6 +383,24 @@ export class SqliteRelayStore implements RelayStore {
     return jobs + Number(prepared(this.db, "DELETE FROM relay_sent WHERE at < ?").run(before).changes);
   }
 
+  async pruneRetained(before: number): Promise<{ alerts: number; servedConfigs: number; intakeDeadLetters: number }> {
+    const batches = async (table: string, where: string) => {
+      let total = 0;
+      for (;;) {
+        const sql = `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT 1000)`;
+        const n = Number(prepared(this.db, sql).run(before).changes);
+        total += n;
+        if (n < 1000) return total;
+        await new Promise((r) => setImmediate(r)); // let webhooks in between batches
+      }
+    };
+    return {
+      alerts: await batches("relay_alerts", `changed_at < ? AND NOT ${ACTIVE}`),
+      servedConfigs: await batches("relay_served_configs", "COALESCE(last_seen, first_seen) < ?"),
+      intakeDeadLetters: await batches("relay_intake_dead_letters", "received_at < ?"),
+    };
+  }
+
   async pruneWebhookIds(before: number): Promise<number> {
     return Number(prepared(this.db, "DELETE FROM relay_webhook_ids WHERE received_at < ?").run(before).changes);
   }
@@ -372,5 +441,6 @@ export class SqliteRelayStore implements RelayStore {
   }
   async close(): Promise<void> {
     if (this.db.isOpen) this.db.close();
+    this.lock?.release();
   }
 }

@@ -39,8 +39,18 @@ export interface AlertRecord {
    * before each send, cleared when the success is recorded. See domain/state `mayHaveIncident`.
    */
   pdAttempted: PdAction | null;
+  /**
+   * The action PagerDuty refused (400) for the alert's current state: the reconciler does not
+   * send it again (a new dead letter every pass) until the state changes or a send succeeds.
+   */
+  pdRefused: PdAction | null;
   /** The relay acknowledged the alert in the project because PagerDuty did (undone on unacknowledge). */
   ackedByRelay: boolean;
+  /**
+   * PagerDuty's acknowledgement timed out (incident.unacknowledged): the relay does not acknowledge
+   * the alert again, whatever the project says, until PagerDuty reports an acknowledgement again.
+   */
+  ackTimedOut: boolean;
   facts: AlertFacts;
   /** First state the relay saw: an alert first seen closed paged no one. */
   firstStatus: AlertStatus;
@@ -113,6 +123,12 @@ export interface RelayStore {
   getAlert(routeId: string, alertId: string): Promise<AlertRecord | undefined>;
   findAlertsByDedupKey(dedupKey: string): Promise<AlertRecord[]>;
   listAlerts(opts: { routeId?: string; limit?: number; activeOnly?: boolean }): Promise<AlertRecord[]>;
+  /**
+   * A route's alerts PagerDuty may still show open (domain/state mayHaveIncident, or open in the
+   * project) in alert id order, after `after`: the reconciler reads them a bounded page per pass,
+   * from where the last pass stopped, so none is left out however many there are.
+   */
+  listActiveAlerts(routeId: string, opts: { after?: string; limit: number }): Promise<AlertRecord[]>;
   /** After a send succeeded: PagerDuty's state moves to `pd` (only forward). */
   setPdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void>;
   /**
@@ -121,9 +137,14 @@ export interface RelayStore {
    * PagerDuty refused the send outright (400, 429).
    */
   markAttempt(routeId: string, alertId: string, action: PdAction | null, now: number): Promise<void>;
-  /** A send succeeded: PagerDuty's state moves forward, the doubt is cleared and the send is recorded, in one transaction. */
+  /** A send succeeded: PagerDuty's state moves forward, the doubt and any refusal are cleared and the send is recorded, in one transaction. */
   markSent(e: SentEvent, pd: PdState): Promise<void>;
-  /** PagerDuty's webhook told the relay its state; enqueues delivery when that leaves work (never re-trigger). */
+  /** PagerDuty refused `action` (400) for the alert's current state; cleared when the status or acknowledgement changes, or a send succeeds. */
+  markRefused(routeId: string, alertId: string, action: PdAction, now: number): Promise<void>;
+  /**
+   * PagerDuty's webhook told the relay its state (never re-trigger). `triggered` comes from
+   * incident.unacknowledged: it also sets ackTimedOut; `acknowledged` clears it.
+   */
   notePdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void>;
   setAckedByRelay(routeId: string, alertId: string, acked: boolean, now: number): Promise<void>;
   /** Re-enqueues delivery of an alert (reconciler, dead-letter retry). */
@@ -142,6 +163,12 @@ export interface RelayStore {
   acceptPdWebhook(payload: PdWebhookPayload, now: number): Promise<boolean>;
   /** Deletes finished jobs and the send log older than `before` (alert states stay). */
   pruneHistory(before: number): Promise<number>;
+  /**
+   * Retention: deletes alerts closed with nothing PagerDuty may still show open (not changed since
+   * `before`), served configurations no webhook named since `before`, and intake dead letters
+   * received before `before`. In batches, so a large prune never holds the store for long.
+   */
+  pruneRetained(before: number): Promise<{ alerts: number; servedConfigs: number; intakeDeadLetters: number }>;
   /** Forgets webhook ids older than `before` (kept at least 72 hours). */
   pruneWebhookIds(before: number): Promise<number>;
 

@@ -7,7 +7,7 @@ import type { Sandbox } from "../../sandbox";
 import { atlasApi, pagerDutyApi } from "./sandbox-api";
 
 /**
- * The relay as users run it (`npm run relay -- --config … --store …`: node dist/relay/cli.js), for
+ * The relay as users run it (`RELAY_STORE=… npm run relay -- --config …`: node dist/relay/cli.js), for
  * the benchmarks and the replica tests: a config file with N routes on the sandbox (one PagerDuty
  * service and one webhook secret per route, secrets by environment reference), and processes
  * started on it whose JSON log lines are handed to the caller.
@@ -41,6 +41,12 @@ export interface RelaySetupOptions {
   reconcileSeconds?: number;
   /** Route ids are `${prefix}${i}` (default "route-"). */
   prefix?: string;
+  /** How long SIGTERM lets in-flight sends finish (default: the relay's, 10 s). */
+  drainSeconds?: number;
+  /** Overrides the project API's URL (a hung or broken one). */
+  atlasUrl?: string;
+  /** More top-level config fields, each replacing the default one (e.g. `http` limits). */
+  config?: Record<string, unknown>;
 }
 
 /** A project and N PagerDuty services in the sandbox, and a relay config file routing to them. */
@@ -66,10 +72,12 @@ export async function writeRelaySetup(dir: string, sb: Sandbox, o: RelaySetupOpt
       {
         listen: { host: "127.0.0.1", port: 0 },
         dataDir: path.join(dir, `data-${projectId.slice(0, 8)}`),
-        atlas: { baseUrl: sb.atlasUrl, clientId: { env: "ATLAS_ID" }, clientSecret: { env: "ATLAS_SECRET" } },
+        ...(o.drainSeconds !== undefined ? { drainSeconds: o.drainSeconds } : {}),
+        atlas: { baseUrl: o.atlasUrl ?? sb.atlasUrl, clientId: { env: "ATLAS_ID" }, clientSecret: { env: "ATLAS_SECRET" } },
         pagerduty: { eventsUrl: { US: sb.pagerdutyUrl.US }, eventsPerMinute: o.eventsPerMinute, burst: o.burst },
         reconcile: { intervalSeconds: o.reconcileSeconds ?? 0 },
         routes: raw,
+        ...o.config,
       },
       null,
       2,
@@ -99,8 +107,10 @@ export interface RelayProcess {
 
 export interface SpawnRelayOptions {
   setup: RelaySetup;
-  /** "sqlite" or a postgres:// URL. */
+  /** "sqlite" or a postgres:// URL (passed in RELAY_STORE: a password never goes on the command line). */
   store: string;
+  /** Listen port (default 0: any). */
+  port?: number;
   name: string;
   /** pino level (default info); debug adds each send's start and end. */
   logLevel?: string;
@@ -120,10 +130,10 @@ export async function spawnRelay(o: SpawnRelayOptions): Promise<RelayProcess> {
   if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: build first (npm run build; npm test and the benches do it)`);
   const child = spawn(
     process.execPath,
-    [...(o.nodeArgs ?? []), cli, "--config", o.setup.file, "--store", o.store, "--port", "0", "--log-level", o.logLevel ?? "info"],
+    [...(o.nodeArgs ?? []), cli, "--config", o.setup.file, "--port", String(o.port ?? 0), "--log-level", o.logLevel ?? "info"],
     {
       // NODE_OPTIONS cleared: jest's VM-modules flag is not for the relay.
-      env: { ...process.env, NODE_OPTIONS: "", ...o.setup.env, ...o.env },
+      env: { ...process.env, NODE_OPTIONS: "", ...o.setup.env, RELAY_STORE: o.store, ...o.env },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { chromium, type Browser } from "playwright-core";
+import { FakeServer } from "../support/fake-server";
 import { alertBody, postAtlas, startWorld, waitUntil, type RelayWorld } from "../support/relay";
 
 /** Debian's chromium; `npm run test:browser` installs it when missing (as root), otherwise this fails loudly. */
@@ -51,5 +52,27 @@ describe("status page in a real headless browser", () => {
     await Promise.all([page.waitForURL(`${w.relay.url}/`), row.getByRole("button", { name: "Retry" }).click()]);
     await waitUntil("the retried send", async () => (await rejected()) === 2);
     await context.close();
+  });
+
+  it("is never framed by another site, even with the browser's saved credentials", async () => {
+    // Another origin (another port) framing the status page, as a clickjacking page would.
+    const evil = await FakeServer.start({
+      fallback: { status: 200, headers: { "content-type": "text/html" }, body: `<!doctype html><iframe id="f" src="${w.relay.url}/"></iframe>` },
+    });
+    const context = await browser.newContext({ httpCredentials: { username: "ops", password: w.env.STATUS_PASSWORD } });
+    try {
+      const page = await context.newPage();
+      const framed = page.waitForResponse((r) => r.url() === `${w.relay.url}/`);
+      await page.goto(`${evil.url}/`);
+      // The relay answered (with the credentials), and the browser refused to show it in the frame.
+      expect((await framed).status()).toBe(200);
+      const frame = page.frames().find((f) => f !== page.mainFrame());
+      await frame!.waitForLoadState();
+      expect(await frame!.content()).not.toContain("Relay status");
+      expect(frame!.url()).not.toBe(`${w.relay.url}/`);
+    } finally {
+      await context.close();
+      await evil.close();
+    }
   });
 });

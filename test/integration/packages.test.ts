@@ -34,6 +34,13 @@ describe("published packages", () => {
     expect([...staged.imports.keys()].sort()).toEqual(["@pulumi/pulumi", "undici", "zod"]);
   });
 
+  it("pagerduty-as-code-relay pins pg-boss exactly, to the version the repository tests (the relay queries pg-boss's tables directly)", () => {
+    const { manifest } = manifests.find((m) => m.manifest.name === "pagerduty-as-code-relay")!;
+    const root = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
+    expect(manifest.dependencies["pg-boss"]).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(manifest.dependencies["pg-boss"]).toBe(root.dependencies["pg-boss"]);
+  });
+
   it("the stub in sdk/stub.ts names an entry point the manifest exports", () => {
     const { RUNTIME_ENTRY } = require("../../sdk/stub");
     const { manifest } = manifests.find((m) => m.manifest.name === "pagerduty-as-code")!;

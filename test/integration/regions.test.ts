@@ -65,7 +65,7 @@ describe.each(REGION_NAMES)("region %s", (region) => {
         pagerduty: { eventsUrl: { [region]: "http://127.0.0.1:9" }, restUrl: { [region]: "http://127.0.0.1:9" } },
         routes: [{ id: "r", projectId: PROJECT, routingKey: { env: "KEY" }, webhookSecret: { env: "HOOK" }, region }],
       },
-      { env: { ID: "id", SECRET: "secret", KEY, HOOK: "hook" } },
+      { env: { ID: "id", SECRET: "secret", KEY, HOOK: "hook-secret-0123456789" } },
     );
     expect(relay.routes[0].region).toBe(region);
     expect(relay.pagerduty.eventsUrl[region]).toBe("http://127.0.0.1:9");
@@ -112,7 +112,7 @@ describe("an unknown region", () => {
       pagerduty,
       routes: [{ id: "r", projectId: PROJECT, routingKey: { env: "KEY" }, webhookSecret: { env: "HOOK" }, ...route }],
     });
-    const env = { env: { ID: "id", SECRET: "secret", KEY, HOOK: "hook" } };
+    const env = { env: { ID: "id", SECRET: "secret", KEY, HOOK: "hook-secret-0123456789" } };
     expect(() => parseConfig(raw({ region: NOT_A_REGION }), env)).toThrow(ConfigError);
     expect(() => parseConfig(raw({}, { eventsUrl: { [NOT_A_REGION]: "http://127.0.0.1:9" } }), env)).toThrow(ConfigError);
     expect(parseConfig(raw({}), env).routes[0].region).toBe(DEFAULT_REGION);

@@ -71,6 +71,9 @@ interface Webhook {
   updated: Date;
 }
 
+/** The alerts' times: an hour ago (the relay refuses bodies older than its retention period). */
+const T0 = Date.now() - 3_600_000;
+
 /** 24 hexadecimal digits: the test's tag (4) and the alert's number, so a test finds its own alerts. */
 const alertIdOf = (tag: string, i: number) => `${tag}${i.toString(16).padStart(20, "0")}`;
 
@@ -80,8 +83,8 @@ function alerts(setup: RelaySetup, n: number, tag: string): { opens: Webhook[]; 
   const closes: Webhook[] = [];
   for (let i = 0; i < n; i++) {
     const base = { alertId: alertIdOf(tag, i), routeId: setup.routes[i % setup.routes.length].id };
-    opens.push({ ...base, status: "OPEN", updated: new Date(1_700_000_000_000 + i) });
-    closes.push({ ...base, status: "CLOSED", updated: new Date(1_700_000_100_000 + i) });
+    opens.push({ ...base, status: "OPEN", updated: new Date(T0 + i) });
+    closes.push({ ...base, status: "CLOSED", updated: new Date(T0 + 100_000 + i) });
   }
   return { opens, closes };
 }

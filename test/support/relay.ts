@@ -49,7 +49,8 @@ export interface RelayWorld {
   pd: ReturnType<typeof pagerDutyApi>;
   /** A WEBHOOK alert configuration in the project that targets the relay route. */
   alertConfig(body?: Record<string, unknown>): Promise<any>;
-  restart(opts?: StartOptions): Promise<Relay>;
+  /** Starts the relay again (close the running one first), with `config` changing the raw config if given. */
+  restart(opts?: StartOptions, config?: (c: RawConfig) => RawConfig): Promise<Relay>;
   close(): Promise<void>;
 }
 
@@ -114,8 +115,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<RelayWorld> {
     const config = parseConfig(rawConfig, { env });
     opts.mutate?.(config);
     const logger = pino({ level: process.env.RELAY_TEST_LOG ?? "silent" });
-    const start = (o: StartOptions = {}) =>
-      startRelay(config, { logger, ...(storeUrl ? { storeUrl } : {}), ...opts.start, ...o, tuning: { ...FAST_TUNING, ...opts.start?.tuning, ...o.tuning } });
+    const start = (o: StartOptions = {}, c: RelayConfig = config) =>
+      startRelay(c, { logger, ...(storeUrl ? { storeUrl } : {}), ...opts.start, ...o, tuning: { ...FAST_TUNING, ...opts.start?.tuning, ...o.tuning } });
     relay = await start();
     const world: RelayWorld = {
       sandbox,
@@ -141,8 +142,13 @@ export async function startWorld(opts: WorldOptions = {}): Promise<RelayWorld> {
         if (r.status >= 300) throw new Error(`alert config: ${r.status} ${r.text}`);
         return r.body;
       },
-      restart: async (o?: StartOptions) => {
-        world.relay = await start(o);
+      restart: async (o?: StartOptions, change?: (c: RawConfig) => RawConfig) => {
+        let c = config;
+        if (change) {
+          c = parseConfig(change(rawConfig), { env });
+          opts.mutate?.(c);
+        }
+        world.relay = await start(o, c);
         return world.relay;
       },
       close: async () => {

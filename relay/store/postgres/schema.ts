@@ -118,4 +118,23 @@ export const migrations: PgMigration[] = [
     // The action whose send started and whose outcome is not recorded yet (domain/state mayHaveIncident).
     sql: "ALTER TABLE relay.alerts ADD COLUMN pd_attempted text CHECK (pd_attempted IN ('trigger','acknowledge','resolve'));",
   },
+  {
+    name: "relay/005-pd-refused",
+    // The action PagerDuty refused (400) for the alert's current state (AlertRecord.pdRefused).
+    sql: "ALTER TABLE relay.alerts ADD COLUMN pd_refused text CHECK (pd_refused IN ('trigger','acknowledge','resolve'));",
+  },
+  {
+    name: "relay/006-ack-timed-out",
+    // PagerDuty's acknowledgement timed out: no acknowledgement again until PagerDuty's own (AlertRecord.ackTimedOut).
+    sql: "ALTER TABLE relay.alerts ADD COLUMN ack_timed_out boolean NOT NULL DEFAULT false;",
+  },
+  {
+    name: "relay/007-retention",
+    // Retention (pruneRetained): when a webhook last named a served configuration; dead letters by age.
+    sql: `
+      ALTER TABLE relay.served_configs ADD COLUMN last_seen bigint;
+      UPDATE relay.served_configs SET last_seen = first_seen;
+      CREATE INDEX intake_dead_letters_received ON relay.intake_dead_letters (received_at);
+    `,
+  },
 ];

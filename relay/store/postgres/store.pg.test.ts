@@ -2,7 +2,7 @@ import { migrate, openPool } from "../../../lib/postgres";
 import { startPostgres, type PostgresServer } from "../../../test/support/postgres";
 import { migrations, SCHEMA } from "./schema";
 import { PgRelayStore } from "./store";
-import { expectUpgraded, inDoubtMarkTests } from "../../../test/support/relay-store";
+import { expectUpgraded, ackTimeoutTests, activeAlertPagesTests, inDoubtMarkTests, refusalTests, retentionTests } from "../../../test/support/relay-store";
 
 // Real PostgreSQL on a shared, loaded machine: generous per-test time.
 jest.setTimeout(60_000);
@@ -33,4 +33,20 @@ describe("PgRelayStore: the in-doubt mark", () => {
     }
     await expectUpgraded(await PgRelayStore.open({ url }));
   });
+});
+
+describe("PgRelayStore: a refusal", () => {
+  refusalTests(async () => PgRelayStore.open({ url: await server.database("refusal") }));
+});
+
+describe("PgRelayStore: active alerts a page at a time", () => {
+  activeAlertPagesTests(async () => PgRelayStore.open({ url: await server.database("active_pages") }));
+});
+
+describe("PgRelayStore: PagerDuty's acknowledgement timing out", () => {
+  ackTimeoutTests(async () => PgRelayStore.open({ url: await server.database("ack_timeout") }));
+});
+
+describe("PgRelayStore: retention", () => {
+  retentionTests(async () => PgRelayStore.open({ url: await server.database("retention") }));
 });

@@ -30,6 +30,9 @@ export interface PgRelayStoreOptions {
   applicationName?: string;
 }
 
+/** Alerts the project or PagerDuty may still show open: domain/state mayHaveIncident in SQL, as in the SQLite store. */
+const ACTIVE = "(status IN ('OPEN','TRACKING') OR pd_state IN ('triggered','acknowledged') OR (pd_state = 'none' AND pd_attempted IS NOT NULL))";
+
 /** Marks a failure to reach PostgreSQL, so intake answers 503 (relay/app.ts) rather than 500. */
 function markUnavailable(err: unknown): never {
   const e = err as Error & { code?: string; storeUnavailable?: boolean };
@@ -94,11 +97,13 @@ export class PgRelayStore implements RelayStore {
   private observe(o: AlertObservation, now: number): Promise<ObserveResult> {
     return transaction(this.pool, async (c) => {
       if (o.alertConfigId) {
-        await c.query("INSERT INTO relay.served_configs (route_id, alert_config_id, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [
-          o.routeId,
-          o.alertConfigId,
-          now,
-        ]);
+        // last_seen moves at most once a day: retention needs days, not a write per webhook.
+        await c.query(
+          `INSERT INTO relay.served_configs AS s (route_id, alert_config_id, first_seen, last_seen) VALUES ($1, $2, $3, $3)
+           ON CONFLICT (route_id, alert_config_id) DO UPDATE SET last_seen = EXCLUDED.last_seen
+           WHERE COALESCE(s.last_seen, s.first_seen) < EXCLUDED.last_seen - 86400000`,
+          [o.routeId, o.alertConfigId, now],
+        );
       }
       const rank = EVENT_RANK[o.event];
       const inserted = await c.query(
@@ -128,8 +133,10 @@ export class PgRelayStore implements RelayStore {
       }
       // Newer only (relay/domain/state isNewer): terminal stays, terminal wins, later updated wins, ties by rank.
       const advanced = await c.query(
+        // A refusal stands for the state it was made in: a new status or acknowledgement clears it (the right-hand sides read the old row).
         `UPDATE relay.alerts a SET alert_config_id = COALESCE($3, a.alert_config_id), status = $4, acknowledged = $5, acknowledged_until = $6,
-           updated_ms = GREATEST($7, a.updated_ms), rank = $8, last_event = $9, facts = $10, changed_at = $11
+           updated_ms = GREATEST($7, a.updated_ms), rank = $8, last_event = $9, facts = $10, changed_at = $11,
+           pd_refused = CASE WHEN a.status = $4 AND a.acknowledged = $5 THEN a.pd_refused END
          WHERE route_id = $1 AND alert_id = $2
            AND a.status NOT IN ('CLOSED','CANCELLED')
            AND ($4 IN ('CLOSED','CANCELLED') OR $7 > a.updated_ms OR ($7 = a.updated_ms AND $8 > a.rank))
@@ -162,14 +169,21 @@ export class PgRelayStore implements RelayStore {
       args.push(opts.routeId);
       where.push(`route_id = $${args.length}`);
     }
-    // domain/state mayHaveIncident in SQL, as in the SQLite store.
-    if (opts.activeOnly)
-      where.push("(status IN ('OPEN','TRACKING') OR pd_state IN ('triggered','acknowledged') OR (pd_state = 'none' AND pd_attempted IS NOT NULL))");
+    if (opts.activeOnly) where.push(ACTIVE);
     args.push(opts.limit ?? 100);
     const { rows } = await this.pool.query(
       `SELECT * FROM relay.alerts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY changed_at DESC LIMIT $${args.length}`,
       args,
     );
+    return rows.map(alertFromRow);
+  }
+
+  async listActiveAlerts(routeId: string, opts: { after?: string; limit: number }): Promise<AlertRecord[]> {
+    const { rows } = await this.pool.query(`SELECT * FROM relay.alerts WHERE route_id = $1 AND alert_id > $2 AND ${ACTIVE} ORDER BY alert_id LIMIT $3`, [
+      routeId,
+      opts.after ?? "",
+      opts.limit,
+    ]);
     return rows.map(alertFromRow);
   }
 
@@ -189,14 +203,21 @@ export class PgRelayStore implements RelayStore {
 
   async notePdState(routeId: string, alertId: string, pd: PdState, now: number): Promise<void> {
     await transaction(this.pool, async (c) => {
-      const { rows } = await c.query("SELECT pd_state FROM relay.alerts WHERE route_id = $1 AND alert_id = $2 FOR UPDATE", [routeId, alertId]);
+      const { rows } = await c.query("SELECT pd_state, ack_timed_out FROM relay.alerts WHERE route_id = $1 AND alert_id = $2 FOR UPDATE", [routeId, alertId]);
       if (!rows[0]) return;
       const current = rows[0].pd_state as PdState;
       let next = current;
       if (pd === "resolved" || pd === "acknowledged") next = PD_ORDER[pd] > PD_ORDER[next] ? pd : next;
       else if (pd === "triggered" && next === "acknowledged") next = "triggered"; // unacknowledged in PagerDuty
-      if (next === current) return;
-      await c.query("UPDATE relay.alerts SET pd_state = $3, changed_at = $4 WHERE route_id = $1 AND alert_id = $2", [routeId, alertId, next, now]);
+      const timedOut = pd === "triggered" ? true : pd === "acknowledged" ? false : Boolean(rows[0].ack_timed_out);
+      if (next === current && timedOut === Boolean(rows[0].ack_timed_out)) return;
+      await c.query("UPDATE relay.alerts SET pd_state = $3, ack_timed_out = $4, changed_at = $5 WHERE route_id = $1 AND alert_id = $2", [
+        routeId,
+        alertId,
+        next,
+        timedOut,
+        now,
+      ]);
     });
   }
 
@@ -244,6 +265,22 @@ export class PgRelayStore implements RelayStore {
     });
   }
 
+  async pruneRetained(before: number): Promise<{ alerts: number; servedConfigs: number; intakeDeadLetters: number }> {
+    const batches = async (table: string, where: string) => {
+      let total = 0;
+      for (;;) {
+        const { rowCount } = await this.pool.query(`DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${where} LIMIT 1000)`, [before]);
+        total += rowCount ?? 0;
+        if ((rowCount ?? 0) < 1000) return total;
+      }
+    };
+    return {
+      alerts: await batches("relay.alerts", `changed_at < $1 AND NOT ${ACTIVE}`),
+      servedConfigs: await batches("relay.served_configs", "COALESCE(last_seen, first_seen) < $1"),
+      intakeDeadLetters: await batches("relay.intake_dead_letters", "received_at < $1"),
+    };
+  }
+
   async pruneWebhookIds(before: number): Promise<number> {
     const { rowCount } = await this.pool.query("DELETE FROM relay.webhook_ids WHERE received_at < to_timestamp($1::double precision / 1000)", [before]);
     return rowCount ?? 0;
@@ -251,6 +288,10 @@ export class PgRelayStore implements RelayStore {
 
   async markAttempt(routeId: string, alertId: string, action: PdAction | null, now: number): Promise<void> {
     await this.pool.query("UPDATE relay.alerts SET pd_attempted = $3, changed_at = $4 WHERE route_id = $1 AND alert_id = $2", [routeId, alertId, action, now]);
+  }
+
+  async markRefused(routeId: string, alertId: string, action: PdAction, now: number): Promise<void> {
+    await this.pool.query("UPDATE relay.alerts SET pd_refused = $3, changed_at = $4 WHERE route_id = $1 AND alert_id = $2", [routeId, alertId, action, now]);
   }
 
   async markSent(e: SentEvent, pd: PdState): Promise<void> {
@@ -265,7 +306,7 @@ export class PgRelayStore implements RelayStore {
         e.at,
         lower,
       ]);
-      await c.query("UPDATE relay.alerts SET pd_attempted = NULL WHERE route_id = $1 AND alert_id = $2", [e.routeId, e.alertId]);
+      await c.query("UPDATE relay.alerts SET pd_attempted = NULL, pd_refused = NULL WHERE route_id = $1 AND alert_id = $2", [e.routeId, e.alertId]);
       await c.query("INSERT INTO relay.sent (route_id, alert_id, action, at) VALUES ($1, $2, $3, $4)", [e.routeId, e.alertId, e.action, e.at]);
     });
   }

@@ -114,6 +114,33 @@ describe("PagerDuty unacknowledging and resolving come back to the project", () 
     expect(pdActions(key)).toEqual(["trigger"]);
   });
 
+  it("a person's acknowledgement in the project, timed out by PagerDuty: the relay does not acknowledge again, however many passes", async () => {
+    const cfg = await w.alertConfig({ eventTypeName: "HOST_DOWN" });
+    const a = await w.atlas.openAlert(w.projectId, { alertConfigId: cfg.id, hostnameAndPort: "db-3:27017" });
+    const key = dedupKey(w.projectId, a.id);
+    await w.pd.waitForIncident(key, "triggered");
+    const until = new Date(Date.now() + 24 * 3_600_000).toISOString();
+    const res = await w.atlas.call(
+      "PATCH",
+      `/api/atlas/v2/groups/${w.projectId}/alerts/${a.id}`,
+      { acknowledgedUntil: until, acknowledgementComment: "mine" },
+      ACK,
+    );
+    expect(res.status).toBe(200);
+    await w.pd.waitForIncident(key, "acknowledged");
+    // Two seconds later PagerDuty's acknowledgement times out (incident.unacknowledged).
+    await waitUntil("the acknowledgement timed out", async () => (await w.relay.store.getAlert(w.routeId, a.id))?.ackTimedOut === true, 10_000);
+    expect((await w.pd.incidents(key))[0].status).toBe("triggered");
+    for (let pass = 0; pass < 3; pass++) {
+      await w.relay.reconciler.runOnce();
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(pdActions(key)).toEqual(["trigger", "acknowledge"]);
+    expect((await w.pd.incidents(key))[0].status).toBe("triggered");
+    // The person's acknowledgement in the project stays as they made it.
+    expect((await alertOf(a.id)).acknowledgementComment).toBe("mine");
+  });
+
   it("incident.resolved while the project alert is open acknowledges it; the close then sends nothing and nothing re-triggers", async () => {
     const cfg = await w.alertConfig({ eventTypeName: "HOST_DOWN" });
     const a = await w.atlas.openAlert(w.projectId, { alertConfigId: cfg.id, hostnameAndPort: "db-2:27017" });
@@ -181,6 +208,19 @@ describe("PagerDuty intake", () => {
     const again = await send(raw, signatureHeader("hook-secret-new-0001", raw), "wh-42");
     expect(again.status).toBe(202);
     expect(await again.json()).toMatchObject({ status: "duplicate" });
+    expect((await w.relay.store.outbox.list({ states: ["pending", "running", "done"], limit: 10 })).filter((j) => j.queue === "relay.pd-webhook")).toHaveLength(
+      1,
+    );
+  });
+
+  it("refuses a correctly signed body that is not application/json with 415, recording nothing", async () => {
+    const raw = event("mongodb-atlas/none/text");
+    const res = await fetch(`${w.relay.url}/pagerduty`, {
+      method: "POST",
+      headers: { "content-type": "text/plain", "x-webhook-id": "wh-text", "x-pagerduty-signature": signatureHeader("hook-secret-new-0001", raw) },
+      body: raw,
+    });
+    expect(res.status).toBe(415);
     expect((await w.relay.store.outbox.list({ states: ["pending", "running", "done"], limit: 10 })).filter((j) => j.queue === "relay.pd-webhook")).toHaveLength(
       1,
     );

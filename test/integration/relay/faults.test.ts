@@ -33,6 +33,25 @@ describe("PagerDuty rejecting an event (400)", () => {
   });
 });
 
+describe("a trigger PagerDuty refuses, reconciled", () => {
+  let w: RelayWorld;
+  beforeAll(async () => {
+    w = await startWorld({ mutate: (c) => (c.routes[0].routingKey = "too-short-key") });
+  }, 30_000);
+  afterAll(async () => w?.close());
+
+  it("is not sent again for the same alert state: one dead letter after several passes, not one per pass", async () => {
+    const cfg = await w.alertConfig();
+    const a = await w.atlas.openAlert(w.projectId, { alertConfigId: cfg.id, clusterName: "Cluster0" });
+    await waitUntil("the dead letter", async () => (await w.relay.store.outbox.list({ states: ["dead"], limit: 10 })).length === 1);
+    expect((await w.relay.store.getAlert(w.routeId, a.id))?.pdRefused).toBe("trigger");
+    for (let pass = 0; pass < 3; pass++) await w.relay.reconciler.runOnce();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await w.relay.store.outbox.list({ states: ["dead"], limit: 10 })).toHaveLength(1);
+    expect(await (await fetch(`${w.relay.url}/metrics`)).text()).toMatch(/relay_events_sent_total\{action="trigger",result="rejected"\} 1\n/);
+  });
+});
+
 describe("PagerDuty outages under load", () => {
   let w: RelayWorld;
   beforeAll(async () => {

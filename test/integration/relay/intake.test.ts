@@ -9,6 +9,7 @@ afterAll(async () => {
 });
 
 const url = () => `${w.relay.url}/atlas/${w.routeId}`;
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
 const metric = async (name: string): Promise<string> => {
   const text = await (await fetch(`${w.relay.url}/metrics`)).text();
   return text
@@ -26,8 +27,38 @@ describe("Atlas intake: bad input is refused and changes nothing", () => {
     ["a body without the alert id", () => postAtlas(url(), "alert.open", { ...alertBody(w.projectId), id: undefined }, w.secret), 400, "invalid_alert"],
     ["an unknown route", () => postAtlas(`${w.relay.url}/atlas/nope`, "alert.open", alertBody(w.projectId), w.secret), 404, "unknown_route"],
     [
-      "a body over 1 MB",
-      () => postAtlas(url(), "alert.open", { ...alertBody(w.projectId), humanReadable: "x".repeat(1024 * 1024) }, w.secret),
+      "a correctly signed body sent as text/plain",
+      () => postAtlas(url(), "alert.open", alertBody(w.projectId), w.secret, { "content-type": "text/plain" }),
+      415,
+      "unsupported_media_type",
+    ],
+    [
+      "a correctly signed body without a content type",
+      () => postAtlas(url(), "alert.open", alertBody(w.projectId), w.secret, { "content-type": "" }),
+      415,
+      "unsupported_media_type",
+    ],
+    [
+      "a signed body last updated before the retention period (a captured open replayed: its alert may be pruned)",
+      () => postAtlas(url(), "alert.open", alertBody(w.projectId, { created: minutesAgo(31 * 1440), updated: minutesAgo(31 * 1440) }), w.secret),
+      400,
+      "too_old",
+    ],
+    [
+      "an open header on a closed body",
+      () => postAtlas(url(), "alert.open", alertBody(w.projectId, { status: "CLOSED" }), w.secret),
+      400,
+      "event_contradicts_status",
+    ],
+    [
+      "a close header on an open body (the header is not signed)",
+      () => postAtlas(url(), "alert.close", alertBody(w.projectId, { status: "OPEN" }), w.secret),
+      400,
+      "event_contradicts_status",
+    ],
+    [
+      "a body over 64 KB (Atlas sends a few KB)",
+      () => postAtlas(url(), "alert.open", { ...alertBody(w.projectId), humanReadable: "x".repeat(64 * 1024) }, w.secret),
       413,
       "too_large",
     ],
@@ -53,6 +84,25 @@ describe("Atlas intake: bad input is refused and changes nothing", () => {
     expect(await metric('relay_dead_letters_total{kind="wrong_project"}')).toMatch(/ 1/);
   });
 
+  it("keeps a signed body without a status as an intake dead letter: nobody is paged (Atlas always sends a status)", async () => {
+    const body = alertBody(w.projectId, { status: undefined });
+    const res = await postAtlas(url(), "alert.open", body, w.secret);
+    expect(res).toMatchObject({ status: 202, body: { status: "dead_letter" } });
+    expect(await w.relay.store.getAlert(w.routeId, String(body.id))).toBeUndefined();
+    expect((await w.relay.store.listIntakeDeadLetters(10))[0]).toMatchObject({
+      alertId: body.id,
+      reason: expect.stringMatching(/without a status.*nobody paged/),
+    });
+    expect(await metric('relay_dead_letters_total{kind="no_status"}')).toMatch(/ 1$/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(eventsFor(w.sandbox, dedupKey(w.projectId, String(body.id)))).toEqual([]);
+  });
+
+  it("counts refused media types and contradictions", async () => {
+    expect(await metric('relay_webhooks_total{source="atlas",outcome="unsupported_media_type"}')).toMatch(/ 2$/);
+    expect(await metric('relay_webhooks_total{source="atlas",outcome="contradiction"}')).toMatch(/ 2$/);
+  });
+
   it("accepts the previous secret during a rotation only when configured", async () => {
     const res = await postAtlas(url(), "alert.update", alertBody(w.projectId, { status: "TRACKING" }), "previous-secret");
     expect(res.status).toBe(401);
@@ -61,8 +111,8 @@ describe("Atlas intake: bad input is refused and changes nothing", () => {
 
 describe("Atlas intake → PagerDuty", () => {
   it("duplicate and out-of-order webhooks give exactly one trigger and one resolve", async () => {
-    const open = alertBody(w.projectId, { updated: "2026-01-01T00:00:00Z" });
-    const close = { ...open, status: "CLOSED", updated: "2026-01-01T00:05:00Z", resolved: "2026-01-01T00:05:00Z" };
+    const open = alertBody(w.projectId, { updated: minutesAgo(10) });
+    const close = { ...open, status: "CLOSED", updated: minutesAgo(5), resolved: minutesAgo(5) };
     const key = dedupKey(w.projectId, String(open.id));
     // open twice, then wait for the trigger; then close, an old open again, and the close again.
     expect((await postAtlas(url(), "alert.open", open, w.secret)).status).toBe(200);
@@ -80,13 +130,23 @@ describe("Atlas intake → PagerDuty", () => {
   });
 
   it("a close that arrives before its open pages no one", async () => {
-    const open = alertBody(w.projectId, { updated: "2026-01-01T00:00:00Z" });
-    const close = { ...open, status: "CLOSED", updated: "2026-01-01T00:05:00Z" };
+    const open = alertBody(w.projectId, { updated: minutesAgo(10) });
+    const close = { ...open, status: "CLOSED", updated: minutesAgo(5) };
     expect((await postAtlas(url(), "alert.close", close, w.secret)).status).toBe(200);
     expect((await postAtlas(url(), "alert.open", open, w.secret)).body.status).toBe("already_known");
     await new Promise((r) => setTimeout(r, 400));
     expect(eventsFor(w.sandbox, dedupKey(w.projectId, String(open.id)))).toEqual([]);
     expect(await w.relay.store.getAlert(w.routeId, String(open.id))).toMatchObject({ status: "CLOSED", pdState: "none", firstStatus: "CLOSED" });
+  });
+
+  it("an alert with an empty hostnameAndPort and no cluster pages (the source falls back to the project; PagerDuty refuses a blank one)", async () => {
+    const body = alertBody(w.projectId, { hostnameAndPort: "", clusterName: undefined, humanReadable: undefined });
+    const key = dedupKey(w.projectId, String(body.id));
+    expect((await postAtlas(url(), "alert.open", body, w.secret)).status).toBe(200);
+    const incident = await w.pd.waitForIncident(key, "triggered");
+    expect(eventsFor(w.sandbox, key).map((e) => [e.event_action, e.outcome])).toEqual([["trigger", "alert_created"]]);
+    expect((await w.pd.alerts(incident.id))[0]).toMatchObject({ alert_key: key });
+    expect(await w.relay.store.outbox.list({ states: ["dead"], limit: 10 })).toEqual([]);
   });
 
   it("two projects with the same alert id never share a dedup key", () => {

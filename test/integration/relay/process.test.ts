@@ -52,7 +52,25 @@ describe("npm run relay", () => {
   it("--help lists every flag with its environment variable", async () => {
     const p = run(["--help"], {});
     expect(await exited(p.child)).toBe(0);
-    for (const s of ["--config", "RELAY_CONFIG", "--port", "RELAY_PORT", "--data-dir", "--log-level", "/atlas/{routeId}"]) expect(p.out()).toContain(s);
+    for (const s of [
+      "--config",
+      "RELAY_CONFIG",
+      "--port",
+      "RELAY_PORT",
+      "--data-dir",
+      "--log-level",
+      "/atlas/{routeId}",
+      "--store-password-file",
+      "RELAY_STORE_PASSWORD_FILE",
+      "--request-timeout",
+      "RELAY_REQUEST_TIMEOUT",
+      "--headers-timeout",
+      "--keep-alive-timeout",
+      "--max-connections",
+      "--body-limit",
+      "default 65536",
+    ])
+      expect(p.out()).toContain(s);
   });
 
   it("names the field and the fix for a bad config", async () => {
@@ -61,6 +79,37 @@ describe("npm run relay", () => {
     const p = run(["--config", file], w.env);
     expect(await exited(p.child)).toBe(1);
     expect(p.out()).toMatch(/routes\.0\.projectId: 24 lowercase hexadecimal digits/);
+  });
+
+  it.each([
+    ["a webhook secret holding only a newline", { ROUTE_SECRET: "\n" }, /routes\.0\.webhookSecret: environment variable ROUTE_SECRET holds only whitespace/],
+    ["a status page password of one space", { STATUS_PASSWORD: " " }, /statusPage\.password: environment variable STATUS_PASSWORD holds only whitespace/],
+    ["a one-character webhook secret", { ROUTE_SECRET: "x" }, /routes\.0\.webhookSecret: 1 characters; it must be at least 16/],
+  ])("refuses to start with %s, naming the field (a blank secret would sign everything)", async (_n, env, want) => {
+    const { url, start } = await cliRelay(`blank-${Object.keys(env)[0]}`);
+    const p = await start({ ...w.env, ...env }, false);
+    expect(await exited(p.child)).toBe(1);
+    expect(p.out()).toMatch(want);
+    expect(await fetch(`${url}/livez`).catch(() => "refused")).toBe("refused");
+  });
+
+  it.each([
+    [["--request-timeout", "0"], /--request-timeout \(RELAY_REQUEST_TIMEOUT\) must be a positive number of seconds, got 0/],
+    [["--max-connections", "1.5"], /--max-connections \(RELAY_MAX_CONNECTIONS\) must be a positive whole number, got 1\.5/],
+    [["--headers-timeout", "30"], /--headers-timeout must not exceed --request-timeout/],
+  ])("names the flag and the fix for a bad limit: %s", async (args, want) => {
+    const file = path.join(dir, "limits.json");
+    fs.writeFileSync(file, JSON.stringify(w.rawConfig));
+    const p = run(["--config", file, ...args], w.env);
+    expect(await exited(p.child)).toBe(1);
+    expect(p.out()).toMatch(want);
+  });
+
+  it("refuses a store password on the command line (every user sees process arguments), naming RELAY_STORE", async () => {
+    const p = run(["--config", path.join(dir, "none.json"), "--store", "postgres://relay:pw@127.0.0.1:1/relay"], w.env);
+    expect(await exited(p.child)).toBe(1);
+    expect(p.out()).toMatch(/--store: the URL carries a password.*RELAY_STORE/);
+    expect(p.out()).not.toContain("relay:pw");
   });
 
   it("SIGKILL after accepting and before delivering: delivered after restart (0 lost); secrets never logged; SIGTERM drains", async () => {
