@@ -8,7 +8,7 @@ import { RESOURCES } from "../registry";
 const readme = fs.readFileSync(path.join(__dirname, "../../README.md").replace(`${path.sep}dist${path.sep}`, path.sep), "utf8");
 
 /** Every described input, dotted for nested objects, with its description (internal fields left out). */
-export function describedInputs(schema: z.ZodType): Record<string, string> {
+function describedInputs(schema: z.ZodType): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (js: any, prefix: string) => {
     for (const [name, p] of Object.entries<any>(js.properties ?? {})) {

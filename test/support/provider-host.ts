@@ -159,7 +159,9 @@ export class ProviderHost {
         ? {
             detailedDiff: (() => {
               const out: Record<string, string> = {};
-              res.getDetaileddiffMap().forEach((d: any, k: string) => (out[k] = kindNames[d.getKind()]));
+              res.getDetaileddiffMap().forEach((d: any, k: string) => {
+                out[k] = kindNames[d.getKind()];
+              });
               return out;
             })(),
           }
