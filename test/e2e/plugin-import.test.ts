@@ -5,7 +5,7 @@ import { startSandbox, type Sandbox } from "../../sandbox";
 import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
 import { ConformanceRecorder } from "../support/openapi";
 import { newProjectId } from "../support/sandbox-client";
-import { yamlProgram, yamlStack } from "../support/yaml-program";
+import { yamlProgram, yamlRef, yamlStack } from "../support/yaml-program";
 
 // `pulumi import` through the plugin: an integration and a routing made outside
 // Pulumi, imported with YAML code generation; then `up` with the generated
@@ -77,8 +77,8 @@ it("pulumi import of an integration and a routing made outside Pulumi generates 
 
   // The generated code into the program, with the key from secret config and the routing pointing at the integration.
   const program = generated
-    .replace(/integrationKey: '\*+\w{4}'/, "integrationKey: ${integrationKey}")
-    .replace(/integrationInstanceId: imported-\w+/, "integrationInstanceId: ${pd.instanceId}");
+    .replace(/integrationKey: '\*+\w{4}'/, `integrationKey: ${yamlRef("integrationKey")}`)
+    .replace(/integrationInstanceId: imported-\w+/, `integrationInstanceId: ${yamlRef("pd.instanceId")}`);
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yamlProgram("pdac-import", program));
   const preview = await ws.steps(["preview"]);
   expect(preview.steps).toEqual([{ op: "update", name: "pd", type: "PagerDutyIntegration" }]);

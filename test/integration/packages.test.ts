@@ -17,8 +17,10 @@ describe("published packages", () => {
   it.each(manifests.map((m) => [m.manifest.name, m] as const))("%s: publishable manifest, every import declared", (_name, { dir, manifest }) => {
     expect(manifest.private).toBeUndefined();
     expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
-    // The plugin's package also carries its launcher, the executable the engine starts.
-    expect(manifest.files).toEqual(manifest.name === "pulumi-resource-pagerduty-as-code" ? ["dist", "README.md", manifest.name] : ["dist", "README.md"]);
+    // The plugin's package also carries its launchers: the executable the engine starts, and the bulk import command.
+    expect(manifest.files).toEqual(
+      manifest.name === "pulumi-resource-pagerduty-as-code" ? ["dist", "README.md", manifest.name, "pagerduty-as-code-import"] : ["dist", "README.md"],
+    );
     expect(fs.existsSync(path.join(dir, "README.md"))).toBe(true);
     const staged = stagePackage(dir, { distDir, write: false });
     if (staged.files.length === 0) return; // not built yet (the relay, until relay/ has its entry points)
@@ -68,8 +70,16 @@ describe("the provider plugin's tarball (npm run pack; pulumi plugin install res
     const dir = path.join(work, "installed");
     fs.mkdirSync(dir);
     execFileSync("tar", ["-xzf", tarball, "-C", dir]);
-    expect(fs.readdirSync(dir).sort()).toEqual(["README.md", "dist", "node_modules", "package.json", "pulumi-resource-pagerduty-as-code"]);
-    expect(fs.statSync(path.join(dir, "pulumi-resource-pagerduty-as-code")).mode & 0o111).not.toBe(0);
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      "README.md",
+      "dist",
+      "node_modules",
+      "package.json",
+      "pagerduty-as-code-import",
+      "pulumi-resource-pagerduty-as-code",
+    ]);
+    for (const launcher of ["pulumi-resource-pagerduty-as-code", "pagerduty-as-code-import"])
+      expect(fs.statSync(path.join(dir, launcher)).mode & 0o111).not.toBe(0);
     const host = await PluginHost.start({}, path.join(dir, "dist/provider/plugin/main.js"));
     try {
       const schema = await host.getSchema();

@@ -12,6 +12,11 @@ import { repoRoot } from "./provider-host";
  */
 export const PLUGIN_DIR = path.join(repoRoot, "packages/pulumi-resource-pagerduty-as-code");
 
+/** A YAML interpolation (`${expr}`), for code that edits generated programs. */
+export function yamlRef(expr: string): string {
+  return `\${${expr}}`;
+}
+
 /** A YAML program finding the plugin in `pluginDir`, or (`"installed"`) only where `pulumi plugin install` put it. */
 export function yamlProgram(name: string, resources: string, pluginDir: string | "installed" = PLUGIN_DIR): string {
   const plugins = pluginDir === "installed" ? "" : `plugins:\n  providers:\n    - name: pagerduty-as-code\n      path: ${pluginDir}\n`;
