@@ -1,11 +1,9 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { startSandbox, type Sandbox } from "../../sandbox";
 import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
-import { ConformanceRecorder } from "../support/openapi";
+import { sandboxPerFile } from "../support/e2e-sandbox";
 import { newProjectId } from "../support/sandbox-client";
 import { PLUGIN_DIR, yamlProgram, yamlRef, yamlStack } from "../support/yaml-program";
 
@@ -16,20 +14,7 @@ import { PLUGIN_DIR, yamlProgram, yamlRef, yamlStack } from "../support/yaml-pro
 // the generated code plus the key writes nothing and sends no alert.
 jest.setTimeout(900_000);
 
-let sb: Sandbox;
-let recorder: ConformanceRecorder;
-let work: string;
-
-beforeAll(async () => {
-  recorder = new ConformanceRecorder();
-  sb = await startSandbox({ observe: recorder.observe });
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "pdac-bulk-import-"));
-});
-
-afterAll(async () => {
-  await sb?.close();
-  if (work) fs.rmSync(work, { recursive: true, force: true });
-});
+const e2e = sandboxPerFile("pdac-bulk-import-");
 
 /** The i-th configuration a person made in the project's UI, routed to the project's PagerDuty integration. */
 function configuration(i: number, integrationId: string): Record<string, unknown> {
@@ -61,31 +46,22 @@ function configuration(i: number, integrationId: string): Record<string, unknown
 }
 
 it("a project with 20 configurations: the command writes the import file, pulumi import generates YAML, up with it writes nothing and sends no alert", async () => {
+  const { sb, recorder, work } = e2e;
   const projectId = newProjectId();
   const api = atlasApi(sb);
   await api.createProject(projectId);
   const key = (await pagerDutyApi(sb).serviceWithKey("Bulk on-call")).key;
-  const g = `/api/atlas/v2/groups/${projectId}`;
-  const made: any = await (await api.call("POST", `${g}/integrations/PAGER_DUTY`, { type: "PAGER_DUTY", serviceKey: key, region: "US" })).json();
-  const integrationId = made.results.find((i: any) => i.type === "PAGER_DUTY").id;
+  const integrationId = await api.addPagerDutyIntegration(projectId, key);
   const ids: string[] = [];
-  for (let i = 0; i < 20; i++) {
-    const res = await api.call("POST", `${g}/alertConfigs`, { enabled: i !== 7, ...configuration(i, integrationId) });
-    const body: any = await res.json();
-    if (res.status >= 300) throw new Error(`configuration ${i}: ${res.status} ${JSON.stringify(body)}`);
-    ids.push(body.id);
-  }
+  for (let i = 0; i < 20; i++) ids.push(await api.createAlertConfig(projectId, { enabled: i !== 7, ...configuration(i, integrationId) }));
   // One that also emails: an AlertRouting would drop the email at its next update.
-  const mixed: any = await (
-    await api.call("POST", `${g}/alertConfigs`, {
-      enabled: true,
-      eventTypeName: "HOST_DOWN",
-      notifications: [
-        { typeName: "PAGER_DUTY", integrationId, region: "US", delayMin: 0 },
-        { typeName: "EMAIL", emailAddress: "oncall@example.com", intervalMin: 5, delayMin: 0 },
-      ],
-    })
-  ).json();
+  const mixed = await api.createAlertConfig(projectId, {
+    eventTypeName: "HOST_DOWN",
+    notifications: [
+      { typeName: "PAGER_DUTY", integrationId, region: "US", delayMin: 0 },
+      { typeName: "EMAIL", emailAddress: "oncall@example.com", intervalMin: 5, delayMin: 0 },
+    ],
+  });
 
   const dir = path.join(work, "program");
   const ws = await yamlStack(sb, dir, yamlProgram("pdac-bulk", "resources: {}\n"), {
@@ -101,16 +77,16 @@ it("a project with 20 configurations: the command writes the import file, pulumi
     env: { ...process.env, ...sb.providerEnv() },
     encoding: "utf8",
   });
-  expect(recorder.exchanges.slice(before).filter((e) => e.method !== "GET" && e.path !== "/api/oauth/token")).toEqual([]);
+  expect(e2e.writesSince(before)).toEqual([]);
   expect(listed).toMatch(new RegExp(`^pagerduty-as-code-import: project ${projectId}: 21 resources to import, \\d+ skipped$`, "m"));
-  expect(listed).toContain(`skip   HOST_DOWN (${mixed.id}): notifications besides PagerDuty (PAGER_DUTY, EMAIL)`);
+  expect(listed).toContain(`skip   HOST_DOWN (${mixed}): notifications besides PagerDuty (PAGER_DUTY, EMAIL)`);
   const file = JSON.parse(fs.readFileSync(path.join(dir, "import.json"), "utf8"));
   expect(file.resources.map((r: any) => r.id).sort()).toEqual([`${projectId}/PAGER_DUTY`, ...ids.map((id) => `${projectId}/${id}`)].sort());
 
   before = recorder.exchanges.length;
   const imported = await ws.ok(["import", "--file", "import.json", "--yes", "--out", "generated.yaml"]);
   expect(imported.stdout + imported.stderr).not.toMatch(/failed to validate|warning/);
-  expect(recorder.exchanges.slice(before).filter((e) => e.method !== "GET" && e.service !== "sandbox" && e.path !== "/api/oauth/token")).toEqual([]);
+  expect(e2e.writesSince(before)).toEqual([]);
   const generated = fs.readFileSync(path.join(dir, "generated.yaml"), "utf8");
   expect(generated.match(/type: pagerduty-as-code:AlertRouting/g)).toHaveLength(20);
   expect(generated.match(/type: pagerduty-as-code:PagerDutyIntegration/g)).toHaveLength(1);
@@ -125,7 +101,7 @@ it("a project with 20 configurations: the command writes the import file, pulumi
   const incidents = (await pagerDutyApi(sb).allIncidents()).length;
   before = recorder.exchanges.length;
   await ws.ok(["up", "--yes"]);
-  expect(recorder.exchanges.slice(before).filter((e) => e.method !== "GET" && e.service !== "sandbox" && e.path !== "/api/oauth/token")).toEqual([]);
+  expect(e2e.writesSince(before)).toEqual([]);
   expect((await pagerDutyApi(sb).allIncidents()).length).toBe(incidents);
   await ws.ok(["refresh", "--yes", "--expect-no-changes"]);
   await ws.ok(["up", "--yes", "--expect-no-changes"]);

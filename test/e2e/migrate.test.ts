@@ -1,12 +1,10 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { startSandbox, type Sandbox } from "../../sandbox";
 import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
 import { PulumiWorkspace } from "../../scripts/lib/pulumi-cli";
 import { FAST_RETRY } from "../support/harness";
 import { compileProgram, installNodeSdk } from "../support/node-sdk";
-import { ConformanceRecorder } from "../support/openapi";
+import { sandboxPerFile } from "../support/e2e-sandbox";
 import { newProjectId } from "../support/sandbox-client";
 import { PLUGIN_DIR } from "../support/yaml-program";
 
@@ -20,21 +18,8 @@ import { PLUGIN_DIR } from "../support/yaml-program";
 // Both: no write to the project API or PagerDuty, no alert, and the stack then refreshes clean.
 jest.setTimeout(900_000);
 
-let sb: Sandbox;
-let recorder: ConformanceRecorder;
-let work: string;
-
-beforeAll(async () => {
-  recorder = new ConformanceRecorder();
-  sb = await startSandbox({ observe: recorder.observe });
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "pdac-migrate-"));
-  installNodeSdk(work);
-});
-
-afterAll(async () => {
-  await sb?.close();
-  if (work) fs.rmSync(work, { recursive: true, force: true });
-});
+const e2e = sandboxPerFile("pdac-migrate-");
+beforeAll(() => installNodeSdk(e2e.work));
 
 const CPU = `{ metricName: "NORMALIZED_SYSTEM_CPU_USER", operator: ">", threshold: 90, units: "RAW" }`;
 
@@ -84,16 +69,9 @@ function writeProgram(dir: string, source: string): void {
   compileProgram(dir);
 }
 
-/** Requests that change something: anything but reads and the service account's token. */
-function writesSince(before: number): string[] {
-  return recorder.exchanges
-    .slice(before)
-    .filter((e) => e.method !== "GET" && e.service !== "sandbox" && e.path !== "/api/oauth/token")
-    .map((e) => `${e.method} ${e.path}`);
-}
-
 /** A stack on the dynamic classes, up: an integration and two routings; settings under both namespaces (the plugin reads pagerduty-as-code:*). */
 async function dynamicStack(name: string): Promise<{ ws: PulumiWorkspace; dir: string; projectId: string; key: string; ids: Record<string, string> }> {
+  const { sb, work } = e2e;
   const projectId = newProjectId();
   await atlasApi(sb).createProject(projectId);
   const key = (await pagerDutyApi(sb).serviceWithKey(`Migrated on-call ${name}`)).key;
@@ -128,6 +106,7 @@ const ON_PLUGIN = {
 
 it("aliases: one pulumi up moves every resource to the plugin (the engine's step is same), writes nothing, sends no alert", async () => {
   const { ws, dir, projectId, key, ids } = await dynamicStack("aliases");
+  const { sb, recorder, writesSince } = e2e;
   const incidents = (await pagerDutyApi(sb).allIncidents()).length;
 
   writeProgram(dir, pluginProgram({ aliases: true }));
@@ -170,6 +149,7 @@ it("aliases: one pulumi up moves every resource to the plugin (the engine's step
 
 it("pulumi state delete + pulumi import by the plugin's ids, then up on the plugin's classes: a state-only update, no write, no alert", async () => {
   const { ws, dir, key, ids } = await dynamicStack("import");
+  const { sb, recorder, writesSince } = e2e;
   const incidents = (await pagerDutyApi(sb).allIncidents()).length;
   let before = recorder.exchanges.length;
 

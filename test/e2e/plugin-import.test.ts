@@ -1,9 +1,7 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { startSandbox, type Sandbox } from "../../sandbox";
 import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
-import { ConformanceRecorder } from "../support/openapi";
+import { sandboxPerFile } from "../support/e2e-sandbox";
 import { newProjectId } from "../support/sandbox-client";
 import { yamlProgram, yamlRef, yamlStack } from "../support/yaml-program";
 
@@ -12,39 +10,22 @@ import { yamlProgram, yamlRef, yamlStack } from "../support/yaml-program";
 // code plus the key writes nothing and sends no alert.
 jest.setTimeout(600_000);
 
-let sb: Sandbox;
-let recorder: ConformanceRecorder;
-let work: string;
-
-beforeAll(async () => {
-  recorder = new ConformanceRecorder();
-  sb = await startSandbox({ observe: recorder.observe });
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "pdac-import-"));
-});
-
-afterAll(async () => {
-  await sb?.close();
-  if (work) fs.rmSync(work, { recursive: true, force: true });
-});
+const e2e = sandboxPerFile("pdac-import-");
 
 /** A PagerDuty integration and a NO_PRIMARY configuration made outside Pulumi, as a person makes them in the project's UI. */
 async function madeByHand(projectId: string, key: string): Promise<{ integrationId: string; configId: string }> {
-  const api = atlasApi(sb);
-  const g = `/api/atlas/v2/groups/${projectId}`;
-  const made: any = await (await api.call("POST", `${g}/integrations/PAGER_DUTY`, { type: "PAGER_DUTY", serviceKey: key, region: "US" })).json();
-  const integrationId = made.results.find((i: any) => i.type === "PAGER_DUTY").id;
-  const cfg: any = await (
-    await api.call("POST", `${g}/alertConfigs`, {
-      eventTypeName: "NO_PRIMARY",
-      enabled: true,
-      severityOverride: "CRITICAL",
-      notifications: [{ typeName: "PAGER_DUTY", integrationId, region: "US", delayMin: 0 }],
-    })
-  ).json();
-  return { integrationId, configId: cfg.id };
+  const api = atlasApi(e2e.sb);
+  const integrationId = await api.addPagerDutyIntegration(projectId, key);
+  const configId = await api.createAlertConfig(projectId, {
+    eventTypeName: "NO_PRIMARY",
+    severityOverride: "CRITICAL",
+    notifications: [{ typeName: "PAGER_DUTY", integrationId, region: "US", delayMin: 0 }],
+  });
+  return { integrationId, configId };
 }
 
 it("pulumi import of an integration and a routing made outside Pulumi generates YAML; up with it plus the key writes nothing and sends no alert", async () => {
+  const { sb, recorder, work } = e2e;
   const projectId = newProjectId();
   await atlasApi(sb).createProject(projectId);
   const key = (await pagerDutyApi(sb).serviceWithKey("Imported on-call")).key;

@@ -1,10 +1,8 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { startSandbox, type Sandbox } from "../../sandbox";
 import { packPlugin } from "../../scripts/pack-plugin";
 import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
-import { ConformanceRecorder } from "../support/openapi";
+import { sandboxPerFile } from "../support/e2e-sandbox";
 import { repoRoot } from "../support/provider-host";
 import { newProjectId } from "../support/sandbox-client";
 import { PLUGIN_DIR, yamlProgram, yamlStack } from "../support/yaml-program";
@@ -16,23 +14,11 @@ import { PLUGIN_DIR, yamlProgram, yamlStack } from "../support/yaml-program";
 // the tarball holds (its folder is outside the repository, so no node_modules of ours is reachable).
 jest.setTimeout(600_000);
 
-let sb: Sandbox;
-let recorder: ConformanceRecorder;
-let work: string;
-
-beforeAll(async () => {
-  recorder = new ConformanceRecorder();
-  sb = await startSandbox({ observe: recorder.observe });
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "pdac-plugin-install-"));
-  expect(path.relative(repoRoot, work).startsWith("..")).toBe(true);
-});
-
-afterAll(async () => {
-  await sb?.close();
-  if (work) fs.rmSync(work, { recursive: true, force: true });
-});
+const e2e = sandboxPerFile("pdac-plugin-install-");
 
 it("pulumi plugin install --file of the tarball; a YAML program outside the repository finds it there: up, refresh, destroy", async () => {
+  const { sb, recorder, work } = e2e;
+  expect(path.relative(repoRoot, work).startsWith("..")).toBe(true);
   const { tarball } = packPlugin(PLUGIN_DIR, path.join(work, "tarballs"));
   const projectId = newProjectId();
   await atlasApi(sb).createProject(projectId);

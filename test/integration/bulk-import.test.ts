@@ -29,15 +29,8 @@ beforeAll(async () => {
   const api = atlasApi(sb);
   await api.createProject(projectId);
   const key = (await pagerDutyApi(sb).serviceWithKey("Bulk on-call")).key;
-  const g = `/api/atlas/v2/groups/${projectId}`;
-  const made: any = await (await api.call("POST", `${g}/integrations/PAGER_DUTY`, { type: "PAGER_DUTY", serviceKey: key, region: "US" })).json();
-  const integrationId = made.results.find((i: any) => i.type === "PAGER_DUTY").id;
-  const create = async (body: object): Promise<string> => {
-    const res = await api.call("POST", `${g}/alertConfigs`, { enabled: true, ...body });
-    const cfg: any = await res.json();
-    if (res.status !== 201 && res.status !== 200) throw new Error(`alert config: ${res.status} ${JSON.stringify(cfg)}`);
-    return cfg.id;
-  };
+  const integrationId = await api.addPagerDutyIntegration(projectId, key);
+  const create = (body: Record<string, unknown>) => api.createAlertConfig(projectId, body);
   const pd = { typeName: "PAGER_DUTY", integrationId, region: "US", delayMin: 0 };
   configs = {
     routed: await create({ eventTypeName: "NO_PRIMARY", severityOverride: "CRITICAL", notifications: [pd] }),
