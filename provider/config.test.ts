@@ -118,16 +118,16 @@ describe("readProviderConfig", () => {
       atlasPublicKey: "atlasPrivateKey",
       atlasPrivateKey: "atlasPublicKey",
     };
-    const sampleValue = (key: string) =>
+    const sampleValueOf = (key: string) =>
       /Url/.test(key) ? "http://127.0.0.1:9999" : /Attempts/.test(key) ? "7" : /Ms$/.test(key) ? "4321" : `value-of-${key}`;
 
     it.each(Object.keys(SETTINGS))("%s: from the stack under this namespace only, else from its environment variable", (name) => {
       const keys = [name, PARTNER[name]].filter(Boolean).map((n) => SETTINGS[n]);
-      const seen = (cfg: ReturnType<typeof readProviderConfig>) => JSON.stringify(cfg).includes(sampleValue(name).replace("http://", ""));
-      const from = (prefix: string) => Object.fromEntries(keys.map((k) => [`${prefix}:${k.key}`, sampleValue(k.key)]));
+      const seen = (cfg: ReturnType<typeof readProviderConfig>) => JSON.stringify(cfg).includes(sampleValueOf(name).replace("http://", ""));
+      const from = (prefix: string) => Object.fromEntries(keys.map((k) => [`${prefix}:${k.key}`, sampleValueOf(k.key)]));
       expect(seen(readProviderConfig(stack(from(ns)), {}, ns))).toBe(true);
       expect(seen(readProviderConfig(stack(from(other)), {}, ns))).toBe(false);
-      expect(seen(readProviderConfig(stack({}), Object.fromEntries(keys.map((k) => [k.env, sampleValue(k.key)])), ns))).toBe(true);
+      expect(seen(readProviderConfig(stack({}), Object.fromEntries(keys.map((k) => [k.env, sampleValueOf(k.key)])), ns))).toBe(true);
     });
 
     it("messages name the keys of this namespace", () => {

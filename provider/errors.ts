@@ -11,7 +11,9 @@ export type ProviderErrorCode =
   | "INTEGRATION_MISSING"
   | "UPSTREAM"
   | "CONFIG"
-  | "INVALID_ID";
+  | "INVALID_ID"
+  | "NOT_FOUND"
+  | "CONFLICT";
 
 export interface ProviderError extends Error {
   readonly name: "ProviderError";

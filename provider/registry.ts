@@ -17,6 +17,8 @@ import type { Discovery } from "./import/discovery";
 import { discoverRoutings } from "./routing/discover";
 import { AlertRoutingProvider } from "./routing/provider";
 import { routingInputsSchema, routingOutputFields } from "./routing/schema";
+import { AlertNotificationProvider } from "./notification/provider";
+import { NotificationArgsSchema, notificationOutputFields } from "./notification/schema";
 import { type ResourceKind, versioned } from "./state";
 
 export interface ResourceRegistration {
@@ -27,8 +29,8 @@ export interface ResourceRegistration {
   inputs: z.ZodType;
   /** Outputs besides the inputs. */
   outputs: Record<string, z.ZodType>;
-  /** The id `pulumi import` takes, as the README writes it. */
-  importId: string;
+  /** The id `pulumi import` takes, as the README writes it; absent for a kind that cannot be imported. */
+  importId?: string;
   /** The provider both front doors call (the same object for the whole process). */
   provider: dynamic.ResourceProvider;
   /** The resources of this kind a project already has, for the bulk import. */
@@ -55,6 +57,17 @@ export const RESOURCES: readonly ResourceRegistration[] = [
     importId: "<projectId>/<alertConfigId>",
     provider: versioned("AlertRouting", new AlertRoutingProvider()),
     discover: discoverRoutings,
+  },
+  {
+    kind: "AlertNotification",
+    description:
+      "PagerDuty added to alert configurations the program does not own (the project's defaults, the team's own): one notification, native or through the relay, on each selected configuration, every other field and notification left as it was. Destroy, or a configuration leaving the selection, removes only that notification.",
+    inputs: NotificationArgsSchema,
+    outputs: notificationOutputFields,
+    // Not importable: what it owns is one notification per configuration, found again by its own first up.
+    provider: versioned("AlertNotification", new AlertNotificationProvider()),
+    // Nothing to import (see above): configurations with other notifications stay listed by the routings' discovery.
+    discover: async () => ({ found: [], skipped: [] }),
   },
 ];
 

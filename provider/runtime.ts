@@ -6,8 +6,8 @@
  * and upgrading the package upgrades the provider of existing stacks.
  *
  * Contract with every stub ever written to state (keep it): `provider(kind)`
- * returns a Pulumi `ResourceProvider` for "PagerDutyIntegration" or
- * "AlertRouting".
+ * returns a Pulumi `ResourceProvider` for "PagerDutyIntegration",
+ * "AlertRouting" or "AlertNotification".
  *
  * One configuration and one set of API clients per provider process: the
  * OAuth token and the HTTP connection pool are shared by every resource.

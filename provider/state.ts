@@ -12,7 +12,7 @@ export const STATE_VERSION = 1;
 
 type Props = Record<string, any>;
 
-export type ResourceKind = "PagerDutyIntegration" | "AlertRouting";
+export type ResourceKind = "PagerDutyIntegration" | "AlertRouting" | "AlertNotification";
 
 /** The instance id v0 integrations (and the routings that use them) get: they predate instance ids. */
 export const V0_INSTANCE_ID = "v0";

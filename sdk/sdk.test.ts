@@ -85,4 +85,54 @@ describe("SDK resources under mocks", () => {
     });
     expect(await pulumi.isSecret((routing as any).relaySecret)).toBe(true);
   });
+
+  it("AlertNotification: own type token, the integration's project, instance id and region, a selection, the relay secret as a secret", async () => {
+    const { AlertNotification, PagerDutyIntegration } = await import("./index");
+    const integration = new PagerDutyIntegration("pd4", { projectId: PROJECT, integrationKey: KEY, region: "EU" });
+    const note = new AlertNotification("defaults", { integration, selector: { defaults: true }, delayMin: 5 });
+    expect(await value(note.projectId)).toBe(PROJECT);
+    const rec = created.find((c) => c.name === "defaults")!;
+    expect(rec.type).toBe(AlertNotification.typeToken);
+    expect(rec.type).toBe("pulumi-nodejs:dynamic/pdac:AlertNotification");
+    expect(rec.inputs).toMatchObject({
+      projectId: PROJECT,
+      integrationInstanceId: "0f1e2d3c4b5a6978",
+      region: "EU",
+      selector: { defaults: true },
+      delayMin: 5,
+    });
+    expect(rec.inputs.__provider).toContain('.provider("AlertNotification")');
+    const relayed = new AlertNotification("relayed-note", {
+      projectId: PROJECT,
+      alertConfigIds: ["7a1e2d3c4b5a69788796a5b4"],
+      delivery: "relay",
+      relayUrl: "https://relay.example.com/atlas/r",
+      relaySecret: "0123456789abcdef",
+    });
+    expect(await pulumi.isSecret((relayed as any).relaySecret)).toBe(true);
+    expect(() => new AlertNotification("nowhere", { selector: { all: true } })).toThrow(/give integration .* or projectId/);
+  });
+
+  it("AlertRoutingSet: each project its own integration, routings and notifications, named by project key, children of the set", async () => {
+    const { AlertRoutingSet } = await import("./index");
+    const projects = { orders: "5f1e2d3c4b5a69788796a5b1", billing: "5f1e2d3c4b5a69788796a5b2" };
+    const set = new AlertRoutingSet("prod", {
+      projects: Object.fromEntries(Object.entries(projects).map(([k, projectId]) => [k, { projectId, integrationKey: KEY }])),
+      routings: { "no-primary": { eventTypeName: "NO_PRIMARY", severity: "CRITICAL" } },
+      notifications: { defaults: { selector: { defaults: true } } },
+    });
+    expect(await value(set.notifications.billing.defaults.projectId)).toBe(projects.billing);
+    for (const [k, projectId] of Object.entries(projects)) {
+      expect(created.find((c) => c.name === `prod-${k}`)).toMatchObject({ type: "pulumi-nodejs:dynamic/pdac:PagerDutyIntegration", inputs: { projectId } });
+      expect(created.find((c) => c.name === `prod-${k}-no-primary`)).toMatchObject({
+        type: "pulumi-nodejs:dynamic/pdac:AlertRouting",
+        inputs: { projectId, eventTypeName: "NO_PRIMARY" },
+      });
+      expect(created.find((c) => c.name === `prod-${k}-defaults`)).toMatchObject({
+        type: "pulumi-nodejs:dynamic/pdac:AlertNotification",
+        inputs: { projectId, selector: { defaults: true } },
+      });
+    }
+    expect(() => new AlertRoutingSet("bad", { projects: { "a b": { projectId: PROJECT, integrationKey: KEY } } })).toThrow(/"a b" cannot name resources/);
+  });
 });

@@ -5,6 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 // Export members:
+export { AlertNotificationArgs } from "./alertNotification";
+export type AlertNotification = import("./alertNotification").AlertNotification;
+export const AlertNotification: typeof import("./alertNotification").AlertNotification = null as any;
+utilities.lazyLoad(exports, ["AlertNotification"], () => require("./alertNotification"));
+
 export { AlertRoutingArgs } from "./alertRouting";
 export type AlertRouting = import("./alertRouting").AlertRouting;
 export const AlertRouting: typeof import("./alertRouting").AlertRouting = null as any;
@@ -34,6 +39,8 @@ const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
         switch (type) {
+            case "pagerduty-as-code:index:AlertNotification":
+                return new AlertNotification(name, <any>undefined, { urn })
             case "pagerduty-as-code:index:AlertRouting":
                 return new AlertRouting(name, <any>undefined, { urn })
             case "pagerduty-as-code:index:PagerDutyIntegration":

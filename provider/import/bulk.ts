@@ -27,8 +27,8 @@ export interface ProjectImport {
  * imports is imported, not listed as skipped: a configuration with
  * notifications besides PagerDuty, which an AlertRouting cannot own (its next
  * update would drop them), is skipped by the routing's discovery and left for
- * the kind that attaches a notification to an existing configuration
- * (AlertNotification) to import, once that resource is registered. Reads
+ * a kind that imports attachments to existing configurations (AlertNotification
+ * imports none today: its first up finds its notifications again). Reads
  * only: nothing is written to the project.
  */
 export async function discoverProject(

@@ -159,7 +159,8 @@ export async function updateIntegration(
     resolved = keep
       ? {
           key: olds.integrationKey,
-          keyConfirmed: olds.keyConfirmed,
+          // PagerDuty gave this key for the service: confirmed, whatever a refresh saw in the project (a key changed by hand).
+          keyConfirmed: true,
           pagerdutyIntegrationId: olds.pagerdutyIntegrationId,
           createdPagerdutyIntegration: olds.createdPagerdutyIntegration,
         }

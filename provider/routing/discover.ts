@@ -42,8 +42,8 @@ function notRoutable(c: AlertConfig): string | undefined {
   const others = [...new Set(types.filter((t) => t !== "PAGER_DUTY" && t !== "WEBHOOK"))];
   if (!types.includes("PAGER_DUTY") && !types.includes("WEBHOOK")) return `not routed to PagerDuty (notifications: ${others.join(", ") || "none"})`;
   if (types.length > 1) {
-    // The attachment resource (AlertNotification) imports such a configuration where it is registered:
-    // its discover finds this object, and the bulk import (provider/import/bulk.ts) then drops this skip.
+    // A kind whose discover imports such a configuration takes it over: the bulk import
+    // (provider/import/bulk.ts) then drops this skip. AlertNotification imports none (its first up finds its notifications).
     return `notifications besides PagerDuty (${[...new Set(types)].join(", ")}): an AlertRouting holds exactly one notification, so its next update would drop the others`;
   }
   const n = c.notifications[0] as { typeName: string; integrationId?: string };

@@ -77,7 +77,7 @@ export function fromAlertConfig(live: any, state: Partial<RoutingOutputs>): Rout
 }
 
 /** Atlas shows a webhook URL as scheme://host/****<last 4 of the rest>; equal when ours redacts to the same. */
-function sameRedactedUrl(ours: string | undefined, live: string | undefined): boolean {
+export function sameRedactedUrl(ours: string | undefined, live: string | undefined): boolean {
   if (!ours || !live) return false;
   if (ours === live) return true;
   if (!live.includes("*")) return false;

@@ -14,7 +14,7 @@ function describedInputs(schema: z.ZodType): Record<string, string> {
     for (const [name, p] of Object.entries<any>(js.properties ?? {})) {
       if (p.internal) continue;
       const key = prefix + name;
-      if (p.type === "object" && p.properties && prefix === "" && ["initialAlert"].includes(name)) walk(p, `${key}.`);
+      if (p.type === "object" && p.properties && prefix === "" && ["initialAlert", "selector"].includes(name)) walk(p, `${key}.`);
       else out[key] = p.description;
     }
   };
@@ -37,7 +37,7 @@ describe.each(RESOURCES.map((r) => [r.kind, r] as const))("the README's %s argum
     const rows = table(kind);
     const described = describedInputs(r.inputs);
     // `integration`: the Node SDK's argument that sets integrationInstanceId, projectId and region.
-    const sdkOnly = kind === "AlertRouting" ? ["integration"] : [];
+    const sdkOnly = kind === "AlertRouting" || kind === "AlertNotification" ? ["integration"] : [];
     expect(
       Object.keys(rows)
         .filter((k) => !sdkOnly.includes(k))

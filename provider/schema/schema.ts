@@ -100,7 +100,7 @@ export function packageSchema(): Json {
     // Outputs are never marked with defaults: the provider reports them.
     for (const p of Object.values(properties)) delete p.default;
     resources[typeToken(r.kind)] = {
-      description: r.description + importSection(r.kind, r.importId),
+      description: r.description + (r.importId ? importSection(r.kind, r.importId) : ""),
       inputProperties,
       requiredInputs: required(inputsIn, inputProperties),
       properties,

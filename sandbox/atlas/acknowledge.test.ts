@@ -100,6 +100,58 @@ describe("acknowledging alerts (2024-05-30) as recorded on real Atlas", () => {
     expect(read.body).not.toHaveProperty("acknowledgedUntil");
   });
 
+  it("acknowledges 'until now' as the Atlas CLI sends it (this second, truncated: up to a second in the past): 200, echoed", async () => {
+    const id = await openAlert();
+    sb.clock.advance(999); // 10:00:00.999; the CLI truncates to 10:00:00
+    const res = await ack(id, { acknowledgedUntil: "2026-03-01T10:00:00Z" });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id, status: "OPEN", acknowledgedUntil: "2026-03-01T10:00:00Z", acknowledgingUsername: expect.any(String) });
+    // The same through the 2023-01-01 body (AlertView).
+    const old = await sb.api("PATCH", alertPath(id), { acknowledgedUntil: "2026-03-01T10:00:00Z" });
+    expect(old.status).toBe(200);
+    expect(old.body.acknowledgedUntil).toBe("2026-03-01T10:00:00Z");
+  });
+
+  it.each([
+    ["exactly 60 s in the past", "2026-03-01T09:59:00Z", 200],
+    ["the same, with milliseconds", "2026-03-01T09:59:00.000Z", 200],
+    ["the same, in another zone", "2026-03-01T11:59:00+02:00", 200],
+    ["61 s in the past", "2026-03-01T09:58:59Z", 400],
+    ["60.001 s in the past", "2026-03-01T09:58:59.999Z", 400],
+  ])("accepts acknowledgedUntil up to 60 s in the past: %s (%s) -> %i", async (_name, until, status) => {
+    const id = await openAlert();
+    const res = await ack(id, { acknowledgedUntil: until });
+    expect(res.status).toBe(status);
+    if (status === 400) {
+      expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(res.body).toEqual({
+        error: 400,
+        errorCode: "INVALID_ATTRIBUTE",
+        reason: "Bad Request",
+        detail: "Invalid attribute acknowledgedUntil specified: must not be more than 60 seconds in the past",
+        parameters: ["acknowledgedUntil"],
+        badRequestDetail: { fields: [{ field: "acknowledgedUntil", description: "must not be more than 60 seconds in the past" }] },
+      });
+      expect((await sb.api("GET", alertPath(id))).body).not.toHaveProperty("acknowledgedUntil");
+    }
+  });
+
+  it("an empty acknowledgementComment is not echoed (nor stored): Atlas leaves the key out", async () => {
+    const id = await openAlert();
+    const res = await ack(id, { acknowledgedUntil: "2126-03-01T10:00:00Z", acknowledgementComment: "" });
+    expect(res.status).toBe(200);
+    expect(res.body.acknowledgedUntil).toBe("2126-03-01T10:00:00Z");
+    expect(res.body).not.toHaveProperty("acknowledgementComment");
+    expect((await sb.api("GET", alertPath(id))).body).not.toHaveProperty("acknowledgementComment");
+    // A comment, then acknowledged again with an empty one: the old comment is gone too.
+    expect((await ack(id, { acknowledgedUntil: "2126-03-01T10:00:00Z", acknowledgementComment: "mine" })).body.acknowledgementComment).toBe("mine");
+    const again = await ack(id, { acknowledgedUntil: "2126-03-01T10:00:00Z", acknowledgementComment: "" });
+    expect(again.body).not.toHaveProperty("acknowledgementComment");
+    const old = await sb.api("PATCH", alertPath(id), { acknowledgedUntil: "2126-03-01T10:00:00Z", acknowledgementComment: "" });
+    expect(old.status).toBe(200);
+    expect(old.body).not.toHaveProperty("acknowledgementComment");
+  });
+
   it("still refuses what the API cannot mean: a past date, a comment over 200 characters, a malformed date", async () => {
     const id = await openAlert();
     expect((await ack(id, { acknowledgedUntil: "2020-01-01T00:00:00Z" })).status).toBe(400);

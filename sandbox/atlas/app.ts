@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { systemClock } from "../../lib/clock";
 import { observeExchanges } from "../http/exchange";
+import { serverLogging } from "../http/request-log";
 import { MalformedJsonError, registerRawJsonParser } from "../../lib/raw-json";
 import { registerAlertConfigRoutes } from "./alert-configs/routes";
 import { registerAlertRoutes } from "./alerts/routes";
@@ -80,7 +81,7 @@ export function buildAtlasApp(deps: AtlasDeps): FastifyInstance {
     bodyLimit: BODY_LIMIT,
     // Request logs carry method, URL, status and timing only: Fastify's
     // serializers do not log headers or bodies, so keys and tokens stay out.
-    logger: deps.logger ? { level: "info", redact: ["req.headers.authorization", "req.headers.cookie"] } : false,
+    ...serverLogging("project API", deps.logger, { redact: ["req.headers.authorization", "req.headers.cookie"] }),
     // A URL Fastify cannot decode (%ff) names no resource: Atlas 404, not Fastify's own 400 body.
     frameworkErrors: (_err, request, reply) => sendAtlasError(reply, resourceNotFound(pathOf(request.raw.url ?? request.url))),
   });

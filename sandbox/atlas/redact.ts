@@ -30,7 +30,9 @@ export function looksRedacted(value: string): boolean {
   return /\*{4}/.test(value);
 }
 
-export type Redaction = "key" | "secret" | "url";
+import type { Redaction } from "../../catalog/notifications";
+
+export type { Redaction };
 
 /** A field's value as Atlas shows it on read, by the field's kind of redaction. */
 export function redactValue(kind: Redaction, value: string): string {

@@ -1,7 +1,7 @@
 import * as net from "node:net";
 import { request } from "../../test/support/fetch";
 import { PD_KEY, startAtlas, V1, type AtlasHarness } from "../../test/support/atlas/harness";
-import { DEFAULT_ALERT_CONFIGS } from "./alert-configs/defaults";
+import { DEFAULT_ALERT_CONFIGS } from "../../catalog/default-alert-configs";
 
 describe("robustness: garbage in, Atlas errors out, still serving", () => {
   let sb: AtlasHarness;

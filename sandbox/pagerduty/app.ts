@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { systemClock } from "../../lib/clock";
 import { observeExchanges } from "../http/exchange";
+import { serverLogging } from "../http/request-log";
 import { registerBodyParsers } from "./body-parsing";
 import { classifyExchange } from "./classify";
 import { registerDashboard } from "./dashboard/routes";
@@ -37,13 +38,10 @@ export function buildPagerDutyApp(deps: PagerDutyDeps): FastifyInstance {
   const app = Fastify({
     // Request logs carry method and URL only; headers (tokens) and bodies (routing keys) are never logged.
     // The dashboard's one-time `/?token=` is cut from logged URLs.
-    logger: deps.logger
-      ? {
-          level: "info",
-          redact: ["req.headers.authorization", "req.headers.from", "req.headers.cookie"],
-          serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/([?&]token=)[^&]*/gi, "$1[redacted]") }) },
-        }
-      : false,
+    ...serverLogging(`PagerDuty ${deps.region}`, deps.logger, {
+      redact: ["req.headers.authorization", "req.headers.from", "req.headers.cookie"],
+      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/([?&]token=)[^&]*/gi, "$1[redacted]") }) },
+    }),
     // REST bodies; the Events API routes lower it to PagerDuty's 512 KB.
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,

@@ -1,22 +1,11 @@
-import * as fs from "node:fs";
+import { captureStdout } from "../../test/support/log-capture";
 import { ConformanceRecorder } from "../../test/support/openapi";
 import { call, restClient, sendEvent, serviceWithKey, startPagerDuty, TOKEN, trigger, waitFor, webhookReceiver } from "../../test/support/pagerduty/harness";
 
 /** With logging on, routing keys, tokens and webhook secrets never reach the log. */
 test("logs carry no routing key, REST token or webhook secret", async () => {
   const recorder = new ConformanceRecorder();
-  const lines: string[] = [];
-  const capture = (chunk: unknown) => {
-    lines.push(typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : String(chunk));
-  };
-  const writeSync = jest.spyOn(fs, "writeSync").mockImplementation(((_fd: number, data: unknown) => {
-    capture(data);
-    return typeof data === "string" ? Buffer.byteLength(data) : (data as Buffer).length;
-  }) as typeof fs.writeSync);
-  const stdout = jest.spyOn(process.stdout, "write").mockImplementation(((data: unknown) => {
-    capture(data);
-    return true;
-  }) as typeof process.stdout.write);
+  const log = captureStdout();
   const rx = await webhookReceiver(() => 500);
   const pd = await startPagerDuty(recorder, { logger: true });
   try {
@@ -37,14 +26,13 @@ test("logs carry no routing key, REST token or webhook secret", async () => {
     await call(`${pd.url}/services`, { headers: { authorization: `Token token=${TOKEN}x` } });
     await waitFor(() => rx.requests.length >= 2, 3000, "failed deliveries");
     await pd.close();
-    const log = lines.join("");
-    expect(log).toMatch(/"msg":"(incoming request|request completed)"/);
-    expect(log).not.toContain(key);
-    expect(log).not.toContain(TOKEN);
-    expect(log).not.toContain(secret);
+    const text = log.text();
+    expect(text).toMatch(/"msg":"(incoming request|request completed)"/);
+    expect(text).not.toContain(key);
+    expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain(secret);
   } finally {
-    writeSync.mockRestore();
-    stdout.mockRestore();
+    log.restore();
     await rx.close();
   }
   expect(recorder.errors()).toEqual([]);

@@ -31,7 +31,7 @@ function npm(args: string[], cwd: string): string {
 }
 
 const PROGRAM_TS = `import * as pulumi from "@pulumi/pulumi";
-import { AlertRouting, PagerDutyIntegration, type AlertRoutingArgs } from "pagerduty-as-code";
+import { AlertNotification, AlertRouting, PagerDutyIntegration, type AlertRoutingArgs } from "pagerduty-as-code";
 
 const config = new pulumi.Config();
 const integration = new PagerDutyIntegration("pd", {
@@ -53,6 +53,7 @@ const routings: Array<[string, Omit<AlertRoutingArgs, "integration">]> = [
   }],
 ];
 for (const [name, args] of routings) new AlertRouting(name, { integration, ...args });
+new AlertNotification("joined", { integration, selector: { eventTypeNames: ["JOINED_GROUP"], defaults: true } });
 export const integrationId = integration.integrationId;
 `;
 
@@ -151,11 +152,16 @@ describe("the packed package in a program outside the repository", () => {
       relaySecret: { value: "relay-secret-0123456789abcdef", secret: true },
     });
     await ws.ok(["up", "--yes"]);
-    expect((await atlasApi(sb).pagerDutyConfigs(projectId)).map((c) => c.eventTypeName).sort()).toEqual(["NO_PRIMARY", "OUTSIDE_METRIC_THRESHOLD"]);
+    // The routings' own configurations, and the default JOINED_GROUP one with the AlertNotification's.
+    expect((await atlasApi(sb).pagerDutyConfigs(projectId)).map((c) => c.eventTypeName).sort()).toEqual([
+      "JOINED_GROUP",
+      "NO_PRIMARY",
+      "OUTSIDE_METRIC_THRESHOLD",
+    ]);
     const size = await stateBytesPerResource(ws);
-    expect(size.resources).toBe(4);
+    expect(size.resources).toBe(5);
     // Issue 9's goal, for each resource type (0.1.0: about 360 KB): `__provider` is one line of about 100 bytes.
-    expect(Object.keys(size.byKind).sort()).toEqual(["AlertRouting", "PagerDutyIntegration"]);
+    expect(Object.keys(size.byKind).sort()).toEqual(["AlertNotification", "AlertRouting", "PagerDutyIntegration"]);
     for (const bytes of Object.values(size.byKind)) expect(bytes).toBeLessThanOrEqual(MAX_STATE_BYTES_PER_RESOURCE);
     expect(Math.max(...size.providerChars)).toBeLessThan(128);
     console.log(

@@ -4,7 +4,7 @@ import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
 import type { PulumiWorkspace } from "../../scripts/lib/pulumi-cli";
 import { ConformanceRecorder } from "../support/openapi";
 import { newProjectId } from "../support/sandbox-client";
-import { stackFactory } from "../support/e2e-stack";
+import { integrationState, stackFactory } from "../support/e2e-stack";
 
 // An exact preview: for each change a reviewer may read in a preview, the
 // resources `pulumi preview` lists are exactly those `pulumi up` then changes.
@@ -30,12 +30,6 @@ afterAll(async () => {
   await sb?.close();
   stacks.cleanup();
 });
-
-/** The integration's outputs in state (stack outputs are only rewritten when the program runs, not by refresh). */
-async function integrationState(ws: PulumiWorkspace): Promise<Record<string, any>> {
-  const state = await ws.exportState();
-  return state.deployment.resources.find((r: any) => r.type.endsWith(":PagerDutyIntegration")).outputs;
-}
 
 async function project(): Promise<string> {
   const id = newProjectId();

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { startHarness, FAST_RETRY, type Harness } from "../support/harness";
 import { ProviderHost, urnOf } from "../support/provider-host";
+import { storedConfig } from "../support/notifications";
 import { atlas, incidentsFor, makeService, newProjectId, pd } from "../support/sandbox-client";
 import { initialDedupKey } from "../../provider/integration/initial-alert";
 import { serviceIntegrationName } from "../../provider/integration/lifecycle";
@@ -292,5 +293,85 @@ describe("AlertRouting update and delete survive a crash", () => {
     expect(await routings(projectId)).toEqual([]);
     expect((await host.read(ROUTE, route.id, route.outs)).id).toBe("");
     await host.delete(INT, integration.id, integration.outs);
+  });
+});
+
+describe("AlertNotification survives a crash at each step", () => {
+  const NOTE = urnOf("AlertNotification", "crash");
+  const PUT = { server: "atlas", body: { method: "PUT", path: "/alertConfigs/" } } as const;
+  const LIST = { server: "atlas", body: { method: "GET", path: "/alertConfigs" } } as const;
+
+  /** A project with its defaults, its integration, and the defaults as stored before anything was attached. */
+  async function setup() {
+    const projectId = await project();
+    const integration = await host.create(INT, await checked(INT, h.provider.integration, { projectId, integrationKey: service.key }));
+    const defaults = (await atlas(h.sandbox, "GET", `/api/atlas/v2/groups/${projectId}/alertConfigs`)).body.results as any[];
+    const before = Object.fromEntries(defaults.map((d) => [d.id, storedConfig(h.sandbox.db, d.id)]));
+    const news = {
+      projectId,
+      integrationInstanceId: integration.outs.instanceId,
+      region: "US",
+      selector: { eventTypeNames: ["NO_PRIMARY", "JOINED_GROUP", "CREDIT_CARD_ABOUT_TO_EXPIRE"] },
+    };
+    const selected = defaults.filter((d) => news.selector.eventTypeNames.includes(d.eventTypeName)).map((d) => d.id as string);
+    return { projectId, integration, defaults, before, news, selected };
+  }
+
+  /** Each configuration's notifications reaching the integration: exactly one on each selected one, and every other notification as before. */
+  function expectOneOfOursEach(s: Awaited<ReturnType<typeof setup>>, ids: string[], delayMin = 0): void {
+    for (const d of s.defaults) {
+      const now = storedConfig(h.sandbox.db, d.id)!;
+      const ours = now.notifications.filter((n: any) => n.integrationId === s.integration.outs.integrationId);
+      expect({ id: d.id, ours: ours.length }).toEqual({ id: d.id, ours: ids.includes(d.id) ? 1 : 0 });
+      if (ours.length) expect(ours[0].delayMin).toBe(delayMin);
+      expect({ ...now, notifications: now.notifications.filter((n: any) => !ours.includes(n)) }).toEqual(s.before[d.id]);
+    }
+  }
+
+  it.each<[string, Fault]>([
+    ["listing the configurations", LIST],
+    ["a PUT (which lands after the crash)", PUT],
+  ])("create killed while %s: the rerun ends with exactly one notification of ours per configuration", async (_step, fault) => {
+    const s = await setup();
+    const inputs = await checked(NOTE, h.provider.notification, s.news);
+    await crashDuring(fault, (hst) => hst.create(NOTE, inputs));
+
+    const { id, outs } = await host.create(NOTE, await checked(NOTE, h.provider.notification, s.news));
+    expectOneOfOursEach(s, s.selected);
+    expect(outs.attachments.map((a: any) => a.alertConfigId).sort()).toEqual([...s.selected].sort());
+    expect(outs.skipped).toEqual([]);
+    const read = await host.read(NOTE, id, outs);
+    expect(await host.diff(NOTE, id, read.props, outs)).toMatchObject({ changes: "none" });
+    await host.delete(NOTE, id, read.props);
+    expectOneOfOursEach(s, []);
+    await host.delete(INT, s.integration.id, s.integration.outs);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["a delay change", { delayMin: 10 }],
+    ["a wider selection", { selector: { eventTypeNames: ["NO_PRIMARY", "JOINED_GROUP", "CREDIT_CARD_ABOUT_TO_EXPIRE", "HOST_HAS_INDEX_SUGGESTIONS"] } }],
+  ])("update (%s) killed during a PUT: the rerun from the old state converges", async (_case, change) => {
+    const s = await setup();
+    const created = await host.create(NOTE, await checked(NOTE, h.provider.notification, s.news));
+    const news = await checked(NOTE, h.provider.notification, { ...s.news, ...change });
+    await crashDuring(PUT, (hst) => hst.update(NOTE, created.id, created.outs, news));
+
+    const outs = await host.update(NOTE, created.id, created.outs, news);
+    const ids = s.defaults.filter((d) => (news.selector.eventTypeNames as string[]).includes(d.eventTypeName)).map((d) => d.id);
+    expectOneOfOursEach(s, ids, news.delayMin);
+    const read = await host.read(NOTE, created.id, outs);
+    expect(await host.diff(NOTE, created.id, read.props, news)).toMatchObject({ changes: "none" });
+    await host.delete(NOTE, created.id, read.props);
+    expectOneOfOursEach(s, []);
+    await host.delete(INT, s.integration.id, s.integration.outs);
+  });
+
+  it("delete killed during a PUT: deleting again restores every configuration exactly", async () => {
+    const s = await setup();
+    const created = await host.create(NOTE, await checked(NOTE, h.provider.notification, s.news));
+    await crashDuring(PUT, (hst) => hst.delete(NOTE, created.id, created.outs));
+    await host.delete(NOTE, created.id, created.outs);
+    expectOneOfOursEach(s, []);
+    await host.delete(INT, s.integration.id, s.integration.outs);
   });
 });

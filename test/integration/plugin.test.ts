@@ -47,9 +47,17 @@ describe("the provider plugin over gRPC", () => {
   const INTEGRATION = pluginUrn("PagerDutyIntegration", "pd");
   let integration: { id: string; outs: Record<string, any> };
 
-  it("serves the schema made from the registry: both resources, their secrets and import ids", async () => {
+  it("serves the schema made from the registry: every resource, their secrets and import ids", async () => {
     const schema = await host.getSchema();
-    expect(Object.keys(schema.resources).sort()).toEqual(["pagerduty-as-code:index:AlertRouting", "pagerduty-as-code:index:PagerDutyIntegration"]);
+    expect(Object.keys(schema.resources).sort()).toEqual([
+      "pagerduty-as-code:index:AlertNotification",
+      "pagerduty-as-code:index:AlertRouting",
+      "pagerduty-as-code:index:PagerDutyIntegration",
+    ]);
+    const note = schema.resources["pagerduty-as-code:index:AlertNotification"];
+    expect(note.inputProperties.relaySecret).toMatchObject({ secret: true });
+    expect(note.inputProperties.selector).toBeDefined();
+    expect(note.description).not.toContain("pulumi import"); // not importable: it finds its configurations itself
     const pd = schema.resources["pagerduty-as-code:index:PagerDutyIntegration"];
     expect(pd.inputProperties.integrationKey).toMatchObject({ type: "string", secret: true });
     expect(pd.properties.retiredKeys).toMatchObject({ type: "array", secret: true });
@@ -168,6 +176,28 @@ describe("the provider plugin over gRPC", () => {
     expect(stored.body.notifications[0].typeName).toBe("WEBHOOK");
     await host.delete(urn, created.id, created.outs);
     expect(host.output).not.toContain(secret);
+  });
+
+  it("an AlertNotification on the project's defaults: create, a delay change diffs as delayMin alone, import refused with the reason, delete restores each", async () => {
+    const urn = pluginUrn("AlertNotification", "defaults");
+    const base = `/api/atlas/v2/groups/${projectId}/alertConfigs`;
+    const before = (await atlas(sb, "GET", base)).body.results;
+    const news = { projectId, integrationInstanceId: integration.outs.instanceId, region: "US", selector: { defaults: true } };
+    const checked = await host.check(urn, {}, news);
+    expect(checked.failures).toEqual([]);
+    const created = await host.create(urn, checked.inputs);
+    expect(created.outs.attachments).toHaveLength(before.length);
+    const changed = await host.check(urn, checked.inputs, { ...news, delayMin: 5 });
+    expect(await host.diff(urn, created.id, created.outs, changed.inputs)).toMatchObject({
+      changes: "some",
+      replaces: [],
+      detailedDiff: { delayMin: "UPDATE" },
+    });
+    const updated = await host.update(urn, created.id, created.outs, changed.inputs);
+    expect(updated.attachments.every((a: any) => a.delayMin === 5)).toBe(true);
+    await expect(host.read(urn, created.id, {})).rejects.toThrow(/an AlertNotification cannot be imported: declare it in the program/);
+    await host.delete(urn, created.id, updated);
+    expect((await atlas(sb, "GET", base)).body.results.map(({ updated: _u, ...c }: any) => c)).toEqual(before.map(({ updated: _u, ...c }: any) => c));
   });
 
   it("read of the integration with the id alone (`pulumi import`): live inputs, nothing written", async () => {

@@ -51,7 +51,8 @@ async function start(dataDir: string): Promise<Running> {
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
   const deadline = Date.now() + 20_000;
-  while (!/PagerDuty EU/.test(out)) {
+  // The banner (one write), not a log line naming the server ("server":"PagerDuty EU").
+  while (!/PagerDuty EU:\s+http/.test(out)) {
     if (Date.now() > deadline || child.exitCode !== null) {
       await end();
       throw new Error(`sandbox did not start:\n${out}`);
@@ -141,6 +142,12 @@ it("starts both servers, logs without secrets, persists across a restart, stops 
     const logs = r.out().slice(banner.length);
     expect(logs).toMatch(/"url":"\/api\/atlas\/v2\/groups/);
     for (const secret of [creds["client-secret"], creds["pagerduty-token"], bearer, key]) expect(logs).not.toContain(secret);
+    // Each request line names the server and the listener that took it (here PagerDuty US over https).
+    const lines = logs
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.req?.url === "/escalation_policies")).toEqual([expect.objectContaining({ server: "PagerDuty US", listener: httpsUrl })]);
 
     r = await start(dataDir);
     const get = await request(`${r.urls.atlas}/api/atlas/v2/groups/5f1e2d3c4b5a69788796a5b4/integrations/PAGER_DUTY`, {

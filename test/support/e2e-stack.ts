@@ -24,7 +24,7 @@ export function stackFactory(sb: () => Sandbox, programDir: string) {
       const provider = { ...sb().providerConfig(), ...FAST_RETRY };
       await ws.setConfig({
         ...Object.fromEntries(Object.entries(provider).map(([k, v]) => [k, { value: v, secret: /Secret|Token/.test(k) }])),
-        ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v, secret: k === "integrationKey" }])),
+        ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v, secret: k === "integrationKey" || k === "relaySecret" }])),
       });
       return ws;
     },
@@ -35,6 +35,12 @@ export function stackFactory(sb: () => Sandbox, programDir: string) {
       for (const d of tmp) fs.rmSync(d, { recursive: true, force: true });
     },
   };
+}
+
+/** The integration's outputs in state (stack outputs are only rewritten when the program runs, not by refresh). */
+export async function integrationState(ws: PulumiWorkspace): Promise<Record<string, any>> {
+  const state = await ws.exportState();
+  return state.deployment.resources.find((r: any) => r.type.endsWith(":PagerDutyIntegration")).outputs;
 }
 
 /**

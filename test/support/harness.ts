@@ -12,7 +12,7 @@ export interface Harness {
   sandbox: Sandbox;
   host: ProviderHost;
   recorder: ConformanceRecorder;
-  provider: { integration: string; routing: string };
+  provider: { integration: string; routing: string; notification: string };
   close(): Promise<void>;
 }
 
@@ -31,7 +31,11 @@ export async function startHarness(opts: SandboxOptions = {}): Promise<Harness> 
   try {
     host = await ProviderHost.start();
     await host.configure({ ...sandbox.providerConfig(), ...FAST_RETRY });
-    const provider = { integration: await serializedProvider("integration"), routing: await serializedProvider("routing") };
+    const provider = {
+      integration: await serializedProvider("integration"),
+      routing: await serializedProvider("routing"),
+      notification: await serializedProvider("notification"),
+    };
     return { sandbox, host, recorder, provider, close };
   } catch (err) {
     await close();

@@ -56,7 +56,7 @@ export class PluginHost extends ProviderHost {
 }
 
 /** A URN of the plugin's resource type. */
-export function pluginUrn(type: "PagerDutyIntegration" | "AlertRouting", name: string): string {
+export function pluginUrn(type: "PagerDutyIntegration" | "AlertRouting" | "AlertNotification", name: string): string {
   return `urn:pulumi:test::pdac-test::pagerduty-as-code:index:${type}::${name}`;
 }
 

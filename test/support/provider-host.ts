@@ -14,8 +14,8 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export { UNKNOWN };
 
 /** The `__provider` text the SDK gives a resource of this kind (sdk/stub.ts). */
-export async function serializedProvider(kind: "integration" | "routing"): Promise<string> {
-  return providerStub(kind === "integration" ? "PagerDutyIntegration" : "AlertRouting");
+export async function serializedProvider(kind: "integration" | "routing" | "notification"): Promise<string> {
+  return providerStub(kind === "integration" ? "PagerDutyIntegration" : kind === "routing" ? "AlertRouting" : "AlertNotification");
 }
 
 export interface CheckOutcome {
@@ -220,6 +220,6 @@ function struct(obj: Record<string, unknown>): any {
   return Struct.fromJavaScript(JSON.parse(JSON.stringify(obj)));
 }
 
-export function urnOf(type: "PagerDutyIntegration" | "AlertRouting", name: string): string {
+export function urnOf(type: "PagerDutyIntegration" | "AlertRouting" | "AlertNotification", name: string): string {
   return `urn:pulumi:test::pdac-test::pulumi-nodejs:dynamic/pdac:${type}::${name}`;
 }

@@ -21,6 +21,8 @@ func (m *module) Version() semver.Version {
 
 func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi.Resource, err error) {
 	switch typ {
+	case "pagerduty-as-code:index:AlertNotification":
+		r = &AlertNotification{}
 	case "pagerduty-as-code:index:AlertRouting":
 		r = &AlertRouting{}
 	case "pagerduty-as-code:index:PagerDutyIntegration":

@@ -13,6 +13,304 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+type AlertNotificationAttachment struct {
+	// The alert configuration.
+	AlertConfigId string `pulumi:"alertConfigId"`
+	// That notification's delay as the project API holds it.
+	DelayMin float64 `pulumi:"delayMin"`
+	// The project API's id of the notification this resource added to it.
+	NotifierId string `pulumi:"notifierId"`
+	// Where that notification points as the project API shows it: the PagerDuty integration's id, or the relay URL redacted to host and last 4 characters.
+	Target string `pulumi:"target"`
+}
+
+type AlertNotificationAttachmentOutput struct{ *pulumi.OutputState }
+
+func (AlertNotificationAttachmentOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AlertNotificationAttachment)(nil)).Elem()
+}
+
+func (o AlertNotificationAttachmentOutput) ToAlertNotificationAttachmentOutput() AlertNotificationAttachmentOutput {
+	return o
+}
+
+func (o AlertNotificationAttachmentOutput) ToAlertNotificationAttachmentOutputWithContext(ctx context.Context) AlertNotificationAttachmentOutput {
+	return o
+}
+
+// The alert configuration.
+func (o AlertNotificationAttachmentOutput) AlertConfigId() pulumi.StringOutput {
+	return o.ApplyT(func(v AlertNotificationAttachment) string { return v.AlertConfigId }).(pulumi.StringOutput)
+}
+
+// That notification's delay as the project API holds it.
+func (o AlertNotificationAttachmentOutput) DelayMin() pulumi.Float64Output {
+	return o.ApplyT(func(v AlertNotificationAttachment) float64 { return v.DelayMin }).(pulumi.Float64Output)
+}
+
+// The project API's id of the notification this resource added to it.
+func (o AlertNotificationAttachmentOutput) NotifierId() pulumi.StringOutput {
+	return o.ApplyT(func(v AlertNotificationAttachment) string { return v.NotifierId }).(pulumi.StringOutput)
+}
+
+// Where that notification points as the project API shows it: the PagerDuty integration's id, or the relay URL redacted to host and last 4 characters.
+func (o AlertNotificationAttachmentOutput) Target() pulumi.StringOutput {
+	return o.ApplyT(func(v AlertNotificationAttachment) string { return v.Target }).(pulumi.StringOutput)
+}
+
+type AlertNotificationAttachmentArrayOutput struct{ *pulumi.OutputState }
+
+func (AlertNotificationAttachmentArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AlertNotificationAttachment)(nil)).Elem()
+}
+
+func (o AlertNotificationAttachmentArrayOutput) ToAlertNotificationAttachmentArrayOutput() AlertNotificationAttachmentArrayOutput {
+	return o
+}
+
+func (o AlertNotificationAttachmentArrayOutput) ToAlertNotificationAttachmentArrayOutputWithContext(ctx context.Context) AlertNotificationAttachmentArrayOutput {
+	return o
+}
+
+func (o AlertNotificationAttachmentArrayOutput) Index(i pulumi.IntInput) AlertNotificationAttachmentOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AlertNotificationAttachment {
+		return vs[0].([]AlertNotificationAttachment)[vs[1].(int)]
+	}).(AlertNotificationAttachmentOutput)
+}
+
+type AlertNotificationSelector struct {
+	// Every configuration of the project. Criteria given together must all hold (`eventTypeNames` with `defaults`: the defaults of those event types).
+	All *bool `pulumi:"all"`
+	// The project's default configurations. Atlas marks none as default: a configuration is one when its event type (and metric, for metric alerts) is one of the recorded defaults (`catalog/default-alert-configs.ts`) and it has no matchers, however its threshold, `enabled` flag or notifications were edited since.
+	Defaults *bool `pulumi:"defaults"`
+	// Configurations of these event types (checked against the catalog, with "did you mean").
+	EventTypeNames []string `pulumi:"eventTypeNames"`
+}
+
+// AlertNotificationSelectorInput is an input type that accepts AlertNotificationSelectorArgs and AlertNotificationSelectorOutput values.
+// You can construct a concrete instance of `AlertNotificationSelectorInput` via:
+//
+//	AlertNotificationSelectorArgs{...}
+type AlertNotificationSelectorInput interface {
+	pulumi.Input
+
+	ToAlertNotificationSelectorOutput() AlertNotificationSelectorOutput
+	ToAlertNotificationSelectorOutputWithContext(context.Context) AlertNotificationSelectorOutput
+}
+
+type AlertNotificationSelectorArgs struct {
+	// Every configuration of the project. Criteria given together must all hold (`eventTypeNames` with `defaults`: the defaults of those event types).
+	All pulumi.BoolPtrInput `pulumi:"all"`
+	// The project's default configurations. Atlas marks none as default: a configuration is one when its event type (and metric, for metric alerts) is one of the recorded defaults (`catalog/default-alert-configs.ts`) and it has no matchers, however its threshold, `enabled` flag or notifications were edited since.
+	Defaults pulumi.BoolPtrInput `pulumi:"defaults"`
+	// Configurations of these event types (checked against the catalog, with "did you mean").
+	EventTypeNames pulumi.StringArrayInput `pulumi:"eventTypeNames"`
+}
+
+func (AlertNotificationSelectorArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AlertNotificationSelector)(nil)).Elem()
+}
+
+func (i AlertNotificationSelectorArgs) ToAlertNotificationSelectorOutput() AlertNotificationSelectorOutput {
+	return i.ToAlertNotificationSelectorOutputWithContext(context.Background())
+}
+
+func (i AlertNotificationSelectorArgs) ToAlertNotificationSelectorOutputWithContext(ctx context.Context) AlertNotificationSelectorOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AlertNotificationSelectorOutput)
+}
+
+func (i AlertNotificationSelectorArgs) ToAlertNotificationSelectorPtrOutput() AlertNotificationSelectorPtrOutput {
+	return i.ToAlertNotificationSelectorPtrOutputWithContext(context.Background())
+}
+
+func (i AlertNotificationSelectorArgs) ToAlertNotificationSelectorPtrOutputWithContext(ctx context.Context) AlertNotificationSelectorPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AlertNotificationSelectorOutput).ToAlertNotificationSelectorPtrOutputWithContext(ctx)
+}
+
+// AlertNotificationSelectorPtrInput is an input type that accepts AlertNotificationSelectorArgs, AlertNotificationSelectorPtr and AlertNotificationSelectorPtrOutput values.
+// You can construct a concrete instance of `AlertNotificationSelectorPtrInput` via:
+//
+//	        AlertNotificationSelectorArgs{...}
+//
+//	or:
+//
+//	        nil
+type AlertNotificationSelectorPtrInput interface {
+	pulumi.Input
+
+	ToAlertNotificationSelectorPtrOutput() AlertNotificationSelectorPtrOutput
+	ToAlertNotificationSelectorPtrOutputWithContext(context.Context) AlertNotificationSelectorPtrOutput
+}
+
+type alertNotificationSelectorPtrType AlertNotificationSelectorArgs
+
+func AlertNotificationSelectorPtr(v *AlertNotificationSelectorArgs) AlertNotificationSelectorPtrInput {
+	return (*alertNotificationSelectorPtrType)(v)
+}
+
+func (*alertNotificationSelectorPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**AlertNotificationSelector)(nil)).Elem()
+}
+
+func (i *alertNotificationSelectorPtrType) ToAlertNotificationSelectorPtrOutput() AlertNotificationSelectorPtrOutput {
+	return i.ToAlertNotificationSelectorPtrOutputWithContext(context.Background())
+}
+
+func (i *alertNotificationSelectorPtrType) ToAlertNotificationSelectorPtrOutputWithContext(ctx context.Context) AlertNotificationSelectorPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AlertNotificationSelectorPtrOutput)
+}
+
+type AlertNotificationSelectorOutput struct{ *pulumi.OutputState }
+
+func (AlertNotificationSelectorOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AlertNotificationSelector)(nil)).Elem()
+}
+
+func (o AlertNotificationSelectorOutput) ToAlertNotificationSelectorOutput() AlertNotificationSelectorOutput {
+	return o
+}
+
+func (o AlertNotificationSelectorOutput) ToAlertNotificationSelectorOutputWithContext(ctx context.Context) AlertNotificationSelectorOutput {
+	return o
+}
+
+func (o AlertNotificationSelectorOutput) ToAlertNotificationSelectorPtrOutput() AlertNotificationSelectorPtrOutput {
+	return o.ToAlertNotificationSelectorPtrOutputWithContext(context.Background())
+}
+
+func (o AlertNotificationSelectorOutput) ToAlertNotificationSelectorPtrOutputWithContext(ctx context.Context) AlertNotificationSelectorPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v AlertNotificationSelector) *AlertNotificationSelector {
+		return &v
+	}).(AlertNotificationSelectorPtrOutput)
+}
+
+// Every configuration of the project. Criteria given together must all hold (`eventTypeNames` with `defaults`: the defaults of those event types).
+func (o AlertNotificationSelectorOutput) All() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v AlertNotificationSelector) *bool { return v.All }).(pulumi.BoolPtrOutput)
+}
+
+// The project's default configurations. Atlas marks none as default: a configuration is one when its event type (and metric, for metric alerts) is one of the recorded defaults (`catalog/default-alert-configs.ts`) and it has no matchers, however its threshold, `enabled` flag or notifications were edited since.
+func (o AlertNotificationSelectorOutput) Defaults() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v AlertNotificationSelector) *bool { return v.Defaults }).(pulumi.BoolPtrOutput)
+}
+
+// Configurations of these event types (checked against the catalog, with "did you mean").
+func (o AlertNotificationSelectorOutput) EventTypeNames() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v AlertNotificationSelector) []string { return v.EventTypeNames }).(pulumi.StringArrayOutput)
+}
+
+type AlertNotificationSelectorPtrOutput struct{ *pulumi.OutputState }
+
+func (AlertNotificationSelectorPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**AlertNotificationSelector)(nil)).Elem()
+}
+
+func (o AlertNotificationSelectorPtrOutput) ToAlertNotificationSelectorPtrOutput() AlertNotificationSelectorPtrOutput {
+	return o
+}
+
+func (o AlertNotificationSelectorPtrOutput) ToAlertNotificationSelectorPtrOutputWithContext(ctx context.Context) AlertNotificationSelectorPtrOutput {
+	return o
+}
+
+func (o AlertNotificationSelectorPtrOutput) Elem() AlertNotificationSelectorOutput {
+	return o.ApplyT(func(v *AlertNotificationSelector) AlertNotificationSelector {
+		if v != nil {
+			return *v
+		}
+		var ret AlertNotificationSelector
+		return ret
+	}).(AlertNotificationSelectorOutput)
+}
+
+// Every configuration of the project. Criteria given together must all hold (`eventTypeNames` with `defaults`: the defaults of those event types).
+func (o AlertNotificationSelectorPtrOutput) All() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *AlertNotificationSelector) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.All
+	}).(pulumi.BoolPtrOutput)
+}
+
+// The project's default configurations. Atlas marks none as default: a configuration is one when its event type (and metric, for metric alerts) is one of the recorded defaults (`catalog/default-alert-configs.ts`) and it has no matchers, however its threshold, `enabled` flag or notifications were edited since.
+func (o AlertNotificationSelectorPtrOutput) Defaults() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *AlertNotificationSelector) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Defaults
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Configurations of these event types (checked against the catalog, with "did you mean").
+func (o AlertNotificationSelectorPtrOutput) EventTypeNames() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *AlertNotificationSelector) []string {
+		if v == nil {
+			return nil
+		}
+		return v.EventTypeNames
+	}).(pulumi.StringArrayOutput)
+}
+
+type AlertNotificationSkip struct {
+	// The alert configuration.
+	AlertConfigId string `pulumi:"alertConfigId"`
+	// Its notification that already reaches the same integration or relay route.
+	NotifierId string `pulumi:"notifierId"`
+	// Why it was skipped (also printed as a warning).
+	Reason string `pulumi:"reason"`
+}
+
+type AlertNotificationSkipOutput struct{ *pulumi.OutputState }
+
+func (AlertNotificationSkipOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AlertNotificationSkip)(nil)).Elem()
+}
+
+func (o AlertNotificationSkipOutput) ToAlertNotificationSkipOutput() AlertNotificationSkipOutput {
+	return o
+}
+
+func (o AlertNotificationSkipOutput) ToAlertNotificationSkipOutputWithContext(ctx context.Context) AlertNotificationSkipOutput {
+	return o
+}
+
+// The alert configuration.
+func (o AlertNotificationSkipOutput) AlertConfigId() pulumi.StringOutput {
+	return o.ApplyT(func(v AlertNotificationSkip) string { return v.AlertConfigId }).(pulumi.StringOutput)
+}
+
+// Its notification that already reaches the same integration or relay route.
+func (o AlertNotificationSkipOutput) NotifierId() pulumi.StringOutput {
+	return o.ApplyT(func(v AlertNotificationSkip) string { return v.NotifierId }).(pulumi.StringOutput)
+}
+
+// Why it was skipped (also printed as a warning).
+func (o AlertNotificationSkipOutput) Reason() pulumi.StringOutput {
+	return o.ApplyT(func(v AlertNotificationSkip) string { return v.Reason }).(pulumi.StringOutput)
+}
+
+type AlertNotificationSkipArrayOutput struct{ *pulumi.OutputState }
+
+func (AlertNotificationSkipArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AlertNotificationSkip)(nil)).Elem()
+}
+
+func (o AlertNotificationSkipArrayOutput) ToAlertNotificationSkipArrayOutput() AlertNotificationSkipArrayOutput {
+	return o
+}
+
+func (o AlertNotificationSkipArrayOutput) ToAlertNotificationSkipArrayOutputWithContext(ctx context.Context) AlertNotificationSkipArrayOutput {
+	return o
+}
+
+func (o AlertNotificationSkipArrayOutput) Index(i pulumi.IntInput) AlertNotificationSkipOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AlertNotificationSkip {
+		return vs[0].([]AlertNotificationSkip)[vs[1].(int)]
+	}).(AlertNotificationSkipOutput)
+}
+
 type InitialAlert struct {
 	// Leave the initial incident open (it pages on-call) until the resource is deleted or its key changes; by default it is resolved as soon as PagerDuty accepts it.
 	KeepOpen *bool `pulumi:"keepOpen"`
@@ -833,6 +1131,8 @@ func (o ThresholdPtrOutput) Units() pulumi.StringPtrOutput {
 }
 
 func init() {
+	pulumi.RegisterInputType(reflect.TypeOf((*AlertNotificationSelectorInput)(nil)).Elem(), AlertNotificationSelectorArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AlertNotificationSelectorPtrInput)(nil)).Elem(), AlertNotificationSelectorArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*InitialAlertInput)(nil)).Elem(), InitialAlertArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*InitialAlertPtrInput)(nil)).Elem(), InitialAlertArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MatcherInput)(nil)).Elem(), MatcherArgs{})
@@ -841,6 +1141,12 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*MetricThresholdPtrInput)(nil)).Elem(), MetricThresholdArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ThresholdInput)(nil)).Elem(), ThresholdArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ThresholdPtrInput)(nil)).Elem(), ThresholdArgs{})
+	pulumi.RegisterOutputType(AlertNotificationAttachmentOutput{})
+	pulumi.RegisterOutputType(AlertNotificationAttachmentArrayOutput{})
+	pulumi.RegisterOutputType(AlertNotificationSelectorOutput{})
+	pulumi.RegisterOutputType(AlertNotificationSelectorPtrOutput{})
+	pulumi.RegisterOutputType(AlertNotificationSkipOutput{})
+	pulumi.RegisterOutputType(AlertNotificationSkipArrayOutput{})
 	pulumi.RegisterOutputType(InitialAlertOutput{})
 	pulumi.RegisterOutputType(InitialAlertPtrOutput{})
 	pulumi.RegisterOutputType(MatcherOutput{})

@@ -7,6 +7,21 @@ import * as outputs from "../types/output";
 
 import * as utilities from "../utilities";
 
+export interface AlertNotificationSelectorArgs {
+    /**
+     * Every configuration of the project. Criteria given together must all hold (`eventTypeNames` with `defaults`: the defaults of those event types).
+     */
+    all?: pulumi.Input<boolean | undefined>;
+    /**
+     * The project's default configurations. Atlas marks none as default: a configuration is one when its event type (and metric, for metric alerts) is one of the recorded defaults (`catalog/default-alert-configs.ts`) and it has no matchers, however its threshold, `enabled` flag or notifications were edited since.
+     */
+    defaults?: pulumi.Input<boolean | undefined>;
+    /**
+     * Configurations of these event types (checked against the catalog, with "did you mean").
+     */
+    eventTypeNames?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+}
+
 export interface InitialAlertArgs {
     /**
      * Leave the initial incident open (it pages on-call) until the resource is deleted or its key changes; by default it is resolved as soon as PagerDuty accepts it.

@@ -7,6 +7,55 @@ import * as outputs from "../types/output";
 
 import * as utilities from "../utilities";
 
+export interface AlertNotificationAttachment {
+    /**
+     * The alert configuration.
+     */
+    alertConfigId: string;
+    /**
+     * That notification's delay as the project API holds it.
+     */
+    delayMin: number;
+    /**
+     * The project API's id of the notification this resource added to it.
+     */
+    notifierId: string;
+    /**
+     * Where that notification points as the project API shows it: the PagerDuty integration's id, or the relay URL redacted to host and last 4 characters.
+     */
+    target: string;
+}
+
+export interface AlertNotificationSelector {
+    /**
+     * Every configuration of the project. Criteria given together must all hold (`eventTypeNames` with `defaults`: the defaults of those event types).
+     */
+    all?: boolean;
+    /**
+     * The project's default configurations. Atlas marks none as default: a configuration is one when its event type (and metric, for metric alerts) is one of the recorded defaults (`catalog/default-alert-configs.ts`) and it has no matchers, however its threshold, `enabled` flag or notifications were edited since.
+     */
+    defaults?: boolean;
+    /**
+     * Configurations of these event types (checked against the catalog, with "did you mean").
+     */
+    eventTypeNames?: string[];
+}
+
+export interface AlertNotificationSkip {
+    /**
+     * The alert configuration.
+     */
+    alertConfigId: string;
+    /**
+     * Its notification that already reaches the same integration or relay route.
+     */
+    notifierId: string;
+    /**
+     * Why it was skipped (also printed as a warning).
+     */
+    reason: string;
+}
+
 export interface InitialAlert {
     /**
      * Leave the initial incident open (it pages on-call) until the resource is deleted or its key changes; by default it is resolved as soon as PagerDuty accepts it.

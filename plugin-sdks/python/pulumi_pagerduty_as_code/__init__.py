@@ -6,6 +6,7 @@ import builtins as _builtins
 from . import _utilities
 import typing
 # Export this package's modules as members:
+from .alert_notification import *
 from .alert_routing import *
 from .pager_duty_integration import *
 from .provider import *
@@ -27,6 +28,7 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_pagerduty_as_code",
   "classes": {
+   "pagerduty-as-code:index:AlertNotification": "AlertNotification",
    "pagerduty-as-code:index:AlertRouting": "AlertRouting",
    "pagerduty-as-code:index:PagerDutyIntegration": "PagerDutyIntegration"
   }

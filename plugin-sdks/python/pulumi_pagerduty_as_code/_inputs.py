@@ -15,6 +15,8 @@ else:
 from . import _utilities
 
 __all__ = [
+    'AlertNotificationSelectorArgs',
+    'AlertNotificationSelectorArgsDict',
     'InitialAlertArgs',
     'InitialAlertArgsDict',
     'MatcherArgs',
@@ -24,6 +26,75 @@ __all__ = [
     'ThresholdArgs',
     'ThresholdArgsDict',
 ]
+
+class AlertNotificationSelectorArgsDict(TypedDict):
+    all: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Every configuration of the project. Criteria given together must all hold (`eventTypeNames` with `defaults`: the defaults of those event types).
+    """
+    defaults: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    The project's default configurations. Atlas marks none as default: a configuration is one when its event type (and metric, for metric alerts) is one of the recorded defaults (`catalog/default-alert-configs.ts`) and it has no matchers, however its threshold, `enabled` flag or notifications were edited since.
+    """
+    event_type_names: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Configurations of these event types (checked against the catalog, with "did you mean").
+    """
+
+@pulumi.input_type
+class AlertNotificationSelectorArgs:
+    def __init__(__self__, *,
+                 all: pulumi.Input[Optional[_builtins.bool]] = None,
+                 defaults: pulumi.Input[Optional[_builtins.bool]] = None,
+                 event_type_names: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
+        """
+        :param pulumi.Input[_builtins.bool] all: Every configuration of the project. Criteria given together must all hold (`eventTypeNames` with `defaults`: the defaults of those event types).
+        :param pulumi.Input[_builtins.bool] defaults: The project's default configurations. Atlas marks none as default: a configuration is one when its event type (and metric, for metric alerts) is one of the recorded defaults (`catalog/default-alert-configs.ts`) and it has no matchers, however its threshold, `enabled` flag or notifications were edited since.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] event_type_names: Configurations of these event types (checked against the catalog, with "did you mean").
+        """
+        if all is not None:
+            pulumi.set(__self__, "all", all)
+        if defaults is not None:
+            pulumi.set(__self__, "defaults", defaults)
+        if event_type_names is not None:
+            pulumi.set(__self__, "event_type_names", event_type_names)
+
+    @_builtins.property
+    @pulumi.getter
+    def all(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Every configuration of the project. Criteria given together must all hold (`eventTypeNames` with `defaults`: the defaults of those event types).
+        """
+        return pulumi.get(self, "all")
+
+    @all.setter
+    def all(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "all", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def defaults(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        The project's default configurations. Atlas marks none as default: a configuration is one when its event type (and metric, for metric alerts) is one of the recorded defaults (`catalog/default-alert-configs.ts`) and it has no matchers, however its threshold, `enabled` flag or notifications were edited since.
+        """
+        return pulumi.get(self, "defaults")
+
+    @defaults.setter
+    def defaults(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "defaults", value)
+
+    @_builtins.property
+    @pulumi.getter(name="eventTypeNames")
+    def event_type_names(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Configurations of these event types (checked against the catalog, with "did you mean").
+        """
+        return pulumi.get(self, "event_type_names")
+
+    @event_type_names.setter
+    def event_type_names(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "event_type_names", value)
+
 
 class InitialAlertArgsDict(TypedDict):
     keep_open: NotRequired[pulumi.Input[Optional[_builtins.bool]]]

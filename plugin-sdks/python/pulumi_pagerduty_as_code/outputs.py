@@ -15,12 +15,206 @@ else:
 from . import _utilities
 
 __all__ = [
+    'AlertNotificationAttachment',
+    'AlertNotificationSelector',
+    'AlertNotificationSkip',
     'InitialAlert',
     'Matcher',
     'MetricThreshold',
     'PendingCleanup',
     'Threshold',
 ]
+
+@pulumi.output_type
+class AlertNotificationAttachment(dict):
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "alertConfigId":
+            suggest = "alert_config_id"
+        elif key == "delayMin":
+            suggest = "delay_min"
+        elif key == "notifierId":
+            suggest = "notifier_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in AlertNotificationAttachment. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        AlertNotificationAttachment.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        AlertNotificationAttachment.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 alert_config_id: _builtins.str,
+                 delay_min: _builtins.float,
+                 notifier_id: _builtins.str,
+                 target: _builtins.str):
+        """
+        :param _builtins.str alert_config_id: The alert configuration.
+        :param _builtins.float delay_min: That notification's delay as the project API holds it.
+        :param _builtins.str notifier_id: The project API's id of the notification this resource added to it.
+        :param _builtins.str target: Where that notification points as the project API shows it: the PagerDuty integration's id, or the relay URL redacted to host and last 4 characters.
+        """
+        pulumi.set(__self__, "alert_config_id", alert_config_id)
+        pulumi.set(__self__, "delay_min", delay_min)
+        pulumi.set(__self__, "notifier_id", notifier_id)
+        pulumi.set(__self__, "target", target)
+
+    @_builtins.property
+    @pulumi.getter(name="alertConfigId")
+    def alert_config_id(self) -> _builtins.str:
+        """
+        The alert configuration.
+        """
+        return pulumi.get(self, "alert_config_id")
+
+    @_builtins.property
+    @pulumi.getter(name="delayMin")
+    def delay_min(self) -> _builtins.float:
+        """
+        That notification's delay as the project API holds it.
+        """
+        return pulumi.get(self, "delay_min")
+
+    @_builtins.property
+    @pulumi.getter(name="notifierId")
+    def notifier_id(self) -> _builtins.str:
+        """
+        The project API's id of the notification this resource added to it.
+        """
+        return pulumi.get(self, "notifier_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def target(self) -> _builtins.str:
+        """
+        Where that notification points as the project API shows it: the PagerDuty integration's id, or the relay URL redacted to host and last 4 characters.
+        """
+        return pulumi.get(self, "target")
+
+
+@pulumi.output_type
+class AlertNotificationSelector(dict):
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "eventTypeNames":
+            suggest = "event_type_names"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in AlertNotificationSelector. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        AlertNotificationSelector.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        AlertNotificationSelector.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 all: Optional[_builtins.bool] = None,
+                 defaults: Optional[_builtins.bool] = None,
+                 event_type_names: Optional[Sequence[_builtins.str]] = None):
+        """
+        :param _builtins.bool all: Every configuration of the project. Criteria given together must all hold (`eventTypeNames` with `defaults`: the defaults of those event types).
+        :param _builtins.bool defaults: The project's default configurations. Atlas marks none as default: a configuration is one when its event type (and metric, for metric alerts) is one of the recorded defaults (`catalog/default-alert-configs.ts`) and it has no matchers, however its threshold, `enabled` flag or notifications were edited since.
+        :param Sequence[_builtins.str] event_type_names: Configurations of these event types (checked against the catalog, with "did you mean").
+        """
+        if all is not None:
+            pulumi.set(__self__, "all", all)
+        if defaults is not None:
+            pulumi.set(__self__, "defaults", defaults)
+        if event_type_names is not None:
+            pulumi.set(__self__, "event_type_names", event_type_names)
+
+    @_builtins.property
+    @pulumi.getter
+    def all(self) -> Optional[_builtins.bool]:
+        """
+        Every configuration of the project. Criteria given together must all hold (`eventTypeNames` with `defaults`: the defaults of those event types).
+        """
+        return pulumi.get(self, "all")
+
+    @_builtins.property
+    @pulumi.getter
+    def defaults(self) -> Optional[_builtins.bool]:
+        """
+        The project's default configurations. Atlas marks none as default: a configuration is one when its event type (and metric, for metric alerts) is one of the recorded defaults (`catalog/default-alert-configs.ts`) and it has no matchers, however its threshold, `enabled` flag or notifications were edited since.
+        """
+        return pulumi.get(self, "defaults")
+
+    @_builtins.property
+    @pulumi.getter(name="eventTypeNames")
+    def event_type_names(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Configurations of these event types (checked against the catalog, with "did you mean").
+        """
+        return pulumi.get(self, "event_type_names")
+
+
+@pulumi.output_type
+class AlertNotificationSkip(dict):
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "alertConfigId":
+            suggest = "alert_config_id"
+        elif key == "notifierId":
+            suggest = "notifier_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in AlertNotificationSkip. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        AlertNotificationSkip.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        AlertNotificationSkip.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 alert_config_id: _builtins.str,
+                 notifier_id: _builtins.str,
+                 reason: _builtins.str):
+        """
+        :param _builtins.str alert_config_id: The alert configuration.
+        :param _builtins.str notifier_id: Its notification that already reaches the same integration or relay route.
+        :param _builtins.str reason: Why it was skipped (also printed as a warning).
+        """
+        pulumi.set(__self__, "alert_config_id", alert_config_id)
+        pulumi.set(__self__, "notifier_id", notifier_id)
+        pulumi.set(__self__, "reason", reason)
+
+    @_builtins.property
+    @pulumi.getter(name="alertConfigId")
+    def alert_config_id(self) -> _builtins.str:
+        """
+        The alert configuration.
+        """
+        return pulumi.get(self, "alert_config_id")
+
+    @_builtins.property
+    @pulumi.getter(name="notifierId")
+    def notifier_id(self) -> _builtins.str:
+        """
+        Its notification that already reaches the same integration or relay route.
+        """
+        return pulumi.get(self, "notifier_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def reason(self) -> _builtins.str:
+        """
+        Why it was skipped (also printed as a warning).
+        """
+        return pulumi.get(self, "reason")
+
 
 @pulumi.output_type
 class InitialAlert(dict):

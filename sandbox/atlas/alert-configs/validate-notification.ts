@@ -1,5 +1,6 @@
 import { DEFAULT_REGION } from "../../../lib/regions";
 import { NOTIFICATION_TYPES } from "../../../catalog/atlas";
+import { redactedFields } from "../../../catalog/notifications";
 import { AtlasError } from "../errors";
 import {
   invalidAttribute,
@@ -99,10 +100,13 @@ export function parseNotification(raw: unknown, index: number, lookup: NotifierL
   }
 
   const primary = rule.credentials[0];
+  if (previous && !integration) {
+    // A field reads redact, left out of a body that names the stored notifier, keeps its stored
+    // value: the client only ever saw it redacted (credentials, webhook secrets and templates).
+    for (const name of Object.keys(redactedFields(typeName))) if (out[name] === undefined && previous[name] !== undefined) out[name] = previous[name];
+  }
   if (primary && !integration && out[primary] === undefined) {
     if (previous) {
-      // Keep the stored credentials (the client only ever saw them redacted).
-      for (const c of rule.credentials) if (out[c] === undefined && previous[c] !== undefined) out[c] = previous[c];
       if (previous.integrationId !== undefined) out.integrationId = previous.integrationId;
     } else if (typeName === "WEBHOOK") {
       if (!lookup.integrationOfType("WEBHOOK")) throw webhookUrlNotSet(path);

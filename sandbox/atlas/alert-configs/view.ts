@@ -1,7 +1,7 @@
 import type { IntegrationStore } from "../store/integrations";
 import { redactSecret, redactUrl, redactValue } from "../redact";
 import type { AlertConfig, StoredNotification } from "./model";
-import { NOTIFICATION_RULES } from "./notification-rules";
+import { redactedFields } from "../../../catalog/notifications";
 
 /**
  * A notification as reads return it: keys partially redacted, secrets fully,
@@ -10,10 +10,10 @@ import { NOTIFICATION_RULES } from "./notification-rules";
  * the spec describes for a "default webhook URL".
  */
 export function notificationView(n: StoredNotification, groupId: string, integrations: IntegrationStore): Record<string, unknown> {
-  const rule = NOTIFICATION_RULES[n.typeName];
+  const redacted = redactedFields(n.typeName);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(n)) {
-    const r = rule?.fields[k]?.redact;
+    const r = redacted[k];
     out[k] = r && typeof v === "string" ? redactValue(r, v) : v;
   }
   if (n.typeName === "WEBHOOK" && n.webhookUrl === undefined && n.integrationId === undefined) {

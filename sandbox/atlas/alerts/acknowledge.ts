@@ -7,6 +7,16 @@ export type AckRequest = { kind: "ack"; until: string; comment?: string } | { ki
 
 const MAX_COMMENT = 200;
 
+/**
+ * How far in the past `acknowledgedUntil` may lie. The specs are silent; real
+ * Atlas answers 200 to "until now" as the Atlas CLI sends it (`--until`, RFC
+ * 3339 truncated to the second: up to a second past when it arrives). The
+ * sandbox accepts up to a minute past (clock skew, a slow client); such an
+ * acknowledgement has already run out, so the alert is notified again as
+ * usual. Anything older is 400 INVALID_ATTRIBUTE (README: sandbox).
+ */
+export const ACK_UNTIL_PAST_SECONDS = 60;
+
 /** Alert fields a 2023-01-01 client may send back (the request schema is the whole AlertView); ignored. */
 const ALERT_VIEW_READ_ONLY = [
   "id",
@@ -52,8 +62,11 @@ export function parseAck(body: unknown, version: string, now: Date): AckRequest 
   }
   const at = parseDateTime(until);
   if (!at) throw invalidJsonAttribute("acknowledgedUntil", "an ISO 8601 date-time");
-  if (at.getTime() <= now.getTime()) throw invalidAttribute("acknowledgedUntil", "must be in the future");
-  const comment = optString(o, "acknowledgementComment", "");
+  if (at.getTime() < now.getTime() - ACK_UNTIL_PAST_SECONDS * 1000) {
+    throw invalidAttribute("acknowledgedUntil", `must not be more than ${ACK_UNTIL_PAST_SECONDS} seconds in the past`);
+  }
+  // Atlas keeps no empty comment: the answer has no acknowledgementComment, as when none was sent.
+  const comment = optString(o, "acknowledgementComment", "") || undefined;
   if (comment !== undefined && comment.length > MAX_COMMENT) throw ackCommentTooLong(MAX_COMMENT);
   return comment === undefined ? { kind: "ack", until: atlasTime(at) } : { kind: "ack", until: atlasTime(at), comment };
 }

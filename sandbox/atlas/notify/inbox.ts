@@ -1,3 +1,4 @@
+import { redactedFields } from "../../../catalog/notifications";
 import { NOTIFICATION_RULES } from "../alert-configs/notification-rules";
 import type { StoredNotification } from "../alert-configs/model";
 import type { Alert } from "../alerts/model";
@@ -12,8 +13,9 @@ import { humanReadable, summarize } from "./describe";
 export function recipientOf(n: StoredNotification): Record<string, unknown> {
   const rule = NOTIFICATION_RULES[n.typeName];
   const out: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(rule?.fields ?? {})) {
-    if (field.redact || rule.credentials.includes(name) || n[name] === undefined) continue;
+  const redacted = redactedFields(n.typeName);
+  for (const name of Object.keys(rule?.fields ?? {})) {
+    if (redacted[name] || rule.credentials.includes(name) || n[name] === undefined) continue;
     out[name] = n[name];
   }
   if (typeof n.integrationId === "string") out.integrationId = n.integrationId;

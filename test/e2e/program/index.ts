@@ -1,7 +1,7 @@
 /**
  * The end-to-end tests' program: the quickstart's shape, driven by config so
  * one program covers bad input, import and a change of project.
- *   projectId, integrationKey (secret), region
+ *   projectId, integrationKey (secret) or pagerdutyServiceId, region
  *   routings: "true" adds two routings
  *   importId: adopt an existing integration instead of creating one
  *   relayUrl, relaySecret (secret): adds a relay routing that names the project, not the integration
@@ -16,7 +16,9 @@ const integration = new PagerDutyIntegration(
   "pd",
   {
     projectId: config.require("projectId"),
-    integrationKey: config.requireSecret("integrationKey"),
+    ...(config.get("pagerdutyServiceId")
+      ? { pagerdutyServiceId: config.require("pagerdutyServiceId") }
+      : { integrationKey: config.requireSecret("integrationKey") }),
     region: (config.get("region") ?? "US") as Region,
   },
   importId ? { import: importId } : undefined,
