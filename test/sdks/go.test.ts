@@ -9,5 +9,6 @@ it("compiles and, under pulumi.WithMocks, registers the types, inputs and secret
   const output = run(goBinary(), ["test", "-count=1", "-v", "./..."], { cwd: path.join(__dirname, "go") });
   expect(output).toContain("--- PASS: TestIntegrationAndRoutings");
   expect(output).toContain("--- PASS: TestRequiredInputsAreNamed");
+  expect(output).toContain("--- PASS: TestAlertNotification");
   expect(output).toMatch(/^ok\s+pagerduty-as-code\/test\/sdks\/go/m);
 });

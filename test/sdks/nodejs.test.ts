@@ -18,5 +18,5 @@ it("a TypeScript program on it compiles and, under setMocks, registers the types
   fs.copyFileSync(path.join(__dirname, "nodejs/program.ts"), path.join(program, "index.ts"));
   compileProgram(program);
   const output = run(process.execPath, ["index.js"], { cwd: program });
-  expect(output).toContain("generated Node.js SDK: 3 resources registered with the expected types, inputs and secrets");
+  expect(output).toContain("generated Node.js SDK: 4 resources registered with the expected types, inputs and secrets");
 });

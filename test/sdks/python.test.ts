@@ -19,5 +19,5 @@ it("installs with pip into a venv with PyPI's pulumi; a program under set_mocks 
   pip("uninstall", "--yes", "pulumi_pagerduty_as_code");
   expect(pip("install", "--no-index", "--no-build-isolation", src)).toMatch(/Successfully installed pulumi[-_]pagerduty[-_]as[-_]code-0\.2\.0/);
   const output = run(VENV_PYTHON, ["-m", "unittest", "-v", "test_sdk"], { cwd: path.join(__dirname, "python") });
-  expect(output).toMatch(/Ran 3 tests in .*\n\nOK/);
+  expect(output).toMatch(/Ran 4 tests in .*\n\nOK/);
 });

@@ -168,6 +168,43 @@ func TestIntegrationAndRoutings(t *testing.T) {
 	}
 }
 
+// A kind added to the registry later (issue 19): in the SDK by regenerating it.
+func TestAlertNotification(t *testing.T) {
+	m := &mocks{created: map[string]pulumi.MockResourceArgs{}}
+	var attached *pdac.AlertNotification
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		var err error
+		attached, err = pdac.NewAlertNotification(ctx, "defaults", &pdac.AlertNotificationArgs{
+			ProjectId:   pulumi.String(project),
+			Region:      pulumi.String("US"),
+			DelayMin:    pulumi.Float64(0),
+			Delivery:    pulumi.String("relay"),
+			RelayUrl:    pulumi.String(relayURL),
+			RelaySecret: pulumi.String(relaySecret),
+			Selector:    &pdac.AlertNotificationSelectorArgs{Defaults: pulumi.Bool(true), EventTypeNames: pulumi.StringArray{pulumi.String("NO_PRIMARY")}},
+		})
+		return err
+	}, pulumi.WithMocks("project", "stack", m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectInputs(t, m, "defaults", "pagerduty-as-code:index:AlertNotification", props(map[string]any{
+		"projectId":   project,
+		"region":      "US",
+		"delayMin":    0,
+		"delivery":    "relay",
+		"relayUrl":    relayURL,
+		"relaySecret": secret(relaySecret),
+		"selector":    map[string]any{"defaults": true, "eventTypeNames": []any{"NO_PRIMARY"}},
+	}))
+	if got := secretOutputs(m, "defaults"); !slices.Equal(got, []string{"relaySecret"}) {
+		t.Errorf("defaults: additional secret outputs %v", got)
+	}
+	if !pulumi.IsSecret(attached.RelaySecret) {
+		t.Error("defaults.RelaySecret is not secret")
+	}
+}
+
 func TestRequiredInputsAreNamed(t *testing.T) {
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		_, err := pdac.NewAlertRouting(ctx, "no-event", &pdac.AlertRoutingArgs{ProjectId: pulumi.String(project)})

@@ -92,9 +92,30 @@ async function main(): Promise<void> {
     delayMin: 0,
     enabled: true,
   });
+  // A kind added to the registry later (issue 19): in the SDK by regenerating it.
+  const attached = new pdac.AlertNotification("defaults", {
+    projectId: PROJECT,
+    region: "US",
+    delayMin: 0,
+    delivery: "relay",
+    relayUrl: "https://relay.example.com/atlas/webhook",
+    relaySecret: RELAY_SECRET,
+    selector: { defaults: true, eventTypeNames: ["NO_PRIMARY"] },
+  });
+  assert.equal(await pulumi.isSecret(attached.relaySecret), true, "relaySecret is a secret output");
+  assert.equal(created.get("defaults")?.type, "pagerduty-as-code:index:AlertNotification");
+  assert.deepEqual(created.get("defaults")?.inputs, {
+    projectId: PROJECT,
+    region: "US",
+    delayMin: 0,
+    delivery: "relay",
+    relayUrl: "https://relay.example.com/atlas/webhook",
+    relaySecret: secret(RELAY_SECRET),
+    selector: { defaults: true, eventTypeNames: ["NO_PRIMARY"] },
+  });
   // A required input left out is refused by name, before anything reaches the engine.
   assert.throws(() => new pdac.AlertRouting("no-event", { projectId: PROJECT } as pdac.AlertRoutingArgs), /Missing required property 'eventTypeName'/);
-  console.log("generated Node.js SDK: 3 resources registered with the expected types, inputs and secrets");
+  console.log("generated Node.js SDK: 4 resources registered with the expected types, inputs and secrets");
 }
 
 main().catch((err: unknown) => {

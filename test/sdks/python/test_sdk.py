@@ -151,6 +151,39 @@ class GeneratedPythonSdk(unittest.TestCase):
 
         return check()
 
+    @pulumi.runtime.test
+    def test_alert_notification(self):
+        # A kind added to the registry later (issue 19): in the SDK by regenerating it.
+        attached = pdac.AlertNotification(
+            "defaults",
+            project_id=PROJECT,
+            region="US",
+            delay_min=0,
+            delivery="relay",
+            relay_url="https://relay.example.com/atlas/webhook",
+            relay_secret=RELAY_SECRET,
+            selector=pdac.AlertNotificationSelectorArgs(defaults=True, event_type_names=["NO_PRIMARY"]),
+        )
+
+        async def check():
+            self.assertTrue(await attached.relay_secret.is_secret())
+            self.assertEqual(inputs_of("defaults").typ, "pagerduty-as-code:index:AlertNotification")
+            self.assertEqual(
+                dict(inputs_of("defaults").inputs),
+                {
+                    "projectId": PROJECT,
+                    "region": "US",
+                    "delayMin": 0,
+                    "delivery": "relay",
+                    "relayUrl": "https://relay.example.com/atlas/webhook",
+                    "relaySecret": secret(RELAY_SECRET),
+                    "selector": {"defaults": True, "eventTypeNames": ["NO_PRIMARY"]},
+                },
+            )
+            self.assertEqual(list(monitor.requests["defaults"].additionalSecretOutputs), ["relaySecret"])
+
+        return check()
+
     def test_required_inputs_are_named(self):
         with self.assertRaisesRegex(TypeError, "Missing required property 'project_id'"):
             pdac.PagerDutyIntegration("no-project", integration_key=KEY)
