@@ -1,4 +1,4 @@
-import { readProviderConfig, type ProviderConfig, type Region } from "./config";
+import { readProviderConfig, type ProviderConfig, type Region, type SETTINGS, settingKey } from "./config";
 import { AtlasClient } from "../clients/atlas/client";
 import { PagerDutyEventsClient } from "../clients/pagerduty/events";
 import { PagerDutyRestClient } from "../clients/pagerduty/rest";
@@ -21,6 +21,8 @@ export interface Clients {
   events(region: Region): PagerDutyEventsClient;
   /** Undefined when no PagerDuty REST token is configured. */
   rest(region: Region): PagerDutyRestClient | undefined;
+  /** A setting as messages name it, under the namespace of the front door these clients were configured by. */
+  setting(name: keyof typeof SETTINGS): string;
 }
 
 export function makeClients(cfg: ProviderConfig): Clients {
@@ -42,6 +44,7 @@ export function makeClients(cfg: ProviderConfig): Clients {
       cfg.pagerdutyToken
         ? (rest[knownRegion(region)] ??= new PagerDutyRestClient({ baseUrl: cfg.pagerdutyRestUrl[region], token: cfg.pagerdutyToken, ...common }))
         : undefined,
+    setting: (name) => settingKey(cfg.namespace, name),
   };
 }
 

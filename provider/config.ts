@@ -76,6 +76,11 @@ export const SETTINGS: typeof FIXED_SETTINGS & Record<string, Setting> = {
 
 type SettingName = keyof typeof SETTINGS;
 
+/** A setting as messages name it: its stack config key under the namespace of the front door in use (`pdac:pagerdutyToken`, `pagerduty-as-code:pagerdutyToken`). */
+export function settingKey(namespace: ConfigNamespace, name: SettingName): string {
+  return `${namespace}:${SETTINGS[name].key}`;
+}
+
 /**
  * Reads stack config first, then the environment; blank values count as unset
  * and fall back. Numbers must be whole and within their bounds, URLs absolute

@@ -29,6 +29,8 @@ ensure_chromium() {
     exit 1
   fi
 }
+# The SDK generator (Go) and a Python venv with PyPI's pulumi, for the generated SDKs (plugin-sdks/).
+ensure_sdk_tools() { bash scripts/setup-sdk-tools.sh >&2; }
 ensure_pulumi() { bash scripts/setup-pulumi.sh >&2; bash scripts/setup-pulumi-yaml.sh >&2; export PATH="$repo_root/.tools/bin:$PATH"; }
 
 # pg-boss is an ES module: jest loads it through require(esm), which needs the VM modules flag.
@@ -53,6 +55,10 @@ case "$job" in
   test:relay-slow) ensure_packages; build; NODE_OPTIONS="$jest_node_options" RELAY_OUTAGE_SECONDS=60 exec ./node_modules/.bin/jest --selectProjects integration --runInBand --runTestsByPath test/integration/relay/faults.test.ts -t outage "$@" ;;
   test:browser) ensure_packages; build; ensure_chromium; NODE_OPTIONS="$jest_node_options" exec ./node_modules/.bin/jest --selectProjects browser --runInBand "$@" ;;
   gen:catalog) ensure_packages; build; exec node dist/scripts/gen-atlas-catalog.js "$@" ;;
+  # plugin-sdks/: schema.json from the registry, then the Python, Go and Node.js SDKs from it.
+  gen:sdks)  ensure_packages; build; ensure_sdk_tools; exec node dist/scripts/gen-sdks.js "$@" ;;
+  # The committed SDKs are current, and each works in its language under Pulumi's mocks (needs Go and Python 3).
+  test:sdks) ensure_packages; build; ensure_sdk_tools; NODE_OPTIONS="$jest_node_options" exec ./node_modules/.bin/jest --selectProjects sdks --runInBand "$@" ;;
   # Biome (biome.json): `format` rewrites files; `lint` checks formatting and lint rules, writing nothing.
   format)    ensure_packages; exec ./node_modules/.bin/biome format --write "${@:-.}" ;;
   lint)      ensure_packages; exec ./node_modules/.bin/biome ci "${@:-.}" ;;

@@ -111,10 +111,11 @@ fi
 GO=$(command -v go || true)
 [ -z "$GO" ] && [ -x /usr/local/go/bin/go ] && GO=/usr/local/go/bin/go
 
+# The module's other command (cmd/pulumi-sdkgen, scripts/setup-sdk-tools.sh) is not part of the CLI's build.
 go_key() {
   { printf '%s\n' "$PULUMI_CLI_VERSION"
     cat "$MOD/go.mod" "$MOD/go.sum"
-    find "$MOD" -name '*.go' -type f | LC_ALL=C sort | xargs cat
+    find "$MOD" -name '*.go' -type f -not -path "$MOD/cmd/pulumi-sdkgen/*" | LC_ALL=C sort | xargs cat
   } | sha256sum | cut -d' ' -f1
 }
 

@@ -5,7 +5,9 @@
  * are copied from dist/ into packages/<name>/dist/, keeping their paths. So a
  * package holds exactly the code it runs: no tests, no test support, no other
  * package's server code. Run by every build (scripts/run.sh); `npm run pack`
- * then packs the staged folders into tarballs.
+ * then packs the staged folders into tarballs: npm's for the npm packages, and
+ * for the provider plugin the self-contained tarball Pulumi installs
+ * (scripts/pack-plugin.ts).
  *
  * Usage: node dist/scripts/stage-packages.js [--pack <outDir>]
  */
@@ -13,6 +15,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { builtinModules } from "node:module";
 import * as path from "node:path";
+import { isPluginPackage, packPlugin } from "./pack-plugin";
 
 export interface StagedPackage {
   name: string;
@@ -143,7 +146,10 @@ function main(): void {
         `stage: ${s.name}: ${s.imports.get(u)} imports "${u}", which ${path.relative(repoRoot, dir)}/package.json does not declare: add it to "dependencies"`,
       );
     }
-    if (packTo) {
+    if (packTo && isPluginPackage(s)) {
+      // The provider plugin: the self-contained tarball `pulumi plugin install --file` takes (scripts/pack-plugin.ts).
+      console.log(packPlugin(dir, packTo).tarball);
+    } else if (packTo) {
       fs.mkdirSync(packTo, { recursive: true });
       const out = execFileSync("npm", ["pack", "--pack-destination", packTo, "--loglevel=error"], { cwd: dir, encoding: "utf8" }).trim().split("\n").pop();
       console.log(path.join(packTo, out!));

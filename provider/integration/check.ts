@@ -1,6 +1,6 @@
 import type { CheckResult } from "@pulumi/pulumi/dynamic";
 import { DEFAULT_REGION } from "../../lib/regions";
-import { configProblems, type ProviderConfig } from "../config";
+import { configProblems, type ProviderConfig, settingKey } from "../config";
 import { isRedacted, isUnknown, issuesToFailures, validationCandidate } from "../inputs";
 import { integrationInputsSchema } from "./schema";
 import type { IntegrationInputs } from "./types";
@@ -30,7 +30,7 @@ export function checkIntegration(
     if (news.pagerdutyServiceId !== undefined && news.pagerdutyServiceId !== null && !config.pagerdutyToken) {
       failures.push({
         property: "pagerdutyServiceId",
-        reason: `creating an integration on a PagerDuty service needs a REST API token: set --secret ${config.namespace}:pagerdutyToken (or PAGERDUTY_TOKEN), or use integrationKey instead`,
+        reason: `creating an integration on a PagerDuty service needs a REST API token: set --secret ${settingKey(config.namespace, "pagerdutyToken")} (or PAGERDUTY_TOKEN), or use integrationKey instead`,
       });
     }
   }

@@ -314,7 +314,7 @@ async function resolveKey(inputs: IntegrationInputs, clients: Clients, undo: Und
     if (!rest)
       throw new ProviderError(
         "CONFIG",
-        "pagerdutyServiceId needs a PagerDuty REST API token: set --secret pdac:pagerdutyToken (or PAGERDUTY_TOKEN)",
+        `pagerdutyServiceId needs a PagerDuty REST API token: set --secret ${clients.setting("pagerdutyToken")} (or PAGERDUTY_TOKEN)`,
         "pagerdutyServiceId",
       );
     const service = await rest.getService(serviceId, { includeIntegrations: true }).catch((err: unknown) => {
@@ -364,7 +364,7 @@ async function resolveKey(inputs: IntegrationInputs, clients: Clients, undo: Und
   throw new ProviderError(
     "KEY_NOT_CONFIRMED",
     `integrationKey (ending ${key.slice(-4)}) does not belong to any Events API v2 integration of a service in the PagerDuty account (region ${inputs.region}): ` +
-      `check the key and the region, or unset pdac:pagerdutyToken to skip this confirmation`,
+      `check the key and the region, or unset ${clients.setting("pagerdutyToken")} to skip this confirmation`,
     "integrationKey",
   );
 }
@@ -440,7 +440,7 @@ async function runCleanups(
         }
       } else {
         const rest = clients.rest(step.region);
-        if (!rest) throw new ProviderError("CONFIG", "set pdac:pagerdutyToken: deleting it needs the PagerDuty REST API");
+        if (!rest) throw new ProviderError("CONFIG", `set ${clients.setting("pagerdutyToken")}: deleting it needs the PagerDuty REST API`);
         await rest.deleteIntegration(step.serviceId, step.integrationId);
       }
     } catch (err) {

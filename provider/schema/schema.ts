@@ -3,8 +3,9 @@
  * registry: each resource's zod inputs and outputs with their descriptions and
  * secret marks, its import id, and the provider settings of SETTINGS. The
  * plugin serves it (GetSchema: YAML programs and `pulumi import` read it), and
- * the SDKs of `plugin-sdks/` are generated from the committed copy, which a
- * test keeps equal to this.
+ * the SDKs of `plugin-sdks/` are generated from the committed copy
+ * (`plugin-sdks/schema.json`, `npm run gen:sdks`), which a test keeps equal
+ * to this (schema.test.ts); `npm run test:sdks` checks the SDKs are current.
  */
 import { z } from "zod";
 import { CONFIG_NAMESPACES, SETTINGS } from "../config";
@@ -122,6 +123,8 @@ export function packageSchema(): Json {
     description: "Declare, prove and keep honest how MongoDB Atlas project alerts reach PagerDuty.",
     keywords: ["pulumi", "pagerduty", "mongodb-atlas", "alerts", "category/monitoring", "kind/native"],
     license: "Apache-2.0",
+    // Each SDK carries its package's version and manifest (go.mod, pyproject.toml, package.json), as `pulumi package pack-sdk` wants.
+    meta: { supportPack: true },
     config: { variables },
     provider: {
       description: "The pagerduty-as-code provider: its settings come from stack config under `pagerduty-as-code:` or from the environment.",
@@ -139,6 +142,7 @@ export function packageSchema(): Json {
       python: {
         packageName: "pulumi_pagerduty_as_code",
         requires: { pulumi: ">=3.142.0,<4.0.0" },
+        pyproject: { enabled: true },
         respectSchemaVersion: true,
       },
       go: {

@@ -50,7 +50,7 @@ export class PulumiWorkspace {
     const echo = this.opts.echo && !quiet;
     fs.mkdirSync(this.opts.stateDir, { recursive: true });
     const full = [...args, "--non-interactive", "--color", "never"];
-    if (!["stack", "login", "version"].includes(args[0]) || (args[0] === "stack" && args[1] !== "init" && args[1] !== "ls"))
+    if (!["stack", "login", "version", "plugin"].includes(args[0]) || (args[0] === "stack" && args[1] !== "init" && args[1] !== "ls"))
       full.push("--stack", this.opts.stack);
     return new Promise((resolve, reject) => {
       const child = spawn("pulumi", full, { cwd: this.opts.programDir, env: this.env, stdio: ["pipe", "pipe", "pipe"] });

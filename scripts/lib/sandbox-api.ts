@@ -58,6 +58,17 @@ export function atlasApi(sb: Sandbox) {
     closeAlert: async (projectId: string, alertId: string) =>
       json(await call("POST", `/sandbox/groups/${projectId}/alerts/${alertId}/close`, {}), "close alert"),
     createProject: async (id: string) => json(await call("POST", "/sandbox/groups", { id }), "create project"),
+    /** The project's PagerDuty integration made in the UI with `key`; resolves with its id. */
+    addPagerDutyIntegration: async (projectId: string, key: string, region: Region = DEFAULT_REGION): Promise<string> => {
+      const made = await json(
+        await call("POST", `${g(projectId)}/integrations/PAGER_DUTY`, { type: "PAGER_DUTY", serviceKey: key, region }),
+        "add integration",
+      );
+      return made.results.find((i: any) => i.type === "PAGER_DUTY").id;
+    },
+    /** An alert configuration made in the UI (`enabled` unless said); resolves with its id. */
+    createAlertConfig: async (projectId: string, body: Record<string, unknown>): Promise<string> =>
+      (await json(await call("POST", `${g(projectId)}/alertConfigs`, { enabled: true, ...body }), "create alert config")).id,
   };
 }
 

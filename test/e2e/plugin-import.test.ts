@@ -1,50 +1,31 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { startSandbox, type Sandbox } from "../../sandbox";
 import { atlasApi, pagerDutyApi } from "../../scripts/lib/sandbox-api";
-import { ConformanceRecorder } from "../support/openapi";
+import { sandboxPerFile } from "../support/e2e-sandbox";
 import { newProjectId } from "../support/sandbox-client";
-import { yamlProgram, yamlStack } from "../support/yaml-program";
+import { yamlProgram, yamlRef, yamlStack } from "../support/yaml-program";
 
 // `pulumi import` through the plugin: an integration and a routing made outside
 // Pulumi, imported with YAML code generation; then `up` with the generated
 // code plus the key writes nothing and sends no alert.
 jest.setTimeout(600_000);
 
-let sb: Sandbox;
-let recorder: ConformanceRecorder;
-let work: string;
-
-beforeAll(async () => {
-  recorder = new ConformanceRecorder();
-  sb = await startSandbox({ observe: recorder.observe });
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "pdac-import-"));
-});
-
-afterAll(async () => {
-  await sb?.close();
-  if (work) fs.rmSync(work, { recursive: true, force: true });
-});
+const e2e = sandboxPerFile("pdac-import-");
 
 /** A PagerDuty integration and a NO_PRIMARY configuration made outside Pulumi, as a person makes them in the project's UI. */
 async function madeByHand(projectId: string, key: string): Promise<{ integrationId: string; configId: string }> {
-  const api = atlasApi(sb);
-  const g = `/api/atlas/v2/groups/${projectId}`;
-  const made: any = await (await api.call("POST", `${g}/integrations/PAGER_DUTY`, { type: "PAGER_DUTY", serviceKey: key, region: "US" })).json();
-  const integrationId = made.results.find((i: any) => i.type === "PAGER_DUTY").id;
-  const cfg: any = await (
-    await api.call("POST", `${g}/alertConfigs`, {
-      eventTypeName: "NO_PRIMARY",
-      enabled: true,
-      severityOverride: "CRITICAL",
-      notifications: [{ typeName: "PAGER_DUTY", integrationId, region: "US", delayMin: 0 }],
-    })
-  ).json();
-  return { integrationId, configId: cfg.id };
+  const api = atlasApi(e2e.sb);
+  const integrationId = await api.addPagerDutyIntegration(projectId, key);
+  const configId = await api.createAlertConfig(projectId, {
+    eventTypeName: "NO_PRIMARY",
+    severityOverride: "CRITICAL",
+    notifications: [{ typeName: "PAGER_DUTY", integrationId, region: "US", delayMin: 0 }],
+  });
+  return { integrationId, configId };
 }
 
 it("pulumi import of an integration and a routing made outside Pulumi generates YAML; up with it plus the key writes nothing and sends no alert", async () => {
+  const { sb, recorder, work } = e2e;
   const projectId = newProjectId();
   await atlasApi(sb).createProject(projectId);
   const key = (await pagerDutyApi(sb).serviceWithKey("Imported on-call")).key;
@@ -77,8 +58,8 @@ it("pulumi import of an integration and a routing made outside Pulumi generates 
 
   // The generated code into the program, with the key from secret config and the routing pointing at the integration.
   const program = generated
-    .replace(/integrationKey: '\*+\w{4}'/, "integrationKey: ${integrationKey}")
-    .replace(/integrationInstanceId: imported-\w+/, "integrationInstanceId: ${pd.instanceId}");
+    .replace(/integrationKey: '\*+\w{4}'/, `integrationKey: ${yamlRef("integrationKey")}`)
+    .replace(/integrationInstanceId: imported-\w+/, `integrationInstanceId: ${yamlRef("pd.instanceId")}`);
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yamlProgram("pdac-import", program));
   const preview = await ws.steps(["preview"]);
   expect(preview.steps).toEqual([{ op: "update", name: "pd", type: "PagerDutyIntegration" }]);

@@ -231,6 +231,8 @@ describe("PagerDutyIntegration through the provider host", () => {
       const msg = await failingCreate({ projectId, integrationKey: "0123456789abcdef0123456789abcdef" });
       expect(msg).toMatch(/does not belong to any Events API v2 integration .*\(region US\)/);
       expect(msg).not.toContain("0123456789abcdef0123456789abcdef");
+      // The setting as the dynamic provider's users set it.
+      expect(msg).toContain("or unset pdac:pagerdutyToken to skip this confirmation");
       expect(await lastInitialDedupKey(projectId, "0123456789abcdef0123456789abcdef")).toBeUndefined();
       expect((await live(projectId)).status).toBe(404);
     });

@@ -92,6 +92,20 @@ describe("the provider plugin over gRPC", () => {
     expect(host.output).not.toContain(service.key);
   });
 
+  it("messages name the settings under the plugin's namespace (pagerduty-as-code:), never the dynamic provider's", async () => {
+    const other = newProjectId();
+    await atlas(sb, "POST", "/sandbox/groups", { id: other });
+    const unknownKey = "0123456789abcdef0123456789abcdef";
+    const checked = await host.check(INTEGRATION, {}, { projectId: other, integrationKey: secretValue(unknownKey) });
+    const message = await host.create(INTEGRATION, checked.inputs).then(
+      () => "created",
+      (err: Error) => err.message,
+    );
+    expect(message).toMatch(/does not belong to any Events API v2 integration/);
+    expect(message).toContain("or unset pagerduty-as-code:pagerdutyToken to skip this confirmation");
+    expect(message).not.toContain("pdac:");
+  });
+
   it("diff names exactly the changed properties, a replacement as UPDATE_REPLACE", async () => {
     const olds = integration.outs;
     const same = await host.check(INTEGRATION, olds, { projectId, integrationKey: secretValue(service.key) });

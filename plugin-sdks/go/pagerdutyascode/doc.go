@@ -1,0 +1,2 @@
+// Declare, prove and keep honest how MongoDB Atlas project alerts reach PagerDuty.
+package pagerdutyascode
